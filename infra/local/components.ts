@@ -1,0 +1,261 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { startProcess, waitFor, type TManaged } from './processes.ts';
+import { startStripeTestProxy } from './stripe-test-proxy.ts';
+
+const run = promisify(execFile);
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+const TOOLS = path.join(REPO_ROOT, '.tools/bin');
+
+export type TPorts = {
+  postgres: number;
+  redis: number;
+  livekit: number;
+  livekitTcp: number;
+  livekitUdp: number;
+  stripeMock: number;
+  stripeProxy: number;
+};
+
+/** Fixed, uncommon ports for `npm start`, so they clash with nothing usual. */
+export const DEV_PORTS: TPorts = {
+  postgres: 54_329,
+  redis: 63_799,
+  livekit: 7880,
+  livekitTcp: 7881,
+  livekitUdp: 7882,
+  stripeMock: 12_111,
+  stripeProxy: 12_110,
+};
+
+type TSecrets = { postgresPassword: string; livekitKey: string; livekitSecret: string };
+
+const loadSecrets = async (dataDir: string): Promise<TSecrets> => {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as TSecrets;
+  const secrets: TSecrets = {
+    postgresPassword: randomBytes(18).toString('base64url'),
+    livekitKey: `API${randomBytes(6).toString('hex')}`,
+    livekitSecret: randomBytes(32).toString('base64url'),
+  };
+  await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+};
+
+const postgresBin = (): string => {
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base)
+    ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin/postgres')))
+    : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (!newest) throw new Error('PostgreSQL is not installed: run `bash infra/local/install.sh`.');
+  return path.join(base, newest, 'bin');
+};
+
+/** PostgreSQL refuses to run as root; as root we run it as Debian's `postgres` user. */
+const postgresUser = async (): Promise<{ uid: number; gid: number } | undefined> => {
+  if (process.getuid?.() !== 0) return undefined;
+  const { stdout: uid } = await run('id', ['-u', 'postgres']);
+  const { stdout: gid } = await run('id', ['-g', 'postgres']);
+  return { uid: Number(uid), gid: Number(gid) };
+};
+
+const startPostgres = async (dataDir: string, port: number, secrets: TSecrets, fast: boolean) => {
+  const bin = postgresBin();
+  const dir = path.join(dataDir, 'postgres');
+  const user = await postgresUser();
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const pwfile = path.join(dataDir, 'pgpass.tmp');
+    await writeFile(pwfile, secrets.postgresPassword, { mode: 0o600 });
+    if (user) {
+      await chown(dir, user.uid, user.gid);
+      await chown(pwfile, user.uid, user.gid);
+    }
+    await run(
+      path.join(bin, 'initdb'),
+      ['-D', dir, '-U', 'showcart', `--pwfile=${pwfile}`, '-E', 'UTF8', '--auth-local=trust',
+        '--auth-host=scram-sha-256', '--no-instructions'],
+      { ...(user ?? {}) },
+    );
+    await writeFile(pwfile, '');
+  }
+  const settings = fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const proc = await startProcess({
+    name: 'postgres',
+    command: path.join(bin, 'postgres'),
+    args: ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'max_connections=200', ...settings],
+    logDir: path.join(dataDir, 'logs'),
+    options: { ...(user ?? {}) },
+  });
+  const adminUrl = `postgres://showcart:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${port}/postgres`;
+  await waitFor('PostgreSQL', async () => {
+    const client = new pg.Client(adminUrl);
+    await client.connect();
+    const exists = await client.query(`select 1 from pg_database where datname = 'showcart'`);
+    if (exists.rowCount === 0) await client.query('create database showcart');
+    await client.end();
+    return true;
+  }, { process: proc });
+  return { proc, url: adminUrl.replace(/\/postgres$/, '/showcart') };
+};
+
+const startRedis = async (dataDir: string, port: number) => {
+  const dir = path.join(dataDir, 'redis');
+  await mkdir(dir, { recursive: true });
+  // AOF with fsync on every write: a claim acknowledged by a script is on disk (invariant 2).
+  const proc = await startProcess({
+    name: 'redis',
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+      '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes'],
+    logDir: path.join(dataDir, 'logs'),
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  await waitFor('Redis', async () => {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+      return (await redis.ping()) === 'PONG';
+    } finally {
+      redis.disconnect();
+    }
+  }, { process: proc });
+  return { proc, url };
+};
+
+const startLiveKit = async (dataDir: string, ports: TPorts, secrets: TSecrets, webhookUrl: string) => {
+  const bin = path.join(TOOLS, 'server');
+  if (!existsSync(bin)) throw new Error('LiveKit server is not built: run `bash infra/local/install.sh`.');
+  const config = [
+    `port: ${ports.livekit}`,
+    'bind_addresses: ["127.0.0.1"]',
+    'rtc:',
+    `  tcp_port: ${ports.livekitTcp}`,
+    `  udp_port: ${ports.livekitUdp}`,
+    '  use_external_ip: false',
+    '  node_ip: 127.0.0.1',
+    '  enable_loopback_candidate: true',
+    'keys:',
+    `  ${secrets.livekitKey}: ${secrets.livekitSecret}`,
+    'webhook:',
+    `  api_key: ${secrets.livekitKey}`,
+    '  urls:',
+    `    - ${webhookUrl}`,
+    'room:',
+    '  empty_timeout: 300',
+    '  departure_timeout: 20',
+    'logging:',
+    '  level: info',
+  ].join('\n');
+  const file = path.join(dataDir, 'livekit.yaml');
+  await writeFile(file, `${config}\n`, { mode: 0o600 });
+  const proc = await startProcess({
+    name: 'livekit',
+    command: bin,
+    args: ['--config', file],
+    logDir: path.join(dataDir, 'logs'),
+  });
+  const httpUrl = `http://127.0.0.1:${ports.livekit}`;
+  await waitFor('LiveKit', async () => (await fetch(httpUrl)).ok, { process: proc });
+  return { proc, url: `ws://127.0.0.1:${ports.livekit}` };
+};
+
+const startStripeMock = async (dataDir: string, ports: TPorts) => {
+  const bin = path.join(TOOLS, 'stripe-mock');
+  if (!existsSync(bin)) throw new Error('stripe-mock is not built: run `bash infra/local/install.sh`.');
+  const proc = await startProcess({
+    name: 'stripe-mock',
+    command: bin,
+    args: ['-http-addr', `127.0.0.1:${ports.stripeMock}`],
+    logDir: path.join(dataDir, 'logs'),
+  });
+  const upstream = `http://127.0.0.1:${ports.stripeMock}`;
+  await waitFor('stripe-mock', async () => {
+    const res = await fetch(`${upstream}/v1/balance`, { headers: { authorization: 'Bearer sk_test_x' } });
+    return res.ok;
+  }, { process: proc });
+  const proxy = await startStripeTestProxy({ port: ports.stripeProxy, upstream });
+  return { proc, proxy };
+};
+
+export type TComponents = {
+  /** Environment for the services: every URL and key they need. */
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Starts the real components Showcart needs, each unless the environment already points
+ * at one (DATABASE_URL, REDIS_URL, LIVEKIT_URL with keys, STRIPE_SECRET_KEY).
+ */
+export const startComponents = async (p: {
+  dataDir: string;
+  ports: TPorts;
+  /** Where LiveKit posts room and participant webhooks. */
+  livekitWebhookUrl: string;
+  /** Trade durability of PostgreSQL for speed (tests only). */
+  fast?: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<TComponents> => {
+  const given = p.env ?? process.env;
+  await mkdir(p.dataDir, { recursive: true });
+  const secrets = await loadSecrets(p.dataDir);
+  const started: TManaged[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+  const env: Record<string, string> = {};
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s().catch(() => {});
+    // PostgreSQL shuts down fastest and cleanly on SIGINT.
+    await Promise.all(started.map((proc) => proc.stop(proc.name === 'postgres' ? 'SIGINT' : 'SIGTERM')));
+  };
+  try {
+    if (given.DATABASE_URL) env.DATABASE_URL = given.DATABASE_URL;
+    else {
+      const pgc = await startPostgres(p.dataDir, p.ports.postgres, secrets, p.fast ?? false);
+      started.push(pgc.proc);
+      env.DATABASE_URL = pgc.url;
+    }
+    if (given.REDIS_URL) env.REDIS_URL = given.REDIS_URL;
+    else {
+      const redis = await startRedis(p.dataDir, p.ports.redis);
+      started.push(redis.proc);
+      env.REDIS_URL = redis.url;
+    }
+    if (given.LIVEKIT_URL && given.LIVEKIT_API_KEY && given.LIVEKIT_API_SECRET) {
+      env.LIVEKIT_URL = given.LIVEKIT_URL;
+      env.LIVEKIT_API_KEY = given.LIVEKIT_API_KEY;
+      env.LIVEKIT_API_SECRET = given.LIVEKIT_API_SECRET;
+    } else {
+      const lk = await startLiveKit(p.dataDir, p.ports, secrets, p.livekitWebhookUrl);
+      started.push(lk.proc);
+      env.LIVEKIT_URL = lk.url;
+      env.LIVEKIT_API_KEY = secrets.livekitKey;
+      env.LIVEKIT_API_SECRET = secrets.livekitSecret;
+    }
+    if (given.STRIPE_SECRET_KEY) {
+      env.STRIPE_SECRET_KEY = given.STRIPE_SECRET_KEY;
+      if (given.STRIPE_PUBLISHABLE_KEY) env.STRIPE_PUBLISHABLE_KEY = given.STRIPE_PUBLISHABLE_KEY;
+      if (given.STRIPE_WEBHOOK_SECRET) env.STRIPE_WEBHOOK_SECRET = given.STRIPE_WEBHOOK_SECRET;
+    } else {
+      const sm = await startStripeMock(p.dataDir, p.ports);
+      started.push(sm.proc);
+      stoppers.push(sm.proxy.stop);
+      env.STRIPE_SECRET_KEY = 'sk_test_showcart_local';
+      env.STRIPE_PUBLISHABLE_KEY = 'pk_test_showcart_local';
+      env.STRIPE_API_BASE = sm.proxy.url;
+      env.STRIPE_WEBHOOK_SECRET = `whsec_${secrets.livekitSecret.slice(0, 24)}`;
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, stop };
+};

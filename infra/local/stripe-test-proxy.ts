@@ -1,0 +1,150 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A proxy in front of stripe-mock that supplies the two behaviours stripe-mock cannot
+ * produce, with exactly the shapes of Stripe's API:
+ *
+ * - outcomes: stripe-mock answers every confirmed PaymentIntent with a fixed status. Here a
+ *   confirmed PaymentIntent succeeds (like Stripe's `pm_card_visa`), unless its payment
+ *   method is one of Stripe's documented declining test methods, which get Stripe's 402
+ *   error body.
+ * - idempotency: stripe-mock ignores `Idempotency-Key`; Stripe replays the first response
+ *   for a key. The proxy does the same, and counts requests per key so tests can check
+ *   that each charge was made once.
+ *
+ * It is only ever used in front of stripe-mock; with real Stripe keys nothing is proxied.
+ */
+
+/** Stripe's test payment methods that decline, with the error each one gets. */
+const DECLINING_METHODS: Record<string, { code: string; decline_code?: string; message: string }> = {
+  pm_card_chargeDeclined: {
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    code: 'card_declined',
+    decline_code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  pm_card_authenticationRequired: {
+    code: 'authentication_required',
+    message: 'Your card was declined. This transaction requires authentication.',
+  },
+};
+
+type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number };
+type TStored = { status: number; body: string };
+
+const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchParams) =>
+  method === 'POST' &&
+  ((path === '/v1/payment_intents' && form.get('confirm') === 'true') ||
+    /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(path));
+
+const settlePaymentIntent = (body: string, form: URLSearchParams): TStored => {
+  const intent = JSON.parse(body) as Record<string, unknown>;
+  const paymentMethod = form.get('payment_method') ?? String(intent.payment_method ?? '');
+  const decline = DECLINING_METHODS[paymentMethod];
+  if (decline) {
+    const failed = {
+      ...intent,
+      status: 'requires_payment_method',
+      amount_received: 0,
+      latest_charge: `ch_${randomBytes(12).toString('hex')}`,
+      last_payment_error: { type: 'card_error', ...decline },
+      next_action: null,
+    };
+    return {
+      status: 402,
+      body: JSON.stringify({
+        error: {
+          type: 'card_error',
+          ...decline,
+          doc_url: `https://stripe.com/docs/error-codes/${decline.code.replaceAll('_', '-')}`,
+          payment_intent: failed,
+          payment_method: { id: paymentMethod, object: 'payment_method' },
+          request_log_url: '',
+        },
+      }),
+    };
+  }
+  return {
+    status: 200,
+    body: JSON.stringify({
+      ...intent,
+      status: 'succeeded',
+      amount_received: intent.amount,
+      latest_charge: `ch_${randomBytes(12).toString('hex')}`,
+      last_payment_error: null,
+      next_action: null,
+      canceled_at: null,
+    }),
+  };
+};
+
+export const startStripeTestProxy = async (p: { port: number; upstream: string }) => {
+  const replies = new Map<string, TStored>();
+  const recorded: TRecorded[] = [];
+
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const method = req.method ?? 'GET';
+
+    if (url.pathname === '/__test/requests') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded));
+      return;
+    }
+
+    const idempotencyKey = (req.headers['idempotency-key'] as string | undefined) ?? null;
+    const replayKey = idempotencyKey && method === 'POST' ? `${req.headers.authorization}|${idempotencyKey}` : null;
+    const send = (stored: TStored, replayed: boolean) => {
+      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status });
+      res.writeHead(stored.status, {
+        'content-type': 'application/json',
+        'request-id': `req_${randomBytes(8).toString('hex')}`,
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+      });
+      res.end(stored.body);
+    };
+
+    const earlier = replayKey ? replies.get(replayKey) : undefined;
+    if (earlier) {
+      send(earlier, true);
+      return;
+    }
+
+    const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'content-type', 'stripe-version', 'stripe-account']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    try {
+      const upstream = await fetch(new URL(url.pathname + url.search, p.upstream), {
+        method,
+        headers,
+        ...(method === 'GET' || method === 'HEAD' ? {} : { body: raw }),
+      });
+      let stored: TStored = { status: upstream.status, body: await upstream.text() };
+      const form = new URLSearchParams(raw);
+      if (stored.status === 200 && isPaymentIntentConfirm(method, url.pathname, form)) {
+        stored = settlePaymentIntent(stored.body, form);
+      }
+      if (replayKey && stored.status < 500) replies.set(replayKey, stored);
+      send(stored, false);
+    } catch (error) {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }));
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(p.port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${p.port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};

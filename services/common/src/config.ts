@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  /** The LiveKit server as browsers reach it (ws:// or wss://). */
+  LIVEKIT_URL: z.url({ protocol: /^wss?$/ }),
+  LIVEKIT_API_KEY: z.string().min(3),
+  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key'),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/).default('pk_test_showcart'),
+  /** Set to stripe-mock's address locally; unset, the real Stripe API is used. */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).optional(),
+  API_PORT: port(3000),
+  REALTIME_PORT: port(3001),
+  /** Where browsers open the web app; used for CORS and cookie checks. */
+  PUBLIC_URL: z.url().default('http://localhost:5173'),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().max(24 * 365).default(24 * 30),
+  /** Flat shipping fee per bundle when a seller has set none. */
+  DEFAULT_SHIPPING_MINOR: z.coerce.number().int().nonnegative().default(799),
+  /** Platform fee on every order, in basis points of the items' total. */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+});
+
+export type TConfig = {
+  env: 'development' | 'test' | 'production';
+  logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
+  databaseUrl: string;
+  redisUrl: string;
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  stripe: {
+    secretKey: string;
+    publishableKey: string;
+    apiBase: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  apiPort: number;
+  realtimePort: number;
+  publicUrl: string;
+  sessionTtlMs: number;
+  defaultShippingMinor: number;
+  platformFeeBps: number;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, at start; lists every bad variable, never its value. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      publishableKey: e.STRIPE_PUBLISHABLE_KEY,
+      apiBase: e.STRIPE_API_BASE,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    },
+    apiPort: e.API_PORT,
+    realtimePort: e.REALTIME_PORT,
+    publicUrl: e.PUBLIC_URL,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    defaultShippingMinor: e.DEFAULT_SHIPPING_MINOR,
+    platformFeeBps: e.PLATFORM_FEE_BPS,
+  };
+};

@@ -1,0 +1,60 @@
+import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
+import type { TConfig } from './config.ts';
+
+/** How long a join token is valid; LiveKit keeps a joined participant past it. */
+const TOKEN_TTL_SECONDS = 6 * 60 * 60;
+
+export type TLiveKitRole = 'host' | 'viewer';
+
+/**
+ * LiveKit access for one deployment. Tokens carry the least grants (invariant 7): a host
+ * may publish camera and microphone and nothing else; a viewer may only subscribe.
+ */
+export const createLiveKit = (config: TConfig['livekit']) => {
+  const httpUrl = config.url.replace(/^ws/, 'http');
+  return {
+    url: config.url,
+    rooms: new RoomServiceClient(httpUrl, config.apiKey, config.apiSecret),
+    webhooks: new WebhookReceiver(config.apiKey, config.apiSecret),
+    mintToken: async (p: {
+      room: string;
+      identity: string;
+      name: string;
+      role: TLiveKitRole;
+    }): Promise<string> => {
+      const token = new AccessToken(config.apiKey, config.apiSecret, {
+        identity: p.identity,
+        name: p.name,
+        ttl: TOKEN_TTL_SECONDS,
+      });
+      token.addGrant(
+        p.role === 'host'
+          ? {
+              room: p.room,
+              roomJoin: true,
+              canPublish: true,
+              canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
+              canSubscribe: false,
+              canPublishData: false,
+              canUpdateOwnMetadata: false,
+            }
+          : {
+              room: p.room,
+              roomJoin: true,
+              canPublish: false,
+              canSubscribe: true,
+              canPublishData: false,
+              canUpdateOwnMetadata: false,
+            },
+      );
+      return token.toJwt();
+    },
+  };
+};
+
+export type TLiveKit = ReturnType<typeof createLiveKit>;
+
+/** One LiveKit room per show. */
+export const roomNameOf = (showId: string) => `show-${showId}`;
+export const showIdOfRoom = (room: string): string | undefined =>
+  /^show-([0-9a-f-]{36})$/.exec(room)?.[1];

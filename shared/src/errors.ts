@@ -1,0 +1,50 @@
+/**
+ * Every error a client can see, as a stable code, the HTTP status it maps to, and a
+ * sentence a person can read. Socket acks and HTTP error bodies use the same codes.
+ */
+export const ERRORS = {
+  INVALID_INPUT: { status: 400, message: 'The request is not valid.' },
+  UNAUTHENTICATED: { status: 401, message: 'Please sign in.' },
+  BAD_CREDENTIALS: { status: 401, message: 'Wrong email or password.' },
+  SESSION_EXPIRED: { status: 401, message: 'Your session has expired; please sign in again.' },
+  BAD_SIGNATURE: { status: 401, message: 'The webhook signature is not valid.' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do that.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONFLICT: { status: 409, message: 'That conflicts with the current state.' },
+  NOT_LIVE: { status: 409, message: 'The show is not live.' },
+  SHOW_ENDED: { status: 409, message: 'The show has ended.' },
+  NOT_FEATURED: { status: 409, message: 'That item is not the one featured right now.' },
+  SOLD_OUT: { status: 409, message: 'Sold out.' },
+  LIMIT_REACHED: { status: 409, message: 'You have claimed as many of this item as allowed.' },
+  NO_PAYMENT_METHOD: { status: 409, message: 'Add a card before you claim.' },
+  PROTOCOL_TOO_OLD: { status: 426, message: 'This app is out of date; please reload the page.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down a little.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  UNAVAILABLE: { status: 503, message: 'A service is unavailable; try again shortly.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type TErrorCode = keyof typeof ERRORS;
+
+/** The wire shape of an error, in HTTP bodies (`{ error }`) and in socket acks. */
+export type TErrorBody = { code: TErrorCode; message: string };
+
+/** The one error type. `message` is safe to show; `cause` stays on the server. */
+export class AppError extends Error {
+  readonly code: TErrorCode;
+  readonly status: number;
+
+  constructor(code: TErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERRORS[code].message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+  }
+
+  toBody(): TErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const isErrorCode = (value: unknown): value is TErrorCode =>
+  typeof value === 'string' && Object.hasOwn(ERRORS, value);

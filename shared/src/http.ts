@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { ZId } from './ids.ts';
+import { ZAmountMinor, type TCurrency } from './money.ts';
+import type { TShowEntry, TShowStatus } from './show.ts';
+
+export const ZLoginBody = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(200),
+});
+export type TLoginBody = z.infer<typeof ZLoginBody>;
+
+export type TMe = {
+  id: string;
+  email: string;
+  displayName: string;
+  /** The buyer has a saved card, so claims can be charged after the show. */
+  hasPaymentMethod: boolean;
+};
+
+export const ZCreateShowBody = z.strictObject({
+  title: z.string().trim().min(3).max(120),
+  scheduledAt: z.iso.datetime().optional(),
+  entries: z
+    .array(
+      z.strictObject({
+        variantId: ZId,
+        /** The live price; defaults to the listing's price. */
+        priceMinor: ZAmountMinor.positive().optional(),
+        quantity: z.number().int().positive().max(10_000).optional(),
+      }),
+    )
+    .min(1)
+    .max(200),
+});
+export type TCreateShowBody = z.infer<typeof ZCreateShowBody>;
+
+export type TShowSummary = {
+  id: string;
+  title: string;
+  status: TShowStatus;
+  hostId: string;
+  hostName: string;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  entryCount: number;
+};
+
+export type TShowDetail = TShowSummary & { entries: TShowEntry[] };
+
+export type TListing = {
+  id: string;
+  title: string;
+  photoUrl: string;
+  priceMinor: number;
+  currency: TCurrency;
+  sellerId: string;
+  sellerName: string;
+  variants: { id: string; label: string; quantity: number }[];
+};
+
+/** A LiveKit join grant: the host's may publish, a viewer's may only subscribe. */
+export type TLiveKitGrant = { url: string; token: string; room: string; role: 'host' | 'viewer' };
+
+export const ORDER_STATUSES = [
+  'pending',
+  'paid',
+  'payment_failed',
+  'action_required',
+  'canceled',
+] as const;
+export type TOrderStatus = (typeof ORDER_STATUSES)[number];
+
+export type TOrder = {
+  id: string;
+  showId: string;
+  showTitle: string;
+  sellerName: string;
+  currency: TCurrency;
+  itemsMinor: number;
+  shippingMinor: number;
+  discountMinor: number;
+  totalMinor: number;
+  status: TOrderStatus;
+  createdAt: string;
+  paidAt: string | null;
+  items: { claimId: string; title: string; variantLabel: string; priceMinor: number }[];
+};
+
+export type THealth = {
+  ok: boolean;
+  components: Record<string, { ok: boolean; detail?: string }>;
+};

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './http.ts';
+export * from './ids.ts';
+export * from './money.ts';
+export * from './protocol.ts';
+export * from './show.ts';

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { TErrorBody } from './errors.ts';
+import { ZClientOpId, ZId } from './ids.ts';
+import { ZAmountMinor } from './money.ts';
+import type { TShowEvent, TShowState } from './show.ts';
+
+/** Sent by the client in the Socket.IO handshake (`auth.protocolVersion`). */
+export const PROTOCOL_VERSION = 1;
+/** Clients older than this are refused with PROTOCOL_TOO_OLD. */
+export const MIN_PROTOCOL_VERSION = 1;
+
+/** Largest socket payload a server accepts, in bytes. */
+export const MAX_SOCKET_PAYLOAD_BYTES = 16_384;
+
+export const ZHandshakeAuth = z.object({ protocolVersion: z.number().int().positive() });
+
+export const ZShowJoin = z.strictObject({
+  showId: ZId,
+  /** The last seq the client applied; the server then sends only what came after. */
+  sinceSeq: z.number().int().nonnegative().optional(),
+});
+export type TShowJoin = z.infer<typeof ZShowJoin>;
+
+export const ZShowCommand = z.strictObject({ showId: ZId, clientOpId: ZClientOpId });
+export type TShowCommand = z.infer<typeof ZShowCommand>;
+
+export const ZEntryCommand = ZShowCommand.extend({ entryId: ZId });
+export type TEntryCommand = z.infer<typeof ZEntryCommand>;
+
+export const ZPriceChange = ZEntryCommand.extend({ priceMinor: ZAmountMinor.positive() });
+export type TPriceChange = z.infer<typeof ZPriceChange>;
+
+export type TAck<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & TErrorBody);
+
+export type TJoinAck = TAck<
+  { mode: 'snapshot'; seq: number; state: TShowState } | { mode: 'events'; events: TShowEvent[] }
+>;
+
+export type TClaimAck = TAck<{ claimId: string; position: number; seq: number }>;
+
+export type TCommandAck = TAck<{ seq: number }>;
+
+/** What a client may send. Every payload is parsed with the schema of the same name. */
+export type ClientToServerEvents = {
+  'show:join': (payload: TShowJoin, ack: (reply: TJoinAck) => void) => void;
+  'show:leave': (payload: { showId: string }) => void;
+  'show:start': (payload: TShowCommand, ack: (reply: TCommandAck) => void) => void;
+  'show:end': (payload: TShowCommand, ack: (reply: TCommandAck) => void) => void;
+  'queue:feature': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
+  'queue:price': (payload: TPriceChange, ack: (reply: TCommandAck) => void) => void;
+  'claim:create': (payload: TEntryCommand, ack: (reply: TClaimAck) => void) => void;
+};
+
+export type ServerToClientEvents = {
+  'show:event': (event: TShowEvent) => void;
+  'show:viewers': (payload: { showId: string; count: number }) => void;
+};

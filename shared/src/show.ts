@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { ZId } from './ids.ts';
+import { ZAmountMinor, ZCurrency } from './money.ts';
+
+export const SHOW_STATUSES = ['scheduled', 'live', 'ended', 'settled'] as const;
+export const ZShowStatus = z.enum(SHOW_STATUSES);
+export type TShowStatus = z.infer<typeof ZShowStatus>;
+
+/** One entry of the show queue: a listing's variant with its live price and stock. */
+export const ZShowEntry = z.object({
+  entryId: ZId,
+  listingId: ZId,
+  variantId: ZId,
+  title: z.string(),
+  variantLabel: z.string(),
+  photoUrl: z.string(),
+  sellerId: ZId,
+  sellerName: z.string(),
+  priceMinor: ZAmountMinor,
+  currency: ZCurrency,
+  quantity: z.number().int().positive(),
+  /** How many units are claimed; never more than `quantity`. */
+  claimed: z.number().int().nonnegative(),
+  /** True when the item is another seller's, featured with that seller's consent. */
+  cohosted: z.boolean(),
+});
+export type TShowEntry = z.infer<typeof ZShowEntry>;
+
+export const ZClaim = z.object({
+  claimId: ZId,
+  entryId: ZId,
+  userId: ZId,
+  displayName: z.string(),
+  /** 1 for the first claim of this entry, 2 for the second, ... */
+  position: z.number().int().positive(),
+  priceMinor: ZAmountMinor,
+  /** Server time of the decision, ms since the epoch. */
+  at: z.number().int(),
+  seq: z.number().int().positive(),
+});
+export type TClaim = z.infer<typeof ZClaim>;
+
+const eventBase = { seq: z.number().int().positive(), at: z.number().int() };
+
+/** Everything that can happen in a show, as it is logged and broadcast. */
+export const ZShowEvent = z.discriminatedUnion('type', [
+  z.object({
+    ...eventBase,
+    type: z.literal('show.opened'),
+    showId: ZId,
+    hostId: ZId,
+    title: z.string(),
+    entries: z.array(ZShowEntry),
+  }),
+  z.object({ ...eventBase, type: z.literal('show.started') }),
+  z.object({ ...eventBase, type: z.literal('entry.featured'), entryId: ZId }),
+  z.object({
+    ...eventBase,
+    type: z.literal('entry.priceChanged'),
+    entryId: ZId,
+    priceMinor: ZAmountMinor,
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('claim.created'),
+    claimId: ZId,
+    entryId: ZId,
+    userId: ZId,
+    displayName: z.string(),
+    position: z.number().int().positive(),
+    priceMinor: ZAmountMinor,
+  }),
+  z.object({ ...eventBase, type: z.literal('show.ended') }),
+]);
+export type TShowEvent = z.infer<typeof ZShowEvent>;
+export type TShowEventType = TShowEvent['type'];
+
+export type TShowState = {
+  seq: number;
+  showId: string | null;
+  hostId: string | null;
+  title: string;
+  status: TShowStatus;
+  featuredEntryId: string | null;
+  entries: TShowEntry[];
+  claims: TClaim[];
+};
+
+export const emptyShowState = (): TShowState => ({
+  seq: 0,
+  showId: null,
+  hostId: null,
+  title: '',
+  status: 'scheduled',
+  featuredEntryId: null,
+  entries: [],
+  claims: [],
+});
+
+const mapEntry = (state: TShowState, entryId: string, change: (e: TShowEntry) => TShowEntry) =>
+  state.entries.map((entry) => (entry.entryId === entryId ? change(entry) : entry));
+
+/**
+ * The one reducer of show state, used by the server (snapshots) and the browser.
+ * Events must come in sequence order; one that is not the next is a caller's bug.
+ */
+export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState => {
+  if (event.seq !== state.seq + 1) {
+    throw new RangeError(`event ${event.seq} applied to state at ${state.seq}`);
+  }
+  const next = { ...state, seq: event.seq };
+  switch (event.type) {
+    case 'show.opened':
+      return {
+        ...next,
+        showId: event.showId,
+        hostId: event.hostId,
+        title: event.title,
+        entries: event.entries,
+      };
+    case 'show.started':
+      return { ...next, status: 'live' };
+    case 'entry.featured':
+      return { ...next, featuredEntryId: event.entryId };
+    case 'entry.priceChanged':
+      return {
+        ...next,
+        entries: mapEntry(state, event.entryId, (e) => ({ ...e, priceMinor: event.priceMinor })),
+      };
+    case 'claim.created':
+      return {
+        ...next,
+        entries: mapEntry(state, event.entryId, (e) => ({ ...e, claimed: e.claimed + 1 })),
+        claims: [
+          ...state.claims,
+          {
+            claimId: event.claimId,
+            entryId: event.entryId,
+            userId: event.userId,
+            displayName: event.displayName,
+            position: event.position,
+            priceMinor: event.priceMinor,
+            at: event.at,
+            seq: event.seq,
+          },
+        ],
+      };
+    case 'show.ended':
+      return { ...next, status: 'ended', featuredEntryId: null };
+  }
+};
+
+export const reduceShowEvents = (events: readonly TShowEvent[], from = emptyShowState()) =>
+  events.reduce(applyShowEvent, from);
+
+export const featuredEntry = (state: TShowState): TShowEntry | undefined =>
+  state.entries.find((entry) => entry.entryId === state.featuredEntryId);
