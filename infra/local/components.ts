@@ -248,8 +248,8 @@ export const startComponents = async (p: {
       const sm = await startStripeMock(p.dataDir, p.ports);
       started.push(sm.proc);
       stoppers.push(sm.proxy.stop);
-      env.STRIPE_SECRET_KEY = 'sk_test_showcart_local';
-      env.STRIPE_PUBLISHABLE_KEY = 'pk_test_showcart_local';
+      env.STRIPE_SECRET_KEY = 'sk_test_showcartLocalStripeMock';
+      env.STRIPE_PUBLISHABLE_KEY = 'pk_test_showcartLocalStripeMock';
       env.STRIPE_API_BASE = sm.proxy.url;
       env.STRIPE_WEBHOOK_SECRET = `whsec_${secrets.livekitSecret.slice(0, 24)}`;
     }

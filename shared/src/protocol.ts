@@ -12,7 +12,7 @@ export const MIN_PROTOCOL_VERSION = 1;
 /** Largest socket payload a server accepts, in bytes. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 16_384;
 
-export const ZHandshakeAuth = z.object({ protocolVersion: z.number().int().positive() });
+export const ZHandshakeAuth = z.object({ protocolVersion: z.number().int().nonnegative() });
 
 export const ZShowJoin = z.strictObject({
   showId: ZId,

@@ -174,3 +174,13 @@ create table order_items (
   price_minor integer not null check (price_minor > 0),
   primary key (order_id, claim_id)
 );
+
+-- Every verified webhook, once: a redelivered event id is recognised and ignored.
+create table webhook_events (
+  provider text not null check (provider in ('livekit', 'stripe')),
+  event_id text not null,
+  type text not null,
+  received_at timestamptz not null default now(),
+  payload jsonb not null,
+  primary key (provider, event_id)
+);

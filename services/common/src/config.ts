@@ -25,6 +25,8 @@ const ZEnv = z.object({
   DEFAULT_SHIPPING_MINOR: z.coerce.number().int().nonnegative().default(799),
   /** Platform fee on every order, in basis points of the items' total. */
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+  /** Namespace of the BullMQ keys in Redis: deployments (or test runs) sharing a Redis differ here. */
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('showcart'),
 });
 
 export type TConfig = {
@@ -45,6 +47,7 @@ export type TConfig = {
   sessionTtlMs: number;
   defaultShippingMinor: number;
   platformFeeBps: number;
+  queuePrefix: string;
 };
 
 export class ConfigError extends Error {
@@ -81,5 +84,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     defaultShippingMinor: e.DEFAULT_SHIPPING_MINOR,
     platformFeeBps: e.PLATFORM_FEE_BPS,
+    queuePrefix: e.QUEUE_PREFIX,
   };
 };

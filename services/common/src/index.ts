@@ -8,3 +8,4 @@ export * from './redis-keys.ts';
 export * from './redis.ts';
 export * from './show-log.ts';
 export * from './stripe.ts';
+export * from './repo/index.ts';

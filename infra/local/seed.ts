@@ -1,0 +1,143 @@
+import { hash } from '@node-rs/argon2';
+import { withTransaction, type Stripe, type TDb } from '@showcart/common';
+
+export const DEMO_PASSWORD = 'showcart-demo';
+
+export const DEMO_LOGINS = [
+  { email: 'host@showcart.test', role: 'host of the demo show, with a closet of its own' },
+  { email: 'viewer1@showcart.test', role: 'viewer with a saved test card' },
+  { email: 'viewer2@showcart.test', role: 'viewer with a saved test card' },
+  { email: 'vintage@showcart.test', role: 'seller whose items are co-hosted in the demo show' },
+] as const;
+
+type TSeedListing = { title: string; photo: string; priceMinor: number; sizes: [string, number][] };
+
+const CLOSETS: { email: string; name: string; shippingMinor: number; listings: TSeedListing[] }[] = [
+  {
+    email: 'host@showcart.test', name: 'Maya Reyes', shippingMinor: 699,
+    listings: [
+      { title: 'Vintage denim jacket', photo: 'denim-jacket', priceMinor: 4800, sizes: [['S', 1], ['M', 2], ['L', 1]] },
+      { title: 'Hand-rolled silk scarf', photo: 'silk-scarf', priceMinor: 2200, sizes: [['One size', 3]] },
+      { title: 'Washed linen shirt', photo: 'linen-shirt', priceMinor: 3500, sizes: [['M', 1], ['L', 2]] },
+    ],
+  },
+  {
+    email: 'vintage@showcart.test', name: 'Vintage Vault', shippingMinor: 899,
+    listings: [
+      { title: 'Leather satchel', photo: 'leather-bag', priceMinor: 9500, sizes: [['One size', 1]] },
+      { title: 'Retro court sneakers', photo: 'sneakers', priceMinor: 6400, sizes: [['EU 39', 1], ['EU 42', 1]] },
+    ],
+  },
+  {
+    email: 'knits@showcart.test', name: 'North Knits', shippingMinor: 499,
+    listings: [
+      { title: 'Merino rib beanie', photo: 'wool-beanie', priceMinor: 2800, sizes: [['One size', 6]] },
+      { title: 'Wrap midi dress', photo: 'midi-dress', priceMinor: 5600, sizes: [['XS', 1], ['S', 2], ['M', 2]] },
+    ],
+  },
+  {
+    email: 'studio@showcart.test', name: 'Studio Nine', shippingMinor: 599,
+    listings: [
+      { title: 'Corduroy trousers', photo: 'cord-trousers', priceMinor: 4200, sizes: [['30', 2], ['32', 2]] },
+      { title: 'Acetate sunglasses', photo: 'sunglasses', priceMinor: 3900, sizes: [['One size', 4]] },
+    ],
+  },
+];
+
+const VIEWERS = [
+  { email: 'viewer1@showcart.test', name: 'Sam Lee' },
+  { email: 'viewer2@showcart.test', name: 'Priya Shah' },
+];
+
+/** Commission the host earns on the co-hosted items of the demo show, in basis points. */
+const DEMO_COMMISSION_BPS = 1_000;
+
+const upsertUser = async (db: TDb, email: string, name: string, passwordHash: string, shippingMinor: number | null) => {
+  const { rows } = await db.query<{ id: string }>(
+    `insert into users (email, password_hash, display_name, shipping_fee_minor) values ($1, $2, $3, $4)
+     on conflict (lower(email)) do update set display_name = excluded.display_name
+     returning id`,
+    [email, passwordHash, name, shippingMinor],
+  );
+  return rows[0]!.id;
+};
+
+/**
+ * Demo data for `npm start`: sellers with closets, a host, two viewers with saved test
+ * cards (through Stripe, so stripe-mock or test mode holds the customers), and a scheduled
+ * show whose queue has the host's items and two co-hosted with the seller's consent.
+ * Runs once: a database that has the host already is left as it is.
+ */
+export const seedDemo = async (db: TDb, stripe: Stripe): Promise<boolean> => {
+  const existing = await db.query(`select 1 from users where lower(email) = 'host@showcart.test'`);
+  if (existing.rowCount) return false;
+  const passwordHash = await hash(DEMO_PASSWORD);
+  const variantsBy = new Map<string, { variantId: string; sellerId: string; priceMinor: number; quantity: number }>();
+  const userIds = new Map<string, string>();
+
+  for (const closet of CLOSETS) {
+    const sellerId = await upsertUser(db, closet.email, closet.name, passwordHash, closet.shippingMinor);
+    userIds.set(closet.email, sellerId);
+    for (const listing of closet.listings) {
+      const { rows } = await db.query<{ id: string }>(
+        `insert into listings (seller_id, title, photo_url, price_minor) values ($1, $2, $3, $4) returning id`,
+        [sellerId, listing.title, `/demo/${listing.photo}.svg`, listing.priceMinor],
+      );
+      for (const [label, quantity] of listing.sizes) {
+        const { rows: v } = await db.query<{ id: string }>(
+          'insert into listing_variants (listing_id, label, quantity) values ($1, $2, $3) returning id',
+          [rows[0]!.id, label, quantity],
+        );
+        variantsBy.set(`${listing.photo}/${label}`, { variantId: v[0]!.id, sellerId, priceMinor: listing.priceMinor, quantity });
+      }
+    }
+  }
+
+  for (const viewer of VIEWERS) {
+    const userId = await upsertUser(db, viewer.email, viewer.name, passwordHash, null);
+    const customer = await stripe.customers.create(
+      { email: viewer.email, name: viewer.name, metadata: { userId } },
+      { idempotencyKey: `seed-customer-${userId}` },
+    );
+    // Stripe's test card that always succeeds; attaching returns the customer's own copy.
+    const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    await db.query(
+      `insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id) values ($1, $2, $3)`,
+      [userId, customer.id, method.id],
+    );
+  }
+
+  const hostId = userIds.get('host@showcart.test')!;
+  await withTransaction(db, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `insert into shows (host_id, title, scheduled_at) values ($1, $2, now() + interval '1 hour') returning id`,
+      [hostId, 'Sunday Closet Drop: denim, silk and vintage finds'],
+    );
+    const showId = rows[0]!.id;
+    const own = ['denim-jacket/M', 'silk-scarf/One size', 'linen-shirt/L'];
+    const cohosted = ['leather-bag/One size', 'sneakers/EU 42'];
+    let position = 0;
+    for (const key of own) {
+      const v = variantsBy.get(key)!;
+      await tx.query(
+        `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)
+         values ($1, $2, $3, $4, $5, $6)`,
+        [showId, position++, v.variantId, v.sellerId, v.priceMinor, v.quantity],
+      );
+    }
+    for (const key of cohosted) {
+      const v = variantsBy.get(key)!;
+      const { rows: consent } = await tx.query<{ id: string }>(
+        `insert into cohost_items (show_id, variant_id, seller_id, commission_bps, status, decided_at)
+         values ($1, $2, $3, $4, 'approved', now()) returning id`,
+        [showId, v.variantId, v.sellerId, DEMO_COMMISSION_BPS],
+      );
+      await tx.query(
+        `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity, cohost_item_id, commission_bps)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [showId, position++, v.variantId, v.sellerId, v.priceMinor, v.quantity, consent[0]!.id, DEMO_COMMISSION_BPS],
+      );
+    }
+  });
+  return true;
+};

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hash } from '@node-rs/argon2';
+import { createApi } from '@showcart/api';
+import {
+  createDb,
+  createLiveKit,
+  createLogger,
+  createRedis,
+  createStripe,
+  loadConfig,
+  SETTLEMENT_QUEUE,
+  type TConfig,
+} from '@showcart/common';
+import { createRealtime } from '@showcart/realtime';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type TShowDetail } from '@showcart/shared';
+import { createWorkers } from '@showcart/worker';
+import { Queue } from 'bullmq';
+import { io as connect, type Socket } from 'socket.io-client';
+import { inject } from 'vitest';
+
+export type TClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+/** Hashing is deliberately slow; one hash serves every test user. */
+const passwordHash = hash(TEST_PASSWORD);
+
+const listen = (server: Server, port = 0) =>
+  new Promise<number>((resolve) =>
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+
+/**
+ * The real services, built with their factories against the components the global setup
+ * started, on random ports. `realtimeNodes` > 1 runs several realtime servers sharing
+ * Redis through the streams adapter, as in production.
+ */
+export const startStack = async (opts: { apiPort?: number; realtimeNodes?: number; worker?: boolean } = {}) => {
+  const config: TConfig = loadConfig({
+    ...inject('componentEnv'),
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PUBLIC_URL: 'http://localhost:5173',
+    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+  });
+  const logger = createLogger('test', config.logLevel);
+  const db = createDb(config.databaseUrl, 8);
+  const redis = createRedis(config.redisUrl);
+  const stripe = createStripe(config.stripe);
+  const livekit = createLiveKit(config.livekit);
+  const settlementQueue = new Queue(SETTLEMENT_QUEUE, {
+    connection: createRedis(config.redisUrl, { forBullmq: true }),
+    prefix: config.queuePrefix,
+  });
+  const closers: (() => Promise<unknown>)[] = [];
+
+  const apiServer = createServer(createApi({ config, db, redis, stripe, livekit, settlementQueue, logger }));
+  const apiPort = await listen(apiServer, opts.apiPort);
+  closers.push(() => new Promise((r) => apiServer.close(r)));
+
+  const realtimeUrls: string[] = [];
+  for (let i = 0; i < (opts.realtimeNodes ?? 1); i++) {
+    const httpServer = createServer();
+    const adapterRedis = createRedis(config.redisUrl);
+    const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, settlementQueue, logger });
+    realtimeUrls.push(`http://127.0.0.1:${await listen(httpServer)}`);
+    closers.push(async () => {
+      await realtime.close();
+      adapterRedis.disconnect();
+    });
+  }
+
+  const workers = opts.worker ? createWorkers({ config, db, redis, stripe, logger }) : undefined;
+  if (workers) closers.push(workers.close);
+
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const sockets: TClientSocket[] = [];
+
+  const stack = {
+    config,
+    db,
+    redis,
+    stripe,
+    livekit,
+    settlementQueue,
+    apiUrl,
+    realtimeUrls,
+
+    /** Calls the API as a browser would: JSON, with the session cookie. */
+    http: async (method: string, path: string, p: { cookie?: string; body?: unknown; raw?: string } = {}) => {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(p.body !== undefined || p.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(p.cookie ? { cookie: p.cookie } : {}),
+        },
+        ...(p.raw !== undefined ? { body: p.raw } : p.body !== undefined ? { body: JSON.stringify(p.body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+
+    /** A new user with its own email; with a card, a Stripe customer and saved card too. */
+    createUser: async (p: { name?: string; withCard?: boolean; shippingMinor?: number } = {}) => {
+      const email = `test-${randomUUID()}@showcart.test`;
+      const name = p.name ?? `Tester ${email.slice(5, 11)}`;
+      const { rows } = await db.query<{ id: string }>(
+        `insert into users (email, password_hash, display_name, shipping_fee_minor) values ($1, $2, $3, $4) returning id`,
+        [email, await passwordHash, name, p.shippingMinor ?? null],
+      );
+      const id = rows[0]!.id;
+      if (p.withCard) {
+        const customer = await stripe.customers.create({ email }, { idempotencyKey: `test-customer-${id}` });
+        const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+        await db.query(
+          'insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id) values ($1, $2, $3)',
+          [id, customer.id, method.id],
+        );
+      }
+      const login = await stack.http('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD } });
+      if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      return { id, email, name, cookie };
+    },
+
+    /** A listing in the seller's closet with one variant per quantity given. */
+    createListing: async (sellerId: string, p: { title?: string; priceMinor?: number; variants?: [string, number][] } = {}) => {
+      const { rows } = await db.query<{ id: string }>(
+        `insert into listings (seller_id, title, photo_url, price_minor) values ($1, $2, '/demo/sneakers.svg', $3) returning id`,
+        [sellerId, p.title ?? 'Test jacket', p.priceMinor ?? 2_500],
+      );
+      const variantIds: string[] = [];
+      for (const [label, quantity] of p.variants ?? [['M', 1]]) {
+        const { rows: v } = await db.query<{ id: string }>(
+          'insert into listing_variants (listing_id, label, quantity) values ($1, $2, $3) returning id',
+          [rows[0]!.id, label, quantity],
+        );
+        variantIds.push(v[0]!.id);
+      }
+      return { listingId: rows[0]!.id, variantIds };
+    },
+
+    /** Schedules a show through the API, as a host does. */
+    createShow: async (cookie: string, entries: { variantId: string; priceMinor?: number; quantity?: number }[]) => {
+      const res = await stack.http('POST', '/api/shows', { cookie, body: { title: 'Test show', entries } });
+      if (res.status !== 201) throw new Error(`create show failed: ${JSON.stringify(res.body)}`);
+      return res.body as TShowDetail;
+    },
+
+    /** A connected Socket.IO client with the user's session, on realtime node `node`. */
+    connect: async (cookie: string | undefined, p: { node?: number; protocolVersion?: number } = {}) => {
+      const socket: TClientSocket = connect(realtimeUrls[p.node ?? 0]!, {
+        transports: ['websocket'],
+        extraHeaders: cookie ? { cookie } : {},
+        auth: { protocolVersion: p.protocolVersion ?? PROTOCOL_VERSION },
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', (error) => reject(error));
+      });
+      return socket;
+    },
+
+    close: async () => {
+      for (const socket of sockets) socket.disconnect();
+      for (const close of closers.reverse()) await close();
+      await settlementQueue.close();
+      await db.end();
+      redis.disconnect();
+    },
+  };
+  return stack;
+};
+
+export type TStack = Awaited<ReturnType<typeof startStack>>;
+
+export const newOpId = () => randomUUID().replaceAll('-', '');
+
+/** Emits with an ack and resolves with the reply. */
+export const request = <R>(socket: TClientSocket, event: string, payload: unknown): Promise<R> =>
+  (socket as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<R> } })
+    .timeout(10_000)
+    .emitWithAck(event, payload);

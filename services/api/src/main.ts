@@ -1,0 +1,43 @@
+import {
+  createDb,
+  createLiveKit,
+  createLogger,
+  createRedis,
+  createStripe,
+  loadConfig,
+  SETTLEMENT_QUEUE,
+} from '@showcart/common';
+import { Queue } from 'bullmq';
+import { createApi } from './app.ts';
+
+const config = loadConfig();
+const logger = createLogger('api', config.logLevel);
+const db = createDb(config.databaseUrl);
+const redis = createRedis(config.redisUrl);
+const settlementQueue = new Queue(SETTLEMENT_QUEUE, {
+  connection: createRedis(config.redisUrl, { forBullmq: true }),
+  prefix: config.queuePrefix,
+});
+const app = createApi({
+  config,
+  db,
+  redis,
+  stripe: createStripe(config.stripe),
+  livekit: createLiveKit(config.livekit),
+  settlementQueue,
+  logger,
+});
+
+const server = app.listen(config.apiPort, '127.0.0.1', () => {
+  logger.info({ port: config.apiPort }, 'api listening');
+});
+
+const shutdown = () => {
+  logger.info('api shutting down');
+  server.close(async () => {
+    await Promise.allSettled([settlementQueue.close(), db.end(), redis.quit()]);
+    process.exit(0);
+  });
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,91 @@
+import {
+  findShow,
+  findShowDetail,
+  listShows,
+  roomNameOf,
+  withTransaction,
+} from '@showcart/common';
+import { AppError, ZCreateShowBody, type TLiveKitGrant } from '@showcart/shared';
+import { Router } from 'express';
+import { currentUser } from '../auth.ts';
+import type { TApiDeps } from '../deps.ts';
+import { parseWith, ZIdParam } from '../http.ts';
+
+export const showRoutes = ({ db, livekit }: TApiDeps) => {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    res.json({ shows: await listShows(db) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseWith(ZIdParam, req.params);
+    const show = await findShowDetail(db, id);
+    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+    res.json(show);
+  });
+
+  /** A host schedules a show from variants of its own closet. */
+  router.post('/', async (req, res) => {
+    const user = currentUser(res);
+    const body = parseWith(ZCreateShowBody, req.body);
+    const variantIds = body.entries.map((e) => e.variantId);
+    if (new Set(variantIds).size !== variantIds.length) {
+      throw new AppError('INVALID_INPUT', 'entries: each variant may appear once.');
+    }
+    const showId = await withTransaction(db, async (tx) => {
+      const { rows: variants } = await tx.query<{ id: string; quantity: number; priceMinor: number }>(
+        `select v.id, v.quantity, l.price_minor as "priceMinor"
+           from listing_variants v join listings l on l.id = v.listing_id
+          where v.id = any($1::uuid[]) and l.seller_id = $2 and l.deleted_at is null`,
+        [variantIds, user.id],
+      );
+      const byId = new Map(variants.map((v) => [v.id, v]));
+      const { rows } = await tx.query<{ id: string }>(
+        'insert into shows (host_id, title, scheduled_at) values ($1, $2, $3) returning id',
+        [user.id, body.title, body.scheduledAt ?? null],
+      );
+      const created = rows[0]!.id;
+      for (const [position, entry] of body.entries.entries()) {
+        const variant = byId.get(entry.variantId);
+        if (!variant) {
+          throw new AppError('NOT_FOUND', `entries.${position}: no such variant in your closet.`);
+        }
+        const quantity = entry.quantity ?? variant.quantity;
+        if (quantity < 1 || quantity > variant.quantity) {
+          throw new AppError('CONFLICT', `entries.${position}: only ${variant.quantity} in stock.`);
+        }
+        await tx.query(
+          `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)
+           values ($1, $2, $3, $4, $5, $6)`,
+          [created, position, variant.id, user.id, entry.priceMinor ?? variant.priceMinor, quantity],
+        );
+      }
+      return created;
+    });
+    res.status(201).json(await findShowDetail(db, showId));
+  });
+
+  /** A LiveKit grant for this show's room: publish for its host, subscribe for everyone else. */
+  router.post('/:id/livekit', async (req, res) => {
+    const user = currentUser(res);
+    const { id } = parseWith(ZIdParam, req.params);
+    const show = await findShow(db, id);
+    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+    if (show.status === 'ended' || show.status === 'settled') throw new AppError('SHOW_ENDED');
+    const role = show.hostId === user.id ? 'host' : 'viewer';
+    const room = roomNameOf(show.id);
+    // A viewer may watch in several tabs; LiveKit drops an identity that joins twice.
+    const identity =
+      role === 'host' ? `host-${user.id}` : `viewer-${user.id}-${Math.random().toString(36).slice(2, 8)}`;
+    const grant: TLiveKitGrant = {
+      url: livekit.url,
+      room,
+      role,
+      token: await livekit.mintToken({ room, identity, name: user.displayName, role }),
+    };
+    res.json(grant);
+  });
+
+  return router;
+};

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { showKeys, type Redis } from '@showcart/common';
+import {
+  AppError,
+  isErrorCode,
+  ZShowEvent,
+  type TShowEntry,
+  type TShowEvent,
+} from '@showcart/shared';
+import { SCRIPTS } from './scripts.ts';
+
+type TScriptRunner = (numKeys: number, ...args: (string | number)[]) => Promise<unknown[]>;
+
+/** A decided command: the event it appended (to broadcast), with its seq. */
+export type TApplied = { seq: number; event: TShowEvent };
+
+const decode = (reply: unknown[]): TApplied & { rest: unknown[] } => {
+  const [status, seq, json, ...rest] = reply;
+  if (status !== 'OK') {
+    throw isErrorCode(seq) ? new AppError(seq) : new AppError('INTERNAL', undefined, { cause: reply });
+  }
+  return { seq: Number(seq), event: ZShowEvent.parse(JSON.parse(String(json))), rest };
+};
+
+const opKey = (actorId: string, clientOpId: string) => `${actorId}:${clientOpId}`;
+
+/**
+ * The live state of shows in Redis. Every method is one atomic script; none keeps state
+ * in this process, so any number of realtime nodes can share one Redis.
+ */
+export const createShowEngine = (redis: Redis) => {
+  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua });
+  const run = (name: keyof typeof SCRIPTS) =>
+    (redis as unknown as Record<string, TScriptRunner>)[name]!.bind(redis);
+
+  const transition = async (p: {
+    showId: string;
+    actorId: string;
+    clientOpId: string;
+    from: readonly string[];
+    to: 'live' | 'ended';
+    type: 'show.started' | 'show.ended';
+  }) => {
+    const k = showKeys(p.showId);
+    return decode(
+      await run('showTransition')(3, k.meta, k.log, k.ops, p.actorId, opKey(p.actorId, p.clientOpId),
+        `,${p.from.join(',')},`, p.to, JSON.stringify({ type: p.type })),
+    );
+  };
+
+  const entryCommand = async (p: {
+    showId: string;
+    actorId: string;
+    clientOpId: string;
+    entryId: string;
+    kind: 'feature' | 'price';
+    value: number | '';
+    event: object;
+  }) => {
+    const k = showKeys(p.showId);
+    return decode(
+      await run('showEntry')(4, k.meta, k.entry(p.entryId), k.log, k.ops, p.actorId,
+        opKey(p.actorId, p.clientOpId), p.entryId, p.kind, p.value, JSON.stringify(p.event)),
+    );
+  };
+
+  return {
+    isOpen: async (showId: string) => (await redis.exists(showKeys(showId).meta)) === 1,
+
+    /** Loads a scheduled show's queue into Redis, once; later calls change nothing. */
+    open: async (p: { showId: string; hostId: string; title: string; entries: TShowEntry[] }) => {
+      const k = showKeys(p.showId);
+      const args: (string | number)[] = [];
+      for (const e of p.entries) args.push(e.entryId, e.quantity, e.priceMinor, e.quantity);
+      const body = JSON.stringify({ type: 'show.opened', showId: p.showId, hostId: p.hostId, title: p.title, entries: p.entries });
+      const reply = await run('showOpen')(2 + p.entries.length, k.meta, k.log,
+        ...p.entries.map((e) => k.entry(e.entryId)), p.hostId, body, ...args);
+      return reply.length > 2 ? decode(reply) : undefined;
+    },
+
+    start: (p: { showId: string; actorId: string; clientOpId: string }) =>
+      transition({ ...p, from: ['scheduled'], to: 'live', type: 'show.started' }),
+
+    end: (p: { showId: string; actorId: string; clientOpId: string }) =>
+      transition({ ...p, from: ['scheduled', 'live'], to: 'ended', type: 'show.ended' }),
+
+    feature: (p: { showId: string; actorId: string; clientOpId: string; entryId: string }) =>
+      entryCommand({ ...p, kind: 'feature', value: '', event: { type: 'entry.featured', entryId: p.entryId } }),
+
+    setPrice: (p: { showId: string; actorId: string; clientOpId: string; entryId: string; priceMinor: number }) =>
+      entryCommand({
+        ...p,
+        kind: 'price',
+        value: p.priceMinor,
+        event: { type: 'entry.priceChanged', entryId: p.entryId, priceMinor: p.priceMinor },
+      }),
+
+    /** First come, first served: the script decides, in the order Redis runs them. */
+    claim: async (p: { showId: string; actorId: string; displayName: string; clientOpId: string; entryId: string }) => {
+      const k = showKeys(p.showId);
+      const body = JSON.stringify({
+        type: 'claim.created',
+        claimId: randomUUID(),
+        entryId: p.entryId,
+        userId: p.actorId,
+        displayName: p.displayName,
+      });
+      const { rest, ...applied } = decode(
+        await run('showClaim')(5, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log,
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body),
+      );
+      if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
+      return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+    },
+  };
+};
+
+export type TShowEngine = ReturnType<typeof createShowEngine>;

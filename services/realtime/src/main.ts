@@ -1,0 +1,29 @@
+import { createServer } from 'node:http';
+import { createDb, createLogger, createRedis, loadConfig, SETTLEMENT_QUEUE } from '@showcart/common';
+import { Queue } from 'bullmq';
+import { createRealtime } from './server.ts';
+
+const config = loadConfig();
+const logger = createLogger('realtime', config.logLevel);
+const db = createDb(config.databaseUrl);
+const redis = createRedis(config.redisUrl);
+const adapterRedis = createRedis(config.redisUrl);
+const settlementQueue = new Queue(SETTLEMENT_QUEUE, {
+  connection: createRedis(config.redisUrl, { forBullmq: true }),
+  prefix: config.queuePrefix,
+});
+
+const httpServer = createServer();
+const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, settlementQueue, logger });
+httpServer.listen(config.realtimePort, '127.0.0.1', () => {
+  logger.info({ port: config.realtimePort }, 'realtime listening');
+});
+
+const shutdown = async () => {
+  logger.info('realtime shutting down');
+  await realtime.close();
+  await Promise.allSettled([settlementQueue.close(), db.end(), redis.quit(), adapterRedis.quit()]);
+  process.exit(0);
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

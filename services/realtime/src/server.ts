@@ -1,0 +1,204 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import {
+  findMe,
+  findShow,
+  JOBS,
+  jobIds,
+  listShowEntries,
+  readShowLog,
+  resolveSession,
+  sessionTokenFromCookieHeader,
+  setShowStatus,
+  type TSessionUser,
+} from '@showcart/common';
+import {
+  AppError,
+  MAX_SOCKET_PAYLOAD_BYTES,
+  MIN_PROTOCOL_VERSION,
+  reduceShowEvents,
+  ZEntryCommand,
+  ZHandshakeAuth,
+  ZPriceChange,
+  ZShowCommand,
+  ZShowJoin,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type TAck,
+  type TErrorBody,
+  type TShowEvent,
+} from '@showcart/shared';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { TRealtimeDeps } from './deps.ts';
+import { createShowEngine, type TApplied } from './engine/show-engine.ts';
+
+type TSocketData = { user: TSessionUser };
+type TIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, TSocketData>;
+type TSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, TSocketData>;
+
+/** A client this far behind reloads a snapshot instead of replaying events. */
+const MAX_CATCH_UP_EVENTS = 500;
+/** Commands a user may send per second on one node; bursts above it get RATE_LIMITED. */
+const COMMANDS_PER_SECOND = 20;
+
+const roomOf = (showId: string) => `show:${showId}`;
+
+const toErrorBody = (error: unknown): TErrorBody | undefined =>
+  error instanceof AppError ? error.toBody() : undefined;
+
+/**
+ * The live show engine over Socket.IO. Handlers parse and authorize, then call the
+ * engine; every accepted command's event is broadcast to the show's room with its seq.
+ */
+export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
+  const { db, redis, logger, settlementQueue } = deps;
+  const engine = createShowEngine(redis);
+  const limiter = new RateLimiterMemory({ points: COMMANDS_PER_SECOND, duration: 1 });
+  const io: TIo = new Server(httpServer, {
+    maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
+    cors: { origin: new URL(deps.config.publicUrl).origin, credentials: true },
+    adapter: createAdapter(deps.adapterRedis),
+    serveClient: false,
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const auth = ZHandshakeAuth.safeParse(socket.handshake.auth);
+      if (!auth.success) throw new AppError('INVALID_INPUT', 'The handshake must carry protocolVersion.');
+      if (auth.data.protocolVersion < MIN_PROTOCOL_VERSION) throw new AppError('PROTOCOL_TOO_OLD');
+      socket.data.user = await resolveSession(db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie));
+      next();
+    } catch (error) {
+      const body = toErrorBody(error) ?? { code: 'INTERNAL', message: 'Could not connect.' };
+      if (!(error instanceof AppError)) logger.error({ err: error }, 'socket handshake failed');
+      next(Object.assign(new Error(body.message), { data: body }));
+    }
+  });
+
+  const broadcast = (showId: string, applied: TApplied) => {
+    io.to(roomOf(showId)).emit('show:event', applied.event);
+  };
+
+  /** The show's state in Redis, opened from Postgres the first time anyone asks. */
+  const ensureOpen = async (showId: string) => {
+    if (await engine.isOpen(showId)) return;
+    const show = await findShow(db, showId);
+    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+    const applied = await engine.open({
+      showId,
+      hostId: show.hostId,
+      title: show.title,
+      entries: await listShowEntries(db, showId),
+    });
+    if (applied) broadcast(showId, applied);
+  };
+
+  io.on('connection', (socket: TSocket) => {
+    const user = socket.data.user;
+
+    /** Registers a handler that parses its payload and always answers its ack. */
+    const on = <S extends z.ZodType, R extends object>(
+      event: keyof ClientToServerEvents,
+      schema: S,
+      handle: (payload: z.infer<S>) => Promise<R>,
+    ) => {
+      (socket as unknown as Socket).on(event, async (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return;
+        const reply = ack as (r: TAck<R>) => void;
+        try {
+          await limiter.consume(user.id).catch((rejection: unknown) => {
+            throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED');
+          });
+          const parsed = schema.safeParse(payload);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new AppError('INVALID_INPUT', `${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);
+          }
+          reply({ ok: true, ...(await handle(parsed.data)) });
+        } catch (error) {
+          const body = toErrorBody(error);
+          if (!body) logger.error({ err: error, event, userId: user.id }, 'socket handler failed');
+          reply({ ok: false, ...(body ?? new AppError('INTERNAL').toBody()) });
+        }
+      });
+    };
+
+    on('show:join', ZShowJoin, async ({ showId, sinceSeq }) => {
+      await ensureOpen(showId);
+      // Join first, then read: an event appended in between arrives twice, never zero times.
+      await socket.join(roomOf(showId));
+      const events: TShowEvent[] = await readShowLog(redis, showId, sinceSeq ?? 0, MAX_CATCH_UP_EVENTS + 1);
+      if (sinceSeq !== undefined && events.length <= MAX_CATCH_UP_EVENTS) {
+        return { mode: 'events' as const, events };
+      }
+      const state = reduceShowEvents(await readShowLog(redis, showId));
+      return { mode: 'snapshot' as const, seq: state.seq, state };
+    });
+
+    socket.on('show:leave', (payload) => {
+      const parsed = ZShowJoin.pick({ showId: true }).safeParse(payload);
+      if (parsed.success) void socket.leave(roomOf(parsed.data.showId));
+    });
+
+    on('show:start', ZShowCommand, async ({ showId, clientOpId }) => {
+      await ensureOpen(showId);
+      const applied = await engine.start({ showId, actorId: user.id, clientOpId });
+      await setShowStatus(db, showId, ['scheduled'], 'live');
+      broadcast(showId, applied);
+      return { seq: applied.seq };
+    });
+
+    on('show:end', ZShowCommand, async ({ showId, clientOpId }) => {
+      await ensureOpen(showId);
+      const applied = await engine.end({ showId, actorId: user.id, clientOpId });
+      await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
+      broadcast(showId, applied);
+      await settlementQueue.add(JOBS.settleShow.name, { showId }, { jobId: jobIds.settleShow(showId) });
+      return { seq: applied.seq };
+    });
+
+    on('queue:feature', ZEntryCommand, async ({ showId, entryId, clientOpId }) => {
+      await ensureOpen(showId);
+      const applied = await engine.feature({ showId, actorId: user.id, clientOpId, entryId });
+      broadcast(showId, applied);
+      return { seq: applied.seq };
+    });
+
+    on('queue:price', ZPriceChange, async ({ showId, entryId, priceMinor, clientOpId }) => {
+      await ensureOpen(showId);
+      const applied = await engine.setPrice({ showId, actorId: user.id, clientOpId, entryId, priceMinor });
+      broadcast(showId, applied);
+      return { seq: applied.seq };
+    });
+
+    on('claim:create', ZEntryCommand, async ({ showId, entryId, clientOpId }) => {
+      if (!user.hasPaymentMethod) {
+        // The buyer may have added a card since connecting.
+        user.hasPaymentMethod = (await findMe(db, user.id))?.hasPaymentMethod ?? false;
+        if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
+      }
+      const claim = await engine.claim({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
+      broadcast(showId, claim);
+      return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
+    });
+  });
+
+  /** Unknown events get INVALID_INPUT in their ack, if they asked for one. */
+  const known = new Set<string>(['show:join', 'show:leave', 'show:start', 'show:end', 'queue:feature', 'queue:price', 'claim:create']);
+  io.on('connection', (socket) => {
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (typeof event === 'string' && known.has(event)) return;
+      if (typeof ack === 'function') {
+        ack({ ok: false, code: 'INVALID_INPUT', message: 'Unknown event.' });
+      }
+    });
+  });
+
+  return {
+    io,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+};

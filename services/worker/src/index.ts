@@ -1,0 +1,3 @@
+export { createWorkers } from './create-workers.ts';
+export { chargeIdempotencyKey } from './jobs/charge-order.ts';
+export type { TWorkerDeps } from './deps.ts';
