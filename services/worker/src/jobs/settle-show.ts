@@ -43,7 +43,7 @@ export const settleShow = async (
     for (const b of bundles) {
       const { rows } = await tx.query<{ id: string }>(
         `insert into orders (show_id, buyer_id, seller_id, currency, items_minor, shipping_minor, total_minor)
-         values ($1, $2, $3, $4, $5, $6, $5 + $6)
+         values ($1, $2, $3, $4, $5::int, $6::int, $5::int + $6::int)
          on conflict (show_id, buyer_id, seller_id) do nothing
          returning id`,
         [showId, b.buyerId, b.sellerId, b.currency, b.itemsMinor, b.shippingMinor],
