@@ -83,7 +83,7 @@ const settlePaymentIntent = (body: string, form: URLSearchParams): TStored => {
   };
 };
 
-export const startStripeTestProxy = async (p: { port: number; upstream: string }) => {
+export const startStripeTestProxy = async (p: { port: number; upstream: string; host?: string }) => {
   const replies = new Map<string, TStored>();
   const recorded: TRecorded[] = [];
 
@@ -142,7 +142,7 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string }
     }
   });
 
-  await new Promise<void>((resolve) => server.listen(p.port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(p.port, p.host ?? '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${p.port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

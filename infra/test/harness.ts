@@ -19,6 +19,7 @@ import { createWorkers } from '@showcart/worker';
 import { Queue } from 'bullmq';
 import { io as connect, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
+import type {} from './global-setup.ts';
 
 export type TClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

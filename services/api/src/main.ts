@@ -4,13 +4,13 @@ import {
   createLogger,
   createRedis,
   createStripe,
-  loadConfig,
+  loadConfigOrExit,
   SETTLEMENT_QUEUE,
 } from '@showcart/common';
 import { Queue } from 'bullmq';
 import { createApi } from './app.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger('api', config.logLevel);
 const db = createDb(config.databaseUrl);
 const redis = createRedis(config.redisUrl);
@@ -28,7 +28,7 @@ const app = createApi({
   logger,
 });
 
-const server = app.listen(config.apiPort, '127.0.0.1', () => {
+const server = app.listen(config.apiPort, config.host, () => {
   logger.info({ port: config.apiPort }, 'api listening');
 });
 

@@ -16,6 +16,8 @@ const ZEnv = z.object({
   /** Set to stripe-mock's address locally; unset, the real Stripe API is used. */
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(8).optional(),
+  /** The address services listen on: loopback unless a container needs all interfaces. */
+  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
   API_PORT: port(3000),
   REALTIME_PORT: port(3001),
   /** Where browsers open the web app; used for CORS and cookie checks. */
@@ -41,6 +43,7 @@ export type TConfig = {
     apiBase: string | undefined;
     webhookSecret: string | undefined;
   };
+  host: string;
   apiPort: number;
   realtimePort: number;
   publicUrl: string;
@@ -78,6 +81,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
       apiBase: e.STRIPE_API_BASE,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
     },
+    host: e.HOST,
     apiPort: e.API_PORT,
     realtimePort: e.REALTIME_PORT,
     publicUrl: e.PUBLIC_URL,
@@ -86,4 +90,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     platformFeeBps: e.PLATFORM_FEE_BPS,
     queuePrefix: e.QUEUE_PREFIX,
   };
+};
+
+/** For a service's main: a bad environment stops it with the list of what is wrong. */
+export const loadConfigOrExit = (env: NodeJS.ProcessEnv = process.env): TConfig => {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
 };

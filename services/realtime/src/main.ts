@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
-import { createDb, createLogger, createRedis, loadConfig, SETTLEMENT_QUEUE } from '@showcart/common';
+import { createDb, createLogger, createRedis, loadConfigOrExit, SETTLEMENT_QUEUE } from '@showcart/common';
 import { Queue } from 'bullmq';
 import { createRealtime } from './server.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger('realtime', config.logLevel);
 const db = createDb(config.databaseUrl);
 const redis = createRedis(config.redisUrl);
@@ -15,7 +15,7 @@ const settlementQueue = new Queue(SETTLEMENT_QUEUE, {
 
 const httpServer = createServer();
 const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, settlementQueue, logger });
-httpServer.listen(config.realtimePort, '127.0.0.1', () => {
+httpServer.listen(config.realtimePort, config.host, () => {
   logger.info({ port: config.realtimePort }, 'realtime listening');
 });
 

@@ -1,7 +1,7 @@
-import { createDb, createLogger, createRedis, createStripe, loadConfig } from '@showcart/common';
+import { createDb, createLogger, createRedis, createStripe, loadConfigOrExit } from '@showcart/common';
 import { createWorkers } from './create-workers.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger('worker', config.logLevel);
 const db = createDb(config.databaseUrl);
 const redis = createRedis(config.redisUrl);

@@ -90,7 +90,11 @@ describe('settling a show', () => {
     );
     await stack.settlementQueue.add(JOBS.chargeOrder.name, { orderId: order!.id }, { jobId: `${jobIds.chargeOrder(order!.id)}-again` });
     const deadline = Date.now() + 20_000;
-    while ((await stack.settlementQueue.getJobCounts('waiting', 'active', 'delayed')).waiting + (await stack.settlementQueue.getActiveCount()) > 0) {
+    const busy = async () => {
+      const counts = await stack.settlementQueue.getJobCounts('waiting', 'active', 'delayed');
+      return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) > 0;
+    };
+    while (await busy()) {
       if (Date.now() > deadline) throw new Error('queue did not drain');
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/showcart',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  LIVEKIT_URL: 'ws://127.0.0.1:7880',
+  LIVEKIT_API_KEY: 'APIkey',
+  LIVEKIT_API_SECRET: 'a-secret-that-is-at-least-32-chars-long',
+  STRIPE_SECRET_KEY: 'sk_test_123',
+};
+
+describe('loadConfig', () => {
+  it('reads a valid environment with its defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({ apiPort: 3000, realtimePort: 3001, env: 'development', platformFeeBps: 500 });
+    expect(config.stripe.apiBase).toBeUndefined();
+  });
+
+  it('lists every missing or wrong variable at once, without their values', () => {
+    const env = { ...valid, DATABASE_URL: undefined, REDIS_URL: 'http://nope', LIVEKIT_API_SECRET: 'short', API_PORT: '99999' };
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(problems.sort()).toEqual(['API_PORT', 'DATABASE_URL', 'LIVEKIT_API_SECRET', 'REDIS_URL']);
+    expect((error as Error).message).not.toContain('short');
+  });
+});
