@@ -8,7 +8,9 @@ import {
   createLiveKit,
   createLogger,
   createRedis,
+  createSession,
   createStripe,
+  SESSION_COOKIE,
   loadConfig,
   SETTLEMENT_QUEUE,
   type TConfig,
@@ -64,11 +66,13 @@ export const startStack = async (opts: { apiPort?: number; realtimeNodes?: numbe
   for (let i = 0; i < (opts.realtimeNodes ?? 1); i++) {
     const httpServer = createServer();
     const adapterRedis = createRedis(config.redisUrl);
-    const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, settlementQueue, logger });
+    const tailRedis = createRedis(config.redisUrl, { forBullmq: true });
+    const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, tailRedis, settlementQueue, logger });
     realtimeUrls.push(`http://127.0.0.1:${await listen(httpServer)}`);
     closers.push(async () => {
       await realtime.close();
       adapterRedis.disconnect();
+      tailRedis.disconnect();
     });
   }
 
@@ -123,6 +127,33 @@ export const startStack = async (opts: { apiPort?: number; realtimeNodes?: numbe
       if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       return { id, email, name, cookie };
+    },
+
+    /**
+     * Many signed-in buyers at once, for load tests: rows and sessions written directly
+     * (hashing and logging in thousands of users one by one would take minutes). Their
+     * saved cards are placeholders that are never charged.
+     */
+    createBuyers: async (count: number) => {
+      const prefix = randomUUID().slice(0, 8);
+      const { rows } = await db.query<{ id: string; name: string }>(
+        `insert into users (email, password_hash, display_name)
+         select 'bulk-' || $1 || '-' || i || '@showcart.test', $2, 'Buyer ' || $1 || '-' || i
+           from generate_series(1, $3::int) as i
+         returning id, display_name as name`,
+        [prefix, await passwordHash, count],
+      );
+      await db.query(
+        `insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id)
+         select id, 'cus_bulk_' || replace(id::text, '-', ''), 'pm_card_visa' from unnest($1::uuid[]) as id`,
+        [rows.map((r) => r.id)],
+      );
+      const buyers = [];
+      for (const row of rows) {
+        const { token } = await createSession(db, row.id, 3_600_000);
+        buyers.push({ id: row.id, name: row.name, cookie: `${SESSION_COOKIE}=${token}` });
+      }
+      return buyers;
     },
 
     /** A listing in the seller's closet with one variant per quantity given. */

@@ -8,6 +8,8 @@ export type TRealtimeDeps = {
   redis: Redis;
   /** A connection of its own for the Socket.IO adapter, which blocks on reads. */
   adapterRedis: Redis;
+  /** A connection of its own for following show logs with blocking reads. */
+  tailRedis: Redis;
   settlementQueue: Queue;
   logger: TLogger;
 };

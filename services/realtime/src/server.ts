@@ -32,7 +32,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { TRealtimeDeps } from './deps.ts';
-import { createShowEngine, type TApplied } from './engine/show-engine.ts';
+import { createShowEngine } from './engine/show-engine.ts';
+import { createLogTailer } from './log-tailer.ts';
 
 type TSocketData = { user: TSessionUser };
 type TIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, TSocketData>;
@@ -50,7 +51,8 @@ const toErrorBody = (error: unknown): TErrorBody | undefined =>
 
 /**
  * The live show engine over Socket.IO. Handlers parse and authorize, then call the
- * engine; every accepted command's event is broadcast to the show's room with its seq.
+ * engine, which appends each accepted command's event to the show's log; every node
+ * follows the logs of its shows and emits their events to its own sockets in seq order.
  */
 export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   const { db, redis, logger, settlementQueue } = deps;
@@ -77,22 +79,28 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     }
   });
 
-  const broadcast = (showId: string, applied: TApplied) => {
-    io.to(roomOf(showId)).emit('show:event', applied.event);
-  };
+  // Events reach this node's sockets only through the show's log, in log order; the
+  // command handlers never emit them themselves.
+  const tailer = createLogTailer({ blocking: deps.tailRedis, control: redis, logger });
+  const follow = (showId: string) =>
+    tailer.follow(showId, (json) => {
+      io.local.to(roomOf(showId)).emit('show:event', JSON.parse(json) as TShowEvent);
+    });
+  io.of('/').adapter.on('delete-room', (room: string) => {
+    if (room.startsWith('show:')) void tailer.unfollow(room.slice('show:'.length));
+  });
 
   /** The show's state in Redis, opened from Postgres the first time anyone asks. */
   const ensureOpen = async (showId: string) => {
     if (await engine.isOpen(showId)) return;
     const show = await findShow(db, showId);
     if (!show) throw new AppError('NOT_FOUND', 'No such show.');
-    const applied = await engine.open({
+    await engine.open({
       showId,
       hostId: show.hostId,
       title: show.title,
       entries: await listShowEntries(db, showId),
     });
-    if (applied) broadcast(showId, applied);
   };
 
   io.on('connection', (socket: TSocket) => {
@@ -127,7 +135,9 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
 
     on('show:join', ZShowJoin, async ({ showId, sinceSeq }) => {
       await ensureOpen(showId);
-      // Join first, then read: an event appended in between arrives twice, never zero times.
+      // Follow the log, join, then read: an event appended in between arrives twice
+      // (clients drop a seq they have), never zero times.
+      await follow(showId);
       await socket.join(roomOf(showId));
       const events: TShowEvent[] = await readShowLog(redis, showId, sinceSeq ?? 0, MAX_CATCH_UP_EVENTS + 1);
       if (sinceSeq !== undefined && events.length <= MAX_CATCH_UP_EVENTS) {
@@ -146,7 +156,6 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       await ensureOpen(showId);
       const applied = await engine.start({ showId, actorId: user.id, clientOpId });
       await setShowStatus(db, showId, ['scheduled'], 'live');
-      broadcast(showId, applied);
       return { seq: applied.seq };
     });
 
@@ -154,7 +163,6 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       await ensureOpen(showId);
       const applied = await engine.end({ showId, actorId: user.id, clientOpId });
       await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
-      broadcast(showId, applied);
       await settlementQueue.add(JOBS.settleShow.name, { showId }, { jobId: jobIds.settleShow(showId) });
       return { seq: applied.seq };
     });
@@ -162,14 +170,12 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     on('queue:feature', ZEntryCommand, async ({ showId, entryId, clientOpId }) => {
       await ensureOpen(showId);
       const applied = await engine.feature({ showId, actorId: user.id, clientOpId, entryId });
-      broadcast(showId, applied);
       return { seq: applied.seq };
     });
 
     on('queue:price', ZPriceChange, async ({ showId, entryId, priceMinor, clientOpId }) => {
       await ensureOpen(showId);
       const applied = await engine.setPrice({ showId, actorId: user.id, clientOpId, entryId, priceMinor });
-      broadcast(showId, applied);
       return { seq: applied.seq };
     });
 
@@ -180,7 +186,6 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
         if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
       }
       const claim = await engine.claim({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
-      broadcast(showId, claim);
       return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
     });
   });
@@ -199,6 +204,9 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
 
   return {
     io,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    close: async () => {
+      await tailer.close();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
   };
 };

@@ -1,0 +1,118 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startStack, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
+import { launchChromium, PHONE, SCREENSHOTS, serveWeb, signIn, videoIsPlaying } from './browser.ts';
+
+let stack: TStack;
+let web: PreviewServer;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: true });
+  const port = inject('webPort');
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  baseUrl = `http://localhost:${port}`;
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await stack?.close();
+});
+
+const newPage = async () => {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+  return context.newPage();
+};
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe('one live show in the browser', () => {
+  it('goes live with the host camera, sells the last unit to exactly one viewer, and charges the order', async () => {
+    const host = await stack.createUser({ name: 'Maya Host', shippingMinor: 500 });
+    const jacket = await stack.createListing(host.id, { title: 'Vintage denim jacket', priceMinor: 4_800, variants: [['M', 1]] });
+    const scarf = await stack.createListing(host.id, { title: 'Silk scarf', priceMinor: 2_200, variants: [['One size', 3]] });
+    const show = await stack.createShow(host.cookie, [{ variantId: jacket.variantIds[0]! }, { variantId: scarf.variantIds[0]! }]);
+    const sam = await stack.createUser({ name: 'Sam Viewer', withCard: true });
+    const priya = await stack.createUser({ name: 'Priya Viewer', withCard: true });
+
+    const hostPage = await newPage();
+    hostPage.on('dialog', (dialog) => void dialog.accept());
+    await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
+    await hostPage.goto(`${baseUrl}/studio/${show.id}`);
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/scheduled/i);
+    await hostPage.getByTestId('studio-go-live').click();
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
+    const jacketCard = hostPage.getByTestId('queue-entry').filter({ hasText: 'Vintage denim jacket' });
+    await jacketCard.getByTestId('feature-button').click();
+
+    const viewers = [
+      { user: sam, page: await newPage() },
+      { user: priya, page: await newPage() },
+    ];
+    for (const v of viewers) {
+      await signIn(v.page, baseUrl, v.user.email, TEST_PASSWORD);
+      await v.page.goto(`${baseUrl}/shows/${show.id}`);
+      await expect.poll(() => v.page.getByTestId('featured-title').textContent(), { timeout: 15_000 }).toContain('Vintage denim jacket');
+    }
+
+    // The host's fake camera reaches both viewers through LiveKit.
+    for (const v of viewers) {
+      const video = await videoIsPlaying(v.page);
+      expect(video.width).toBeGreaterThan(0);
+      expect(video.advancedBy).toBeGreaterThan(0.2);
+    }
+    await shot(hostPage, 'host-studio-live');
+    await shot(viewers[0]!.page, 'viewer-before-claim');
+
+    // Both tap Claim on the last unit at once.
+    await Promise.all(viewers.map((v) => v.page.getByTestId('claim-button').click()));
+    const results = await Promise.all(
+      viewers.map(async (v) => {
+        const result = v.page.getByTestId('claim-result');
+        await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/claimed|sold out/i);
+        return (await result.textContent()) ?? '';
+      }),
+    );
+    const winners = viewers.filter((_, i) => /claimed/i.test(results[i]!));
+    const losers = viewers.filter((_, i) => /sold out/i.test(results[i]!));
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    const winner = winners[0]!;
+
+    // Host and the other viewer see the claim within a second.
+    const seenAt = Date.now();
+    await expect.poll(() => hostPage.getByTestId('claims-list').textContent(), { timeout: 1_000, interval: 50 }).toContain(winner.user.name);
+    await expect.poll(() => losers[0]!.page.getByTestId('viewer-claims').textContent(), { timeout: 1_000, interval: 50 }).toContain(winner.user.name);
+    expect(Date.now() - seenAt).toBeLessThan(1_000);
+    await expect.poll(() => losers[0]!.page.getByTestId('claim-button').textContent()).toMatch(/sold out/i);
+    await shot(winner.page, 'viewer-claimed');
+    await shot(losers[0]!.page, 'viewer-sold-out');
+    await shot(hostPage, 'host-studio-claimed');
+
+    await hostPage.getByTestId('studio-end').click();
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settled/i);
+    await expect.poll(() => winner.page.getByTestId('show-ended').isVisible(), { timeout: 10_000 }).toBe(true);
+
+    // The settlement charges the winner: one order, paid, items + shipping.
+    await winner.page.goto(`${baseUrl}/orders`);
+    await expect
+      .poll(async () => {
+        await winner.page.reload();
+        return winner.page.getByTestId('order-row').first().getAttribute('data-status', { timeout: 2_000 }).catch(() => null);
+      }, { timeout: 30_000, interval: 500 })
+      .toBe('paid');
+    expect(await winner.page.getByTestId('order-row').count()).toBe(1);
+    expect(await winner.page.getByTestId('order-total').first().textContent()).toContain('$53.00');
+    await shot(winner.page, 'orders-paid');
+
+    const { rows } = await stack.db.query('select buyer_id, status, total_minor from orders where show_id = $1', [show.id]);
+    expect(rows).toEqual([{ buyer_id: winner.user.id, status: 'paid', total_minor: 4_800 + 500 }]);
+  });
+});
