@@ -106,7 +106,7 @@ const startPostgres = async (dataDir: string, port: number, secrets: TSecrets, f
   return { proc, url: adminUrl.replace(/\/postgres$/, '/showcart') };
 };
 
-const startRedis = async (dataDir: string, port: number) => {
+export const startRedis = async (dataDir: string, port: number) => {
   const dir = path.join(dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   // AOF with fsync on every write: a claim acknowledged by a script is on disk (invariant 2).

@@ -8,9 +8,7 @@ import {
   createLiveKit,
   createLogger,
   createRedis,
-  createSession,
   createStripe,
-  SESSION_COOKIE,
   loadConfig,
   SETTLEMENT_QUEUE,
   type TConfig,
@@ -21,6 +19,7 @@ import { createWorkers } from '@showcart/worker';
 import { Queue } from 'bullmq';
 import { io as connect, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
+import { createBuyers } from './fixtures.ts';
 import type {} from './global-setup.ts';
 
 export type TClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -39,13 +38,16 @@ const listen = (server: Server, port = 0) =>
  * started, on random ports. `realtimeNodes` > 1 runs several realtime servers sharing
  * Redis through the streams adapter, as in production.
  */
-export const startStack = async (opts: { apiPort?: number; realtimeNodes?: number; worker?: boolean } = {}) => {
+export const startStack = async (
+  opts: { apiPort?: number; realtimeNodes?: number; worker?: boolean; redisUrl?: string } = {},
+) => {
   const config: TConfig = loadConfig({
     ...inject('componentEnv'),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PUBLIC_URL: 'http://localhost:5173',
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
   });
   const logger = createLogger('test', config.logLevel);
   const db = createDb(config.databaseUrl, 8);
@@ -129,32 +131,8 @@ export const startStack = async (opts: { apiPort?: number; realtimeNodes?: numbe
       return { id, email, name, cookie };
     },
 
-    /**
-     * Many signed-in buyers at once, for load tests: rows and sessions written directly
-     * (hashing and logging in thousands of users one by one would take minutes). Their
-     * saved cards are placeholders that are never charged.
-     */
-    createBuyers: async (count: number) => {
-      const prefix = randomUUID().slice(0, 8);
-      const { rows } = await db.query<{ id: string; name: string }>(
-        `insert into users (email, password_hash, display_name)
-         select 'bulk-' || $1 || '-' || i || '@showcart.test', $2, 'Buyer ' || $1 || '-' || i
-           from generate_series(1, $3::int) as i
-         returning id, display_name as name`,
-        [prefix, await passwordHash, count],
-      );
-      await db.query(
-        `insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id)
-         select id, 'cus_bulk_' || replace(id::text, '-', ''), 'pm_card_visa' from unnest($1::uuid[]) as id`,
-        [rows.map((r) => r.id)],
-      );
-      const buyers = [];
-      for (const row of rows) {
-        const { token } = await createSession(db, row.id, 3_600_000);
-        buyers.push({ id: row.id, name: row.name, cookie: `${SESSION_COOKIE}=${token}` });
-      }
-      return buyers;
-    },
+    /** Many signed-in buyers with placeholder cards, for load tests (see fixtures.ts). */
+    createBuyers: async (count: number) => createBuyers(db, count, await passwordHash),
 
     /** A listing in the seller's closet with one variant per quantity given. */
     createListing: async (sellerId: string, p: { title?: string; priceMinor?: number; variants?: [string, number][] } = {}) => {

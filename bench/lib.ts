@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hash } from '@node-rs/argon2';
+import { createDb, createRedis, migrate } from '@showcart/common';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@showcart/shared';
+import { io, type Socket } from 'socket.io-client';
+import { REPO_ROOT, startComponents } from '../infra/local/components.ts';
+import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
+
+export type TBenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * A platform for benchmarks: fresh components in .data/bench and realtime nodes as
+ * processes of their own (as in production), so the load generator in this process does
+ * not share their event loop. The machine's two cores are shared by all of it.
+ */
+export const startBenchPlatform = async (p: { realtimeNodes: number }) => {
+  const dataDir = path.join(REPO_ROOT, '.data/bench');
+  await rm(dataDir, { recursive: true, force: true });
+  const ports = {
+    postgres: await freePort(), redis: await freePort(), livekit: await freePort(), livekitTcp: await freePort(),
+    livekitUdp: await freePort(), stripeMock: await freePort(), stripeProxy: await freePort(),
+  };
+  const components = await startComponents({ dataDir, ports, livekitWebhookUrl: 'http://127.0.0.1:9/unused', env: {} });
+  const db = createDb(components.env.DATABASE_URL!, 4);
+  await migrate(db);
+  const redis = createRedis(components.env.REDIS_URL!);
+  const nodes: { proc: TManaged; url: string }[] = [];
+  for (let i = 0; i < p.realtimeNodes; i++) {
+    const port = await freePort();
+    const proc = await startProcess({
+      name: `realtime-${i}`,
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(REPO_ROOT, 'services/realtime/src/main.ts')],
+      logDir: path.join(dataDir, 'logs'),
+      options: {
+        env: { ...process.env, ...components.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', REALTIME_PORT: String(port), PUBLIC_URL: 'http://localhost:5173' },
+        cwd: REPO_ROOT,
+      },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(`realtime node ${i}`, async () => (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).status < 500, { process: proc });
+    nodes.push({ proc, url });
+  }
+  return {
+    db,
+    redis,
+    nodes,
+    passwordHash: await hash('bench-password'),
+    stop: async () => {
+      await Promise.all(nodes.map((n) => n.proc.stop()));
+      await db.end();
+      redis.disconnect();
+      await components.stop();
+    },
+  };
+};
+
+export const connectClient = (url: string, cookie: string): Promise<TBenchSocket> =>
+  new Promise((resolve, reject) => {
+    const socket: TBenchSocket = io(url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      auth: { protocolVersion: PROTOCOL_VERSION },
+      reconnection: false,
+      forceNew: true,
+    });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+
+export const connectMany = async (url: (i: number) => string, cookies: string[], batch = 200) => {
+  const sockets: TBenchSocket[] = [];
+  for (let i = 0; i < cookies.length; i += batch) {
+    sockets.push(...(await Promise.all(cookies.slice(i, i + batch).map((c, j) => connectClient(url(i + j), c)))));
+  }
+  return sockets;
+};
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+
+export const summarize = (samplesMs: number[]) => {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? NaN),
+  };
+};
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Resident memory of a process, in bytes (Linux). */
+export const rssOf = (pid: number) => {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/\d+/)?.[0] ?? 0) * 1024;
+};
+
+/** CPU seconds (user + system) a process has used so far (Linux). */
+export const cpuSecondsOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+export const writeResults = async (name: string, results: object) => {
+  const dir = path.join(REPO_ROOT, 'bench/results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, ...results }, null, 2)}\n`);
+  return file;
+};
+
+export const emitAck = <R>(socket: TBenchSocket, event: string, payload: unknown): Promise<R> =>
+  (socket as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<R> } })
+    .timeout(30_000)
+    .emitWithAck(event, payload);
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
