@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two cores: integration files run two at a time, sharing the components.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -17,7 +19,6 @@ export default defineConfig({
           globalSetup: ['infra/test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
         },
       },
     ],

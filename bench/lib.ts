@@ -15,27 +15,44 @@ export type TBenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * processes of their own (as in production), so the load generator in this process does
  * not share their event loop. The machine's two cores are shared by all of it.
  */
-export const startBenchPlatform = async (p: { realtimeNodes: number }) => {
+export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppendfsync?: 'always' | 'everysec' }) => {
   const dataDir = path.join(REPO_ROOT, '.data/bench');
   await rm(dataDir, { recursive: true, force: true });
   const ports = {
     postgres: await freePort(), redis: await freePort(), livekit: await freePort(), livekitTcp: await freePort(),
     livekitUdp: await freePort(), stripeMock: await freePort(), stripeProxy: await freePort(),
   };
-  const components = await startComponents({ dataDir, ports, livekitWebhookUrl: 'http://127.0.0.1:9/unused', env: {} });
+  const components = await startComponents({ dataDir, ports, livekitWebhookUrl: 'http://127.0.0.1:9/unused', env: {}, redisAppendfsync: p.redisAppendfsync });
+  const nodes: { proc: TManaged; url: string }[] = [];
+  const stopAll = async () => {
+    await Promise.all(nodes.map((n) => n.proc.stop()));
+    await components.stop();
+  };
+  process.once('exit', () => {
+    for (const n of nodes) n.proc.child.kill('SIGKILL');
+  });
   const db = createDb(components.env.DATABASE_URL!, 4);
   await migrate(db);
   const redis = createRedis(components.env.REDIS_URL!);
-  const nodes: { proc: TManaged; url: string }[] = [];
+  try {
   for (let i = 0; i < p.realtimeNodes; i++) {
     const port = await freePort();
     const proc = await startProcess({
       name: `realtime-${i}`,
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(REPO_ROOT, 'services/realtime/src/main.ts')],
+      args: [
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, '.data/profiles')}`] : []),
+        '--import', 'tsx', path.join(REPO_ROOT, 'services/realtime/src/main.ts'),
+      ],
       logDir: path.join(dataDir, 'logs'),
       options: {
-        env: { ...process.env, ...components.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', REALTIME_PORT: String(port), PUBLIC_URL: 'http://localhost:5173' },
+        env: {
+          ...process.env,
+          ...components.env,
+          NODE_ENV: 'production', LOG_LEVEL: 'warn',
+          REALTIME_PORT: String(port),
+          PUBLIC_URL: 'http://localhost:5173',
+        },
         cwd: REPO_ROOT,
       },
     });
@@ -43,16 +60,21 @@ export const startBenchPlatform = async (p: { realtimeNodes: number }) => {
     await waitFor(`realtime node ${i}`, async () => (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).status < 500, { process: proc });
     nodes.push({ proc, url });
   }
+  } catch (error) {
+    await db.end();
+    redis.disconnect();
+    await stopAll();
+    throw error;
+  }
   return {
     db,
     redis,
     nodes,
     passwordHash: await hash('bench-password'),
     stop: async () => {
-      await Promise.all(nodes.map((n) => n.proc.stop()));
       await db.end();
       redis.disconnect();
-      await components.stop();
+      await stopAll();
     },
   };
 };

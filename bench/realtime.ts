@@ -1,40 +1,53 @@
 /**
  * Benchmarks of the live show engine (issue #3 targets), on this machine over loopback,
- * with the load generator in this process and the realtime node in its own:
+ * with the load generator in this process and the realtime node in its own. Viewers are
+ * lean protocol-level clients (bench/lean-viewer.ts); claimers use socket.io-client.
  *
  *   claims      claim acks at a steady 2,000 claims/s: p50/p95/p99 ms (target p99 ≤ 5 ms)
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms)
  *   deliveries  event deliveries per second, and per CPU-second of the node (target ≥ 150,000)
  *   memory      resident memory per idle viewer connection (target ≤ 20 KB)
  *
- * Run: npm run bench   (BENCH_VIEWERS, BENCH_CLAIMS_PER_S, BENCH_SECONDS to change the load)
+ * Run: npm run bench   (BENCH_VIEWERS, BENCH_CLAIMS_PER_S, BENCH_SECONDS to change the load;
+ *                       BENCH_APPENDFSYNC=everysec to measure what durable claims cost)
  */
-import type { TClaimAck, TShowEvent } from '@showcart/shared';
+import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import {
   connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, summarize, writeResults,
 } from './lib.ts';
+import { connectLeanViewer, type TLeanViewer } from './lean-viewer.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 const CLAIMS_PER_S = Number(process.env.BENCH_CLAIMS_PER_S ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLAIMERS = 200;
 const FANOUT_CLAIMS = 100;
-const FANOUT_INTERVAL_MS = 50;
+/** Claims during the fan-out phase come this far apart (BENCH_FANOUT_INTERVAL_MS). */
+const FANOUT_INTERVAL_MS = Number(process.env.BENCH_FANOUT_INTERVAL_MS ?? 50);
 const BURST_EVENTS = 200;
 /** The claim bench's clients send on a timer of this period. */
 const TICK_MS = 5;
 
 const op = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 
-const platform = await startBenchPlatform({ realtimeNodes: 1 });
+/** `everysec` measures what the durable-claim choice (`always`) costs. */
+const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
+
+/** Realtime nodes side by side (BENCH_NODES), viewers split evenly over them, as deployed. */
+const NODES = Number(process.env.BENCH_NODES ?? 2);
+
+const platform = await startBenchPlatform({ realtimeNodes: NODES, redisAppendfsync: APPENDFSYNC });
 const node = platform.nodes[0]!;
-const pid = node.proc.child.pid!;
+const pids = platform.nodes.map((n) => n.proc.child.pid!);
+const nodeCpu = () => pids.reduce((sum, p) => sum + cpuSecondsOf(p), 0);
+const nodeRss = () => pids.reduce((sum, p) => sum + rssOf(p), 0);
+const nodeUrl = (i: number) => platform.nodes[i % NODES]!.url;
 type TLatency = ReturnType<typeof summarize>;
-const results = { viewers: VIEWERS, claimsPerSecond: CLAIMS_PER_S, seconds: SECONDS } as {
-  viewers: number; claimsPerSecond: number; seconds: number;
+const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S, seconds: SECONDS, appendfsync: APPENDFSYNC } as {
+  viewers: number; nodes: number; claimsPerSecond: number; seconds: number; appendfsync: string;
   claims: TLatency & { failures: number; achievedPerSecond: number };
-  fanout: TLatency & { expected: number };
+  fanout: TLatency & { expected: number; nodeCpuShare: number; generatorCpuShare: number };
   deliveries: { events: number; delivered: number; expected: number; wallSeconds: number; perSecond: number; nodeCpuSeconds: number; perCpuSecond: number };
   memory: { rssBeforeMB: number; rssAfterMB: number; perViewerKB: number };
 };
@@ -81,13 +94,16 @@ try {
   await emitAck(hostSocket, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
   const viewerCookies = (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => b.cookie);
   await sleep(2_000);
-  const rssBefore = rssOf(pid);
-  const viewers = await connectMany(() => node.url, viewerCookies);
-  for (let i = 0; i < viewers.length; i += 500) {
-    await Promise.all(viewers.slice(i, i + 500).map((v) => emitAck(v, 'show:join', { showId: show.showId })));
+  const rssBefore = nodeRss();
+  const viewers: TLeanViewer[] = [];
+  for (let i = 0; i < viewerCookies.length; i += 250) {
+    viewers.push(...(await Promise.all(viewerCookies.slice(i, i + 250).map((c, j) => connectLeanViewer(nodeUrl(i + j), c)))));
+  }
+  for (let i = 0; i < viewers.length; i += 250) {
+    await Promise.all(viewers.slice(i, i + 250).map((v) => v.join(show.showId)));
   }
   await sleep(3_000);
-  const rssAfter = rssOf(pid);
+  const rssAfter = nodeRss();
   results.memory = { rssBeforeMB: round(rssBefore / 2 ** 20), rssAfterMB: round(rssAfter / 2 ** 20), perViewerKB: round((rssAfter - rssBefore) / viewers.length / 1_024) };
 
   // --- fan-out: each claim's event reaching every viewer ---
@@ -96,14 +112,21 @@ try {
   const sentAt: number[] = [];
   const fanout: number[] = [];
   let received = 0;
-  const onEvent = (event: TShowEvent) => {
-    const at = sentAt[event.seq - baseSeq - 1];
-    if (at !== undefined && event.type === 'claim.created') {
-      fanout.push(performance.now() - at);
-      received++;
+  // Only claims are appended during this phase: seq baseSeq + i + 1 is the i-th claim.
+  const onEvents = (seqs: number[]) => {
+    const now = performance.now();
+    for (const seq of seqs) {
+      const at = sentAt[seq - baseSeq - 1];
+      if (at !== undefined) {
+        fanout.push(now - at);
+        received++;
+      }
     }
   };
-  for (const v of viewers) v.on('show:event', onEvent);
+  for (const v of viewers) v.onEvents(onEvents);
+  const fanoutCpu0 = nodeCpu();
+  const generatorCpu0 = process.cpuUsage();
+  const fanoutT0 = performance.now();
   for (let i = 0; i < FANOUT_CLAIMS; i++) {
     sentAt.push(performance.now());
     void emitAck(claimer, 'claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
@@ -111,18 +134,24 @@ try {
   }
   const until = Date.now() + 30_000;
   while (received < FANOUT_CLAIMS * viewers.length && Date.now() < until) await sleep(50);
-  results.fanout = { ...summarize(fanout), expected: FANOUT_CLAIMS * viewers.length };
-  for (const v of viewers) v.off('show:event', onEvent);
+  const fanoutWall = (performance.now() - fanoutT0) / 1_000;
+  const generatorCpu = process.cpuUsage(generatorCpu0);
+  results.fanout = {
+    ...summarize(fanout),
+    expected: FANOUT_CLAIMS * viewers.length,
+    nodeCpuShare: round((nodeCpu() - fanoutCpu0) / fanoutWall),
+    generatorCpuShare: round((generatorCpu.user + generatorCpu.system) / 1e6 / fanoutWall),
+  };
 
   // --- deliveries: a burst of events to every viewer ---
   let delivered = 0;
-  const countEvent = () => {
-    delivered++;
+  const countEvents = (seqs: number[]) => {
+    delivered += seqs.length;
   };
-  for (const v of viewers) v.on('show:event', countEvent);
+  for (const v of viewers) v.onEvents(countEvents);
   // One claim from each of many buyers (a single user's commands are rate limited).
-  const bursters = await connectMany(() => node.url, (await createBuyers(platform.db, BURST_EVENTS, platform.passwordHash)).map((b) => b.cookie));
-  const cpu0 = cpuSecondsOf(pid);
+  const bursters = await connectMany(nodeUrl, (await createBuyers(platform.db, BURST_EVENTS, platform.passwordHash)).map((b) => b.cookie));
+  const cpu0 = nodeCpu();
   const t0 = performance.now();
   const acks = await Promise.all(
     bursters.map((b) => emitAck<TClaimAck>(b, 'claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() })),
@@ -132,7 +161,7 @@ try {
   const burstUntil = Date.now() + 60_000;
   while (delivered < target && Date.now() < burstUntil) await sleep(10);
   const wall = (performance.now() - t0) / 1_000;
-  const cpu = cpuSecondsOf(pid) - cpu0;
+  const cpu = nodeCpu() - cpu0;
   results.deliveries = {
     events: BURST_EVENTS,
     delivered,
@@ -142,7 +171,8 @@ try {
     nodeCpuSeconds: round(cpu, 3),
     perCpuSecond: round(delivered / cpu, 0),
   };
-  for (const v of [...viewers, ...bursters, hostSocket, claimer]) v.disconnect();
+  for (const v of viewers) v.close();
+  for (const s of [...bursters, hostSocket, claimer]) s.disconnect();
 } finally {
   await platform.stop();
 }
@@ -150,11 +180,12 @@ try {
 const { claims, fanout: spread, deliveries, memory } = results;
 const table = [
   ['claims', `p50 ${claims.p50} ms, p95 ${claims.p95} ms, p99 ${claims.p99} ms at ${claims.achievedPerSecond}/s (${claims.failures} failed)`, 'p99 ≤ 5 ms at 2,000/s'],
-  ['fan-out', `p50 ${spread.p50} ms, p99 ${spread.p99} ms over ${spread.count}/${spread.expected} deliveries`, `p99 ≤ 50 ms to ${VIEWERS} viewers`],
-  ['deliveries', `${deliveries.perSecond}/s wall, ${deliveries.perCpuSecond} per node CPU-second`, '≥ 150,000/s per core'],
-  ['memory', `${memory.perViewerKB} KB per idle viewer (RSS ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB)`, '≤ 20 KB'],
+  ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}`, ''],
+  ['fan-out', `p50 ${spread.p50} ms, p99 ${spread.p99} ms over ${spread.count}/${spread.expected} deliveries (CPU: node ${spread.nodeCpuShare}, generator ${spread.generatorCpuShare})`, `p99 ≤ 50 ms to ${VIEWERS} viewers`],
+  ['deliveries', `${deliveries.perSecond}/s wall, ${deliveries.perCpuSecond} per node CPU-second`, '≥ 150,000/s per core (all nodes\' CPU)'],
+  ['memory', `${memory.perViewerKB} KB per idle viewer (RSS of all nodes ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB)`, '≤ 20 KB'],
 ];
 console.log('\n| measure | result | target |\n|---|---|---|');
 for (const row of table) console.log(`| ${row.join(' | ')} |`);
-console.log(`\nwritten to ${await writeResults('realtime', results)}`);
+console.log(`\nwritten to ${await writeResults(`realtime-${APPENDFSYNC}`, results)}`);
 process.exit(0);

@@ -106,7 +106,8 @@ const startPostgres = async (dataDir: string, port: number, secrets: TSecrets, f
   return { proc, url: adminUrl.replace(/\/postgres$/, '/showcart') };
 };
 
-export const startRedis = async (dataDir: string, port: number) => {
+/** `appendfsync` other than `always` is only for measuring what durability costs. */
+export const startRedis = async (dataDir: string, port: number, appendfsync: 'always' | 'everysec' = 'always') => {
   const dir = path.join(dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   // AOF with fsync on every write: a claim acknowledged by a script is on disk (invariant 2).
@@ -114,7 +115,7 @@ export const startRedis = async (dataDir: string, port: number) => {
     name: 'redis',
     command: 'redis-server',
     args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-      '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes'],
+      '--appendfsync', appendfsync, '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes'],
     logDir: path.join(dataDir, 'logs'),
   });
   const url = `redis://127.0.0.1:${port}`;
@@ -174,7 +175,8 @@ const startStripeMock = async (dataDir: string, ports: TPorts) => {
   const proc = await startProcess({
     name: 'stripe-mock',
     command: bin,
-    args: ['-http-addr', `127.0.0.1:${ports.stripeMock}`],
+    // Port 0 for HTTPS, which nothing here uses: its default port would clash between runs.
+    args: ['-http-addr', `127.0.0.1:${ports.stripeMock}`, '-https-addr', '127.0.0.1:0'],
     logDir: path.join(dataDir, 'logs'),
   });
   const upstream = `http://127.0.0.1:${ports.stripeMock}`;
@@ -203,6 +205,8 @@ export const startComponents = async (p: {
   livekitWebhookUrl: string;
   /** Trade durability of PostgreSQL for speed (tests only). */
   fast?: boolean;
+  /** Redis' AOF fsync policy; benchmarks set `everysec` to measure what `always` costs. */
+  redisAppendfsync?: 'always' | 'everysec';
   env?: NodeJS.ProcessEnv;
 }): Promise<TComponents> => {
   const given = p.env ?? process.env;
@@ -225,7 +229,7 @@ export const startComponents = async (p: {
     }
     if (given.REDIS_URL) env.REDIS_URL = given.REDIS_URL;
     else {
-      const redis = await startRedis(p.dataDir, p.ports.redis);
+      const redis = await startRedis(p.dataDir, p.ports.redis, p.redisAppendfsync);
       started.push(redis.proc);
       env.REDIS_URL = redis.url;
     }

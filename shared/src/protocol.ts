@@ -51,7 +51,14 @@ export type ClientToServerEvents = {
   'claim:create': (payload: TEntryCommand, ack: (reply: TClaimAck) => void) => void;
 };
 
+/**
+ * While a show is busy, a node sends its events at most this often, each time all that
+ * arrived since in one message: fewer, larger writes to thousands of viewers.
+ */
+export const SHOW_FLUSH_INTERVAL_MS = 5;
+
 export type ServerToClientEvents = {
-  'show:event': (event: TShowEvent) => void;
+  /** New events of a show, in seq order (one or more; coalesced while the show is busy). */
+  'show:events': (events: TShowEvent[]) => void;
   'show:viewers': (payload: { showId: string; count: number }) => void;
 };

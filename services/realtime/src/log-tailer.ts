@@ -8,11 +8,11 @@ const READ_COUNT = 500;
  */
 const BLOCK_MS = 250;
 
-type TTail = { key: string; lastId: string; onEntry: (json: string) => void };
+type TTail = { key: string; lastId: string; onEntries: (jsons: string[]) => void };
 
 /**
- * Follows the Redis logs of the shows this node has viewers for, and hands each new entry
- * to `onEntry` in log order. Every node reads the same log, so every client of every node
+ * Follows the Redis logs of the shows this node has viewers for, and hands the new entries
+ * of each read to `onEntries`, in log order. Every node reads the same log, so every client of every node
  * gets the events in seq order: delivery order is the log's order (invariant 5).
  *
  * One blocking XREAD covers all followed shows; following a new show interrupts it with
@@ -55,11 +55,13 @@ export const createLogTailer = (p: { blocking: Redis; control: Redis; logger: TL
       for (const [key, entries] of reply ?? []) {
         const tail = [...tails.values()].find((t) => t.key === key);
         if (!tail) continue;
+        const jsons: string[] = [];
         for (const [id, fields] of entries) {
           tail.lastId = id;
           const json = fields[fields.indexOf(LOG_FIELD) + 1];
-          if (json) tail.onEntry(json);
+          if (json) jsons.push(json);
         }
+        if (jsons.length) tail.onEntries(jsons);
       }
     }
   };
@@ -70,12 +72,12 @@ export const createLogTailer = (p: { blocking: Redis; control: Redis; logger: TL
      * Starts following a show from its current end (callers read anything older
      * themselves, e.g. as a snapshot); a no-op when followed already.
      */
-    follow: async (showId: string, onEntry: (json: string) => void) => {
+    follow: async (showId: string, onEntries: (jsons: string[]) => void) => {
       if (tails.has(showId)) return;
       const key = showKeys(showId).log;
       const last = (await p.control.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
       if (tails.has(showId)) return;
-      tails.set(showId, { key, lastId: last, onEntry });
+      tails.set(showId, { key, lastId: last, onEntries });
       await interrupt();
     },
     unfollow: async (showId: string) => {

@@ -33,7 +33,7 @@ describe('a burst of claims over two realtime nodes', () => {
     expect(joined.every((j) => j.ok)).toBe(true);
     sockets.forEach((socket, i) => {
       received[i] = [];
-      socket.on('show:event', (event) => received[i]!.push(event));
+      socket.on('show:events', (batch) => received[i]!.push(...batch));
     });
 
     const race = async (entryId: string) => {

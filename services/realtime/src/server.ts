@@ -34,6 +34,8 @@ import type { z } from 'zod';
 import type { TRealtimeDeps } from './deps.ts';
 import { createShowEngine } from './engine/show-engine.ts';
 import { createLogTailer } from './log-tailer.ts';
+import { createOutbox } from './outbox.ts';
+import { writeToRoom } from './room-writer.ts';
 
 type TSocketData = { user: TSessionUser };
 type TIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, TSocketData>;
@@ -82,12 +84,14 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   // Events reach this node's sockets only through the show's log, in log order; the
   // command handlers never emit them themselves.
   const tailer = createLogTailer({ blocking: deps.tailRedis, control: redis, logger });
+  const outbox = createOutbox((showId, events) => writeToRoom(io as unknown as Server, roomOf(showId), 'show:events', events));
   const follow = (showId: string) =>
-    tailer.follow(showId, (json) => {
-      io.local.to(roomOf(showId)).emit('show:event', JSON.parse(json) as TShowEvent);
-    });
+    tailer.follow(showId, (jsons) => outbox.push(showId, jsons.map((json) => JSON.parse(json) as TShowEvent)));
   io.of('/').adapter.on('delete-room', (room: string) => {
-    if (room.startsWith('show:')) void tailer.unfollow(room.slice('show:'.length));
+    if (!room.startsWith('show:')) return;
+    const showId = room.slice('show:'.length);
+    outbox.drop(showId);
+    void tailer.unfollow(showId);
   });
 
   /** The show's state in Redis, opened from Postgres the first time anyone asks. */
@@ -206,6 +210,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     io,
     close: async () => {
       await tailer.close();
+      outbox.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
     },
   };

@@ -11,7 +11,7 @@ afterAll(async () => stack?.close());
 /** Collects every show event a client receives. */
 const recorder = (socket: TClientSocket) => {
   const events: TShowEvent[] = [];
-  socket.on('show:event', (event) => events.push(event));
+  socket.on('show:events', (batch) => events.push(...batch));
   return events;
 };
 
