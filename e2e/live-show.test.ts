@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
@@ -12,26 +12,35 @@ let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: true });
   const port = inject('webPort');
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
   baseUrl = `http://localhost:${port}`;
+  stack = await startStack({ worker: true, publicUrl: baseUrl });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
+  await writeFile(path.join(SCREENSHOTS, '..', 'browser-console.log'), consoleLines.join('\n'));
   await browser?.close();
   await web?.close();
   await stack?.close();
 });
 
-const newPage = async () => {
+/** What the pages logged, kept for reading after a failure. */
+const consoleLines: string[] = [];
+
+const newPage = async (name: string) => {
   const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
-  return context.newPage();
+  const page = await context.newPage();
+  page.on('console', (m) => consoleLines.push(`[${name}] ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`[${name}] pageerror: ${e.message}`));
+  return page;
 };
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** A screenshot of the whole page, or with `firstScreen` only what a phone shows before scrolling. */
+const shot = (page: Page, name: string, firstScreen = false) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: !firstScreen });
 
 describe('one live show in the browser', () => {
   it('goes live with the host camera, sells the last unit to exactly one viewer, and charges the order', async () => {
@@ -42,7 +51,7 @@ describe('one live show in the browser', () => {
     const sam = await stack.createUser({ name: 'Sam Viewer', withCard: true });
     const priya = await stack.createUser({ name: 'Priya Viewer', withCard: true });
 
-    const hostPage = await newPage();
+    const hostPage = await newPage('host');
     hostPage.on('dialog', (dialog) => void dialog.accept());
     await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
     await hostPage.goto(`${baseUrl}/studio/${show.id}`);
@@ -53,8 +62,8 @@ describe('one live show in the browser', () => {
     await jacketCard.getByTestId('feature-button').click();
 
     const viewers = [
-      { user: sam, page: await newPage() },
-      { user: priya, page: await newPage() },
+      { user: sam, page: await newPage('sam') },
+      { user: priya, page: await newPage('priya') },
     ];
     for (const v of viewers) {
       await signIn(v.page, baseUrl, v.user.email, TEST_PASSWORD);
@@ -70,6 +79,7 @@ describe('one live show in the browser', () => {
     }
     await shot(hostPage, 'host-studio-live');
     await shot(viewers[0]!.page, 'viewer-before-claim');
+    await shot(viewers[0]!.page, 'viewer-phone-first-screen', true);
 
     // Both tap Claim on the last unit at once.
     await Promise.all(viewers.map((v) => v.page.getByTestId('claim-button').click()));

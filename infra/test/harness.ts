@@ -39,13 +39,13 @@ const listen = (server: Server, port = 0) =>
  * Redis through the streams adapter, as in production.
  */
 export const startStack = async (
-  opts: { apiPort?: number; realtimeNodes?: number; worker?: boolean; redisUrl?: string } = {},
+  opts: { apiPort?: number; realtimeNodes?: number; worker?: boolean; redisUrl?: string; publicUrl?: string } = {},
 ) => {
   const config: TConfig = loadConfig({
     ...inject('componentEnv'),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    PUBLIC_URL: 'http://localhost:5173',
+    PUBLIC_URL: opts.publicUrl ?? 'http://localhost:5173',
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
   });

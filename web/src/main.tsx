@@ -1,0 +1,29 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { LoginPage } from './pages/Login.tsx';
+import { NewShowPage } from './pages/NewShow.tsx';
+import { OrdersPage } from './pages/Orders.tsx';
+import { ShowsPage } from './pages/Shows.tsx';
+import { StudioPage } from './pages/Studio.tsx';
+import { WatchPage } from './pages/Watch.tsx';
+import { SessionProvider } from './session.tsx';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <SessionProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/" element={<ShowsPage />} />
+          <Route path="/shows/new" element={<NewShowPage />} />
+          <Route path="/shows/:id" element={<WatchPage />} />
+          <Route path="/studio/:id" element={<StudioPage />} />
+          <Route path="/orders" element={<OrdersPage />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </SessionProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,97 @@
+import { formatMoney, type TCreateShowBody, type TListing, type TShowDetail } from '@showcart/shared';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, messageOf } from '../api.ts';
+import { Layout } from '../components/Layout.tsx';
+
+/** A host schedules a show from variants of its closet, optionally with live prices. */
+export const NewShowPage = () => {
+  const navigate = useNavigate();
+  const [listings, setListings] = useState<TListing[] | null>(null);
+  const [title, setTitle] = useState('');
+  const [chosen, setChosen] = useState<Map<string, string>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api<{ listings: TListing[] }>('GET', '/listings/mine').then((r) => setListings(r.listings), (e) => setError(messageOf(e)));
+  }, []);
+
+  const toggle = (variantId: string) =>
+    setChosen((prev) => {
+      const next = new Map(prev);
+      if (next.has(variantId)) next.delete(variantId);
+      else next.set(variantId, '');
+      return next;
+    });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const entries: TCreateShowBody['entries'] = [];
+    for (const [variantId, price] of chosen) {
+      const priceMinor = price.trim() ? Math.round(Number(price) * 100) : undefined;
+      if (priceMinor !== undefined && (!Number.isFinite(priceMinor) || priceMinor <= 0)) {
+        setError('A live price must be a positive amount.');
+        return;
+      }
+      entries.push(priceMinor === undefined ? { variantId } : { variantId, priceMinor });
+    }
+    setBusy(true);
+    try {
+      const show = await api<TShowDetail>('POST', '/shows', { title, entries });
+      navigate(`/studio/${show.id}`);
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Layout>
+      <h1>New show</h1>
+      <form onSubmit={submit} className="form">
+        <label>
+          Title
+          <input value={title} onChange={(e) => setTitle(e.target.value)} required minLength={3} maxLength={120} placeholder="Sunday closet drop" />
+        </label>
+        <h2 className="section-title">Pick items from your closet</h2>
+        {listings === null && !error && <p className="muted">Loading your closet…</p>}
+        {listings?.length === 0 && <p className="muted">Your closet is empty.</p>}
+        <div className="closet">
+          {listings?.map((listing) => (
+            <div key={listing.id} className="card closet-item">
+              <img src={listing.photoUrl} alt="" className="thumb" />
+              <div>
+                <h3>{listing.title}</h3>
+                <p className="muted">{formatMoney(listing.priceMinor, listing.currency)}</p>
+                {listing.variants.map((v) => (
+                  <div key={v.id} className="variant-row">
+                    <label className="check">
+                      <input type="checkbox" checked={chosen.has(v.id)} disabled={v.quantity === 0} onChange={() => toggle(v.id)} />
+                      {v.label} <span className="muted">({v.quantity} in stock)</span>
+                    </label>
+                    {chosen.has(v.id) && (
+                      <input
+                        className="price-override"
+                        inputMode="decimal"
+                        placeholder="Live price"
+                        aria-label={`Live price for ${listing.title} ${v.label}`}
+                        value={chosen.get(v.id)}
+                        onChange={(e) => setChosen((prev) => new Map(prev).set(v.id, e.target.value))}
+                      />
+                    )}
+                  </div>
+                ))}
+              </div>
+            </div>
+          ))}
+        </div>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button className="button primary" disabled={busy || chosen.size === 0}>
+          {busy ? 'Creating…' : `Create show with ${chosen.size} ${chosen.size === 1 ? 'item' : 'items'}`}
+        </button>
+      </form>
+    </Layout>
+  );
+};

@@ -1,0 +1,121 @@
+import { featuredEntry, formatMoney } from '@showcart/shared';
+import { useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { Layout } from '../components/Layout.tsx';
+import { ItemCard } from '../components/ItemCard.tsx';
+import { Stage, useGrant } from '../components/Stage.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useShow } from '../show/useShow.ts';
+
+/** The host's studio: camera out, the queue to feature from, prices, and the claims. */
+export const StudioPage = () => {
+  const showId = useParams().id!;
+  const { state, command, error, connected } = useShow(showId);
+  const live = state.status === 'live';
+  const over = state.status === 'ended' || state.status === 'settled';
+  const { grant, error: grantError } = useGrant(showId, !over);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [price, setPrice] = useState('');
+  const featured = featuredEntry(state);
+  const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
+
+  const run = async (action: Promise<{ ok: boolean; message?: string }>) => {
+    setActionError(null);
+    const reply = await action;
+    if (!reply.ok) setActionError(reply.message ?? 'That did not work.');
+    return reply.ok;
+  };
+
+  return (
+    <Layout wide>
+      <div className="studio">
+        <section className="stage">
+          {grant && !over ? <Stage grant={grant} /> : <div className="video video-waiting">{over ? 'The show has ended.' : grantError ?? 'Connecting…'}</div>}
+          <div className="stage-bar">
+            <StatusBadge status={state.status} testId="show-status" />
+            <span className="muted">{connected ? state.title : 'Reconnecting…'}</span>
+            {state.status === 'scheduled' && (
+              <button data-testid="studio-go-live" className="button live" onClick={() => void run(command('show:start', {}))}>
+                Go live
+              </button>
+            )}
+            {live && (
+              <button
+                data-testid="studio-end"
+                className="button danger"
+                onClick={() => {
+                  if (window.confirm('End the show? Claims will be settled and charged.')) void run(command('show:end', {}));
+                }}
+              >
+                End show
+              </button>
+            )}
+          </div>
+          {(actionError ?? error) && <p className="error" role="alert">{actionError ?? error}</p>}
+        </section>
+
+        <section className="panel">
+          <h2 className="section-title">Featured</h2>
+          {featured ? (
+            <ItemCard entry={featured} featured>
+              <form
+                className="price-edit"
+                onSubmit={async (e) => {
+                  e.preventDefault();
+                  const priceMinor = Math.round(Number(price) * 100);
+                  if (!Number.isFinite(priceMinor) || priceMinor <= 0) {
+                    setActionError('Enter a price above zero.');
+                    return;
+                  }
+                  if (await run(command('queue:price', { entryId: featured.entryId, priceMinor }))) setPrice('');
+                }}
+              >
+                <input
+                  data-testid="price-input"
+                  inputMode="decimal"
+                  placeholder={(featured.priceMinor / 100).toFixed(2)}
+                  aria-label="New live price"
+                  value={price}
+                  onChange={(e) => setPrice(e.target.value)}
+                />
+                <button data-testid="price-save" className="button">Set price</button>
+              </form>
+            </ItemCard>
+          ) : (
+            <p className="muted">Nothing featured. Pick an item below{live ? '' : ' and go live'}.</p>
+          )}
+
+          <h2 className="section-title">Queue</h2>
+          <div className="queue">
+            {state.entries.map((entry) => (
+              <ItemCard key={entry.entryId} entry={entry} testId="queue-entry" featured={entry.entryId === state.featuredEntryId}>
+                <button
+                  data-testid="feature-button"
+                  className="button small"
+                  disabled={over || entry.entryId === state.featuredEntryId}
+                  onClick={() => void run(command('queue:feature', { entryId: entry.entryId }))}
+                >
+                  {entry.entryId === state.featuredEntryId ? 'Featured' : 'Feature'}
+                </button>
+              </ItemCard>
+            ))}
+          </div>
+
+          <h2 className="section-title">Claims ({state.claims.length})</h2>
+          <ol className="claims" data-testid="claims-list">
+            {[...state.claims].reverse().map((claim) => {
+              const entry = entryById.get(claim.entryId);
+              return (
+                <li key={claim.claimId}>
+                  <strong>{claim.displayName}</strong> claimed {entry?.title ?? 'an item'} (#{claim.position})
+                  <span className="muted"> · {entry ? formatMoney(claim.priceMinor, entry.currency) : ''}</span>
+                </li>
+              );
+            })}
+            {state.claims.length === 0 && <li className="muted">No claims yet.</li>}
+          </ol>
+        </section>
+      </div>
+    </Layout>
+  );
+};

@@ -1,0 +1,94 @@
+import { featuredEntry } from '@showcart/shared';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { Layout } from '../components/Layout.tsx';
+import { ItemCard } from '../components/ItemCard.tsx';
+import { Stage, useGrant } from '../components/Stage.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useShow } from '../show/useShow.ts';
+
+/** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
+export const WatchPage = () => {
+  const showId = useParams().id!;
+  const { state, command, error } = useShow(showId);
+  const over = state.status === 'ended' || state.status === 'settled';
+  const { grant, error: grantError } = useGrant(showId, !over);
+  const [claiming, setClaiming] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string } | null>(null);
+  const featured = featuredEntry(state);
+  const soldOut = featured ? featured.claimed >= featured.quantity : false;
+  const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
+
+  const claim = async () => {
+    if (!featured) return;
+    setClaiming(true);
+    const reply = await command('claim:create', { entryId: featured.entryId });
+    setClaiming(false);
+    setResult(
+      reply.ok
+        ? { ok: true, text: `Claimed — #${reply.position}. You'll be charged after the show.`, entryId: featured.entryId }
+        : { ok: false, text: reply.message, entryId: featured.entryId },
+    );
+  };
+
+  return (
+    <Layout wide>
+      <div className="watch">
+        <section className="stage">
+          {grant && !over ? <Stage grant={grant} /> : <div className="video video-waiting">{over ? 'This show has ended.' : grantError ?? 'Connecting…'}</div>}
+          <div className="stage-bar">
+            <StatusBadge status={state.status} testId="show-status" />
+            <span className="muted">{state.title}</span>
+          </div>
+        </section>
+
+        <section className="panel">
+          {over && (
+            <div className="banner" data-testid="show-ended">
+              This show has ended. Your claims become orders: <Link to="/orders">see your orders</Link>.
+            </div>
+          )}
+          {error && <p className="error">{error}</p>}
+          {featured ? (
+            <ItemCard entry={featured} featured partTestIds={{ title: 'featured-title', price: 'featured-price', left: 'featured-left' }}>
+              <button
+                data-testid="claim-button"
+                className="button primary claim"
+                disabled={claiming || soldOut || state.status !== 'live'}
+                onClick={() => void claim()}
+              >
+                {soldOut ? 'Sold out' : claiming ? 'Claiming…' : 'Claim'}
+              </button>
+              {result && result.entryId === featured.entryId && (
+                <p data-testid="claim-result" className={result.ok ? 'success' : 'error'} role="status">
+                  {result.text}
+                </p>
+              )}
+            </ItemCard>
+          ) : (
+            !over && <p className="muted">{state.status === 'live' ? 'The host is picking the next item…' : 'The show has not started yet.'}</p>
+          )}
+
+          <h2 className="section-title">Up next</h2>
+          <div className="queue queue-compact">
+            {state.entries
+              .filter((e) => e.entryId !== state.featuredEntryId)
+              .map((entry) => (
+                <ItemCard key={entry.entryId} entry={entry} />
+              ))}
+          </div>
+
+          <h2 className="section-title">Claims</h2>
+          <ol className="claims" data-testid="viewer-claims">
+            {[...state.claims].reverse().map((c) => (
+              <li key={c.claimId}>
+                <strong>{c.displayName}</strong> claimed {entryById.get(c.entryId)?.title ?? 'an item'}
+              </li>
+            ))}
+            {state.claims.length === 0 && <li className="muted">Be the first to claim.</li>}
+          </ol>
+        </section>
+      </div>
+    </Layout>
+  );
+};

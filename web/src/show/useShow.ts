@@ -1,0 +1,121 @@
+import {
+  emptyShowState,
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type TShowState,
+} from '@showcart/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { newOpId } from '../api.ts';
+import { hasGap, receive, type TSequenced } from './sequencer.ts';
+
+type TSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A gap in the seqs that stays open this long makes the client ask for what it missed. */
+const GAP_WAIT_MS = 1_000;
+/** How long a command waits for its ack before it is sent again (with the same op id). */
+const ACK_TIMEOUT_MS = 5_000;
+const COMMAND_TRIES = 3;
+
+type TCommands = {
+  'show:start': Record<string, never>;
+  'show:end': Record<string, never>;
+  'queue:feature': { entryId: string };
+  'queue:price': { entryId: string; priceMinor: number };
+  'claim:create': { entryId: string };
+};
+
+export type TCommandReply =
+  | { ok: true; position?: number; claimId?: string; seq?: number }
+  | { ok: false; code: string; message: string };
+
+/**
+ * A show's live state: a snapshot on join, then events in seq order. On reconnect or when
+ * a gap stays open, it joins again from its last seq and ends in the server's state.
+ */
+export const useShow = (showId: string) => {
+  const [sequenced, setSequenced] = useState<TSequenced>({ state: emptyShowState(), ahead: [] });
+  const [connected, setConnected] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const socketRef = useRef<TSocket | null>(null);
+
+  useEffect(() => {
+    const socket: TSocket = io({
+      path: '/socket.io',
+      auth: { protocolVersion: PROTOCOL_VERSION },
+      withCredentials: true,
+      transports: ['websocket'],
+    });
+    socketRef.current = socket;
+    let current: TSequenced = { state: emptyShowState(), ahead: [] };
+    let gapTimer: ReturnType<typeof setTimeout> | undefined;
+    const update = (next: TSequenced) => {
+      current = next;
+      setSequenced(next);
+      if (hasGap(next) && !gapTimer) {
+        gapTimer = setTimeout(() => {
+          gapTimer = undefined;
+          if (hasGap(current)) void join();
+        }, GAP_WAIT_MS);
+      }
+    };
+    const join = async () => {
+      const since = current.state.seq;
+      try {
+        const ack = await socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck('show:join', since > 0 ? { showId, sinceSeq: since } : { showId });
+        if (!ack.ok) {
+          setError(ack.message);
+          return;
+        }
+        setError(null);
+        if (ack.mode === 'snapshot') {
+          update(receive({ state: ack.state, ahead: current.ahead.filter((e) => e.seq > ack.state.seq) }, []));
+        } else {
+          update(receive(current, ack.events));
+        }
+      } catch {
+        setError('Could not reach the show; retrying…');
+      }
+    };
+    socket.on('connect', () => {
+      setConnected(true);
+      void join();
+    });
+    socket.on('disconnect', () => setConnected(false));
+    socket.on('connect_error', (e) => setError(e.message));
+    socket.on('show:events', (events) => update(receive(current, events)));
+    return () => {
+      clearTimeout(gapTimer);
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [showId]);
+
+  /** Sends a command; a lost ack is retried with the same op id, so it happens once. */
+  const command = useCallback(
+    async <E extends keyof TCommands>(event: E, args: TCommands[E]): Promise<TCommandReply> => {
+      const socket = socketRef.current;
+      if (!socket) return { ok: false, code: 'UNAVAILABLE', message: 'Not connected.' };
+      const payload = { showId, clientOpId: newOpId(), ...args };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+            emitWithAck: (e: string, p: unknown) => Promise<TCommandReply>;
+          };
+          return await timed.emitWithAck(event, payload);
+        } catch {
+          if (attempt >= COMMAND_TRIES) {
+            return { ok: false, code: 'UNAVAILABLE', message: 'No answer from the show; check your connection.' };
+          }
+        }
+      }
+    },
+    [showId],
+  );
+
+  const state: TShowState = sequenced.state;
+  return { state, connected, error, command };
+};
