@@ -29,7 +29,8 @@ export const startServices = async (p: {
       }),
     );
   }
-  const vite = require.resolve('vite/bin/vite.js', { paths: [path.join(REPO_ROOT, 'web')] });
+  const vitePackage = require.resolve('vite/package.json', { paths: [path.join(REPO_ROOT, 'web')] });
+  const vite = path.join(path.dirname(vitePackage), 'bin/vite.js');
   started.push(
     await startProcess({
       name: 'web',
