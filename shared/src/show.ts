@@ -60,16 +60,7 @@ export const ZShowEvent = z.discriminatedUnion('type', [
     entryId: ZId,
     priceMinor: ZAmountMinor,
   }),
-  z.object({
-    ...eventBase,
-    type: z.literal('claim.created'),
-    claimId: ZId,
-    entryId: ZId,
-    userId: ZId,
-    displayName: z.string(),
-    position: z.number().int().positive(),
-    priceMinor: ZAmountMinor,
-  }),
+  z.object({ ...ZClaim.omit({ at: true, seq: true }).shape, ...eventBase, type: z.literal('claim.created') }),
   z.object({ ...eventBase, type: z.literal('show.ended') }),
 ]);
 export type TShowEvent = z.infer<typeof ZShowEvent>;

@@ -1,11 +1,12 @@
 import { LiveKitRoom, RoomAudioRenderer, StartAudio, useTracks, VideoTrack } from '@livekit/components-react';
-import type { TLiveKitGrant } from '@showcart/shared';
+import type { TLiveKitGrant, TShowState } from '@showcart/shared';
 import { Track } from 'livekit-client';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api, messageOf } from '../api.ts';
+import { StatusBadge } from './StatusBadge.tsx';
 
 /** This user's LiveKit grant for a show: publish for its host, subscribe for everyone else. */
-export const useGrant = (showId: string, enabled = true) => {
+const useGrant = (showId: string, enabled = true) => {
   const [grant, setGrant] = useState<TLiveKitGrant | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -36,7 +37,7 @@ const CameraTrack = ({ local }: { local: boolean }) => {
  * The show's video. The host publishes its camera and microphone (and sees itself);
  * a viewer only subscribes: its token could not publish if it tried.
  */
-export const Stage = ({ grant }: { grant: TLiveKitGrant }) => {
+const Stage = ({ grant }: { grant: TLiveKitGrant }) => {
   const host = grant.role === 'host';
   return (
     <LiveKitRoom serverUrl={grant.url} token={grant.token} connect video={host} audio={host} className="stage-room">
@@ -48,5 +49,38 @@ export const Stage = ({ grant }: { grant: TLiveKitGrant }) => {
         </>
       )}
     </LiveKitRoom>
+  );
+};
+
+/**
+ * The video column of the studio and of the viewer page: the room while the show can
+ * still be watched, then the show's status, title and whatever controls the page adds.
+ */
+export const ShowStage = ({
+  showId,
+  state,
+  subtitle,
+  children,
+}: {
+  showId: string;
+  state: TShowState;
+  subtitle?: string;
+  children?: ReactNode;
+}) => {
+  const over = state.status === 'ended' || state.status === 'settled';
+  const { grant, error } = useGrant(showId, !over);
+  return (
+    <section className="stage">
+      {grant && !over ? (
+        <Stage grant={grant} />
+      ) : (
+        <div className="video video-waiting">{over ? 'This show has ended.' : (error ?? 'Connecting…')}</div>
+      )}
+      <div className="stage-bar">
+        <StatusBadge status={state.status} testId="show-status" />
+        <span className="muted">{subtitle ?? state.title}</span>
+        {children}
+      </div>
+    </section>
   );
 };

@@ -3,8 +3,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
-import { Stage, useGrant } from '../components/Stage.tsx';
-import { StatusBadge } from '../components/StatusBadge.tsx';
+import { ShowStage } from '../components/Stage.tsx';
 import { useShow } from '../show/useShow.ts';
 
 /** The host's studio: camera out, the queue to feature from, prices, and the claims. */
@@ -13,7 +12,6 @@ export const StudioPage = () => {
   const { state, command, error, connected } = useShow(showId);
   const live = state.status === 'live';
   const over = state.status === 'ended' || state.status === 'settled';
-  const { grant, error: grantError } = useGrant(showId, !over);
   const [actionError, setActionError] = useState<string | null>(null);
   const [price, setPrice] = useState('');
   const featured = featuredEntry(state);
@@ -29,11 +27,8 @@ export const StudioPage = () => {
   return (
     <Layout wide>
       <div className="studio">
-        <section className="stage">
-          {grant && !over ? <Stage grant={grant} /> : <div className="video video-waiting">{over ? 'The show has ended.' : grantError ?? 'Connecting…'}</div>}
-          <div className="stage-bar">
-            <StatusBadge status={state.status} testId="show-status" />
-            <span className="muted">{connected ? state.title : 'Reconnecting…'}</span>
+        <div className="stage-column">
+          <ShowStage showId={showId} state={state} subtitle={connected ? state.title : 'Reconnecting…'}>
             {state.status === 'scheduled' && (
               <button data-testid="studio-go-live" className="button live" onClick={() => void run(command('show:start', {}))}>
                 Go live
@@ -50,9 +45,9 @@ export const StudioPage = () => {
                 End show
               </button>
             )}
-          </div>
+          </ShowStage>
           {(actionError ?? error) && <p className="error" role="alert">{actionError ?? error}</p>}
-        </section>
+        </div>
 
         <section className="panel">
           <h2 className="section-title">Featured</h2>

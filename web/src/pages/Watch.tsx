@@ -3,8 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
-import { Stage, useGrant } from '../components/Stage.tsx';
-import { StatusBadge } from '../components/StatusBadge.tsx';
+import { ShowStage } from '../components/Stage.tsx';
 import { useShow } from '../show/useShow.ts';
 
 /** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
@@ -12,7 +11,6 @@ export const WatchPage = () => {
   const showId = useParams().id!;
   const { state, command, error } = useShow(showId);
   const over = state.status === 'ended' || state.status === 'settled';
-  const { grant, error: grantError } = useGrant(showId, !over);
   const [claiming, setClaiming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string } | null>(null);
   const featured = featuredEntry(state);
@@ -34,13 +32,7 @@ export const WatchPage = () => {
   return (
     <Layout wide>
       <div className="watch">
-        <section className="stage">
-          {grant && !over ? <Stage grant={grant} /> : <div className="video video-waiting">{over ? 'This show has ended.' : grantError ?? 'Connecting…'}</div>}
-          <div className="stage-bar">
-            <StatusBadge status={state.status} testId="show-status" />
-            <span className="muted">{state.title}</span>
-          </div>
-        </section>
+        <ShowStage showId={showId} state={state} />
 
         <section className="panel">
           {over && (
