@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TErrorBody } from './errors.ts';
 import { ZClientOpId, ZId } from './ids.ts';
 import { ZAmountMinor } from './money.ts';
-import type { TShowEvent, TShowState } from './show.ts';
+import { CHAT_MAX_LENGTH, type TShowEvent, type TShowState } from './show.ts';
 
 /** Sent by the client in the Socket.IO handshake (`auth.protocolVersion`). */
 export const PROTOCOL_VERSION = 1;
@@ -30,6 +30,37 @@ export type TEntryCommand = z.infer<typeof ZEntryCommand>;
 export const ZPriceChange = ZEntryCommand.extend({ priceMinor: ZAmountMinor.positive() });
 export type TPriceChange = z.infer<typeof ZPriceChange>;
 
+/** Visible characters, spaces and newlines only: control characters are refused. */
+const ZChatText = z
+  .string()
+  .trim()
+  .min(1, 'say something')
+  .max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`)
+  .refine((text) => !/[\u0000-\u0009\u000B-\u001F\u007F]/.test(text), 'no control characters');
+
+export const ZChatSend = ZShowCommand.extend({ text: ZChatText });
+export type TChatSend = z.infer<typeof ZChatSend>;
+
+export const ZChatDelete = ZShowCommand.extend({ messageId: ZId });
+export type TChatDelete = z.infer<typeof ZChatDelete>;
+
+/** Longest mute a moderator can give, in minutes. */
+export const MAX_MUTE_MINUTES = 24 * 60;
+
+export const ZUserModerate = z.discriminatedUnion('action', [
+  ZShowCommand.extend({ action: z.literal('ban'), userId: ZId }),
+  ZShowCommand.extend({ action: z.literal('mute'), userId: ZId, minutes: z.number().int().min(1).max(MAX_MUTE_MINUTES) }),
+  ZShowCommand.extend({ action: z.literal('moderator'), userId: ZId, on: z.boolean() }),
+]);
+export type TUserModerate = z.infer<typeof ZUserModerate>;
+
+export const ZChatSettings = ZShowCommand.extend({
+  slowModeSeconds: z.number().int().min(0).max(300).optional(),
+  /** Replaces the show's list of words that chat refuses. */
+  bannedWords: z.array(z.string().trim().toLowerCase().min(2).max(40)).max(100).optional(),
+});
+export type TChatSettings = z.infer<typeof ZChatSettings>;
+
 export type TAck<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & TErrorBody);
 
 export type TJoinAck = TAck<
@@ -49,6 +80,11 @@ export type ClientToServerEvents = {
   'queue:feature': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
   'queue:price': (payload: TPriceChange, ack: (reply: TCommandAck) => void) => void;
   'claim:create': (payload: TEntryCommand, ack: (reply: TClaimAck) => void) => void;
+  'chat:send': (payload: TChatSend, ack: (reply: TCommandAck) => void) => void;
+  'chat:delete': (payload: TChatDelete, ack: (reply: TCommandAck) => void) => void;
+  'user:moderate': (payload: TUserModerate, ack: (reply: TCommandAck) => void) => void;
+  /** Host only. The ack carries the show's banned words (they are not broadcast). */
+  'chat:settings': (payload: TChatSettings, ack: (reply: TAck<{ bannedWords: string[] }>) => void) => void;
 };
 
 /**

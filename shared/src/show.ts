@@ -40,6 +40,20 @@ export const ZClaim = z.object({
 });
 export type TClaim = z.infer<typeof ZClaim>;
 
+/** Longest chat message, in characters. */
+export const CHAT_MAX_LENGTH = 300;
+/** Chat messages a show's state keeps; older ones live on in the log (and the replay). */
+export const CHAT_HISTORY = 100;
+
+export const ZChatMessage = z.object({
+  messageId: ZId,
+  userId: ZId,
+  displayName: z.string(),
+  text: z.string(),
+  at: z.number().int(),
+});
+export type TChatMessage = z.infer<typeof ZChatMessage>;
+
 const eventBase = { seq: z.number().int().positive(), at: z.number().int() };
 
 /** Everything that can happen in a show, as it is logged and broadcast. */
@@ -62,6 +76,12 @@ export const ZShowEvent = z.discriminatedUnion('type', [
   }),
   z.object({ ...ZClaim.omit({ at: true, seq: true }).shape, ...eventBase, type: z.literal('claim.created') }),
   z.object({ ...eventBase, type: z.literal('show.ended') }),
+  z.object({ ...ZChatMessage.omit({ at: true }).shape, ...eventBase, type: z.literal('chat.sent') }),
+  z.object({ ...eventBase, type: z.literal('chat.deleted'), messageId: ZId }),
+  z.object({ ...eventBase, type: z.literal('user.banned'), userId: ZId }),
+  z.object({ ...eventBase, type: z.literal('user.muted'), userId: ZId, untilAt: z.number().int() }),
+  z.object({ ...eventBase, type: z.literal('moderator.changed'), userId: ZId, on: z.boolean() }),
+  z.object({ ...eventBase, type: z.literal('chat.slowModeChanged'), slowModeSeconds: z.number().int().nonnegative() }),
 ]);
 export type TShowEvent = z.infer<typeof ZShowEvent>;
 export type TShowEventType = TShowEvent['type'];
@@ -75,6 +95,13 @@ export type TShowState = {
   featuredEntryId: string | null;
   entries: TShowEntry[];
   claims: TClaim[];
+  /** The latest CHAT_HISTORY messages, oldest first. */
+  chat: TChatMessage[];
+  bannedUserIds: string[];
+  /** Muted users and when their mute ends (ms since the epoch). */
+  mutedUntil: Record<string, number>;
+  moderatorIds: string[];
+  slowModeSeconds: number;
 };
 
 export const emptyShowState = (): TShowState => ({
@@ -86,6 +113,11 @@ export const emptyShowState = (): TShowState => ({
   featuredEntryId: null,
   entries: [],
   claims: [],
+  chat: [],
+  bannedUserIds: [],
+  mutedUntil: {},
+  moderatorIds: [],
+  slowModeSeconds: 0,
 });
 
 const mapEntry = (state: TShowState, entryId: string, change: (e: TShowEntry) => TShowEntry) =>
@@ -138,6 +170,29 @@ export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState
       };
     case 'show.ended':
       return { ...next, status: 'ended', featuredEntryId: null };
+    case 'chat.sent': {
+      const message = { messageId: event.messageId, userId: event.userId, displayName: event.displayName, text: event.text, at: event.at };
+      return { ...next, chat: [...state.chat, message].slice(-CHAT_HISTORY) };
+    }
+    case 'chat.deleted':
+      return { ...next, chat: state.chat.filter((m) => m.messageId !== event.messageId) };
+    case 'user.banned':
+      return {
+        ...next,
+        bannedUserIds: [...state.bannedUserIds, event.userId],
+        chat: state.chat.filter((m) => m.userId !== event.userId),
+      };
+    case 'user.muted':
+      return { ...next, mutedUntil: { ...state.mutedUntil, [event.userId]: event.untilAt } };
+    case 'moderator.changed':
+      return {
+        ...next,
+        moderatorIds: event.on
+          ? [...state.moderatorIds.filter((id) => id !== event.userId), event.userId]
+          : state.moderatorIds.filter((id) => id !== event.userId),
+      };
+    case 'chat.slowModeChanged':
+      return { ...next, slowModeSeconds: event.slowModeSeconds };
   }
 };
 

@@ -15,6 +15,18 @@ export const showKeys = (showId: string) => {
     ops: `${prefix}:ops`,
     /** Stream of events; entry ids are `${seq}-0`. */
     log: `${prefix}:log`,
+    /** Set of users banned from the show (no chat, no claims). */
+    bans: `${prefix}:bans`,
+    /** Hash: userId -> ms since the epoch when the user's mute ends. */
+    mutes: `${prefix}:mutes`,
+    /** Set of the host's moderators. */
+    mods: `${prefix}:mods`,
+    /** Hash: userId -> ms of the user's last chat message (slow mode). */
+    lastChat: `${prefix}:lastchat`,
+    /** Hash: messageId -> author, of messages that can still be deleted. */
+    chatMessages: `${prefix}:chatmsgs`,
+    /** Set of words the show's chat refuses; the host's, never broadcast. */
+    bannedWords: `${prefix}:words`,
   };
 };
 

@@ -17,18 +17,22 @@ import {
   MAX_SOCKET_PAYLOAD_BYTES,
   MIN_PROTOCOL_VERSION,
   reduceShowEvents,
+  ZChatDelete,
+  ZChatSend,
+  ZChatSettings,
   ZEntryCommand,
   ZHandshakeAuth,
   ZPriceChange,
   ZShowCommand,
   ZShowJoin,
+  ZUserModerate,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type TAck,
   type TErrorBody,
   type TShowEvent,
 } from '@showcart/shared';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { TRealtimeDeps } from './deps.ts';
@@ -45,6 +49,12 @@ type TSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string,
 const MAX_CATCH_UP_EVENTS = 500;
 /** Commands a user may send per second on one node; bursts above it get RATE_LIMITED. */
 const COMMANDS_PER_SECOND = 20;
+/** Chat messages a user may send in a show per window, across all nodes. */
+const CHAT_MESSAGES = 5;
+const CHAT_WINDOW_SECONDS = 10;
+
+/** Whole words of the text, lowercased, for matching the host's banned words. */
+const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
 
 const roomOf = (showId: string) => `show:${showId}`;
 
@@ -60,6 +70,12 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   const { db, redis, logger, settlementQueue } = deps;
   const engine = createShowEngine(redis);
   const limiter = new RateLimiterMemory({ points: COMMANDS_PER_SECOND, duration: 1 });
+  const chatLimiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: 'rl:chat',
+    points: CHAT_MESSAGES,
+    duration: CHAT_WINDOW_SECONDS,
+  });
   const io: TIo = new Server(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
     cors: { origin: new URL(deps.config.publicUrl).origin, credentials: true },
@@ -192,10 +208,59 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       const claim = await engine.claim({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
       return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
     });
+
+    on('chat:send', ZChatSend, async ({ showId, clientOpId, text }) => {
+      await chatLimiter.consume(`${showId}:${user.id}`).catch((rejection: unknown) => {
+        throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED', 'You are sending messages too fast.');
+      });
+      const banned = new Set(await engine.bannedWords(showId));
+      if (banned.size && wordsOf(text).some((word) => banned.has(word))) throw new AppError('BLOCKED_WORD');
+      const applied = await engine.chat({ showId, actorId: user.id, displayName: user.displayName, clientOpId, text });
+      return { seq: applied.seq };
+    });
+
+    on('chat:delete', ZChatDelete, async ({ showId, clientOpId, messageId }) => {
+      const applied = await engine.moderate({
+        showId, actorId: user.id, clientOpId, action: 'delete', target: messageId, value: '',
+        event: { type: 'chat.deleted', messageId },
+      });
+      return { seq: applied.seq };
+    });
+
+    on('user:moderate', ZUserModerate, async (command) => {
+      const base = { showId: command.showId, actorId: user.id, clientOpId: command.clientOpId, target: command.userId };
+      const applied =
+        command.action === 'ban'
+          ? await engine.moderate({ ...base, action: 'ban', value: '', event: { type: 'user.banned', userId: command.userId } })
+          : command.action === 'mute'
+            ? await engine.moderate({ ...base, action: 'mute', value: command.minutes, event: { type: 'user.muted', userId: command.userId } })
+            : await engine.moderate({
+                ...base, action: 'moderator', value: command.on ? 'on' : 'off',
+                event: { type: 'moderator.changed', userId: command.userId, on: command.on },
+              });
+      return { seq: applied.seq };
+    });
+
+    on('chat:settings', ZChatSettings, async ({ showId, clientOpId, slowModeSeconds, bannedWords }) => {
+      const show = await findShow(db, showId);
+      if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+      if (show.hostId !== user.id) throw new AppError('FORBIDDEN');
+      if (slowModeSeconds !== undefined) {
+        await engine.moderate({
+          showId, actorId: user.id, clientOpId, action: 'slow', target: '', value: slowModeSeconds,
+          event: { type: 'chat.slowModeChanged', slowModeSeconds },
+        });
+      }
+      if (bannedWords !== undefined) await engine.setBannedWords(showId, [...new Set(bannedWords)]);
+      return { bannedWords: (await engine.bannedWords(showId)).sort() };
+    });
   });
 
   /** Unknown events get INVALID_INPUT in their ack, if they asked for one. */
-  const known = new Set<string>(['show:join', 'show:leave', 'show:start', 'show:end', 'queue:feature', 'queue:price', 'claim:create']);
+  const known = new Set<string>([
+    'show:join', 'show:leave', 'show:start', 'show:end', 'queue:feature', 'queue:price', 'claim:create',
+    'chat:send', 'chat:delete', 'user:moderate', 'chat:settings',
+  ]);
   io.on('connection', (socket) => {
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = args.at(-1);

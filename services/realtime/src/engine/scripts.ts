@@ -88,7 +88,7 @@ return remember(KEYS[4], ARGV[2], {'OK', seq, json})
 `;
 
 /**
- * A viewer claims one unit of the featured entry. KEYS: meta, entry, buyers, ops, log.
+ * A viewer claims one unit of the featured entry. KEYS: meta, entry, buyers, ops, log, bans.
  * ARGV: actor, opKey, entryId, eventJson (without position and price, which are decided here).
  * Reply: {'OK', seq, eventJson, position}.
  */
@@ -97,6 +97,7 @@ local done = replay(KEYS[4], ARGV[2])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'featured')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
+if redis.call('SISMEMBER', KEYS[6], ARGV[1]) == 1 then return {'ERR', 'BANNED'} end
 if m[1] == 'ended' then return fail(KEYS[4], ARGV[2], 'SHOW_ENDED') end
 if m[1] ~= 'live' then return fail(KEYS[4], ARGV[2], 'NOT_LIVE') end
 if m[2] ~= ARGV[3] then return fail(KEYS[4], ARGV[2], 'NOT_FEATURED') end
@@ -112,9 +113,82 @@ local seq, json = append(KEYS[1], KEYS[5], ',"position":' .. position .. ',"pric
 return remember(KEYS[4], ARGV[2], {'OK', seq, json, position})
 `;
 
+/**
+ * A chat message. KEYS: meta, bans, mutes, mods, lastChat, chatMessages, ops, log.
+ * ARGV: actor, opKey, messageId, eventJson. Banned, muted and slow-mode refusals are not
+ * remembered: they pass with time or a moderator's change.
+ * Reply on slow mode: {'ERR', 'RATE_LIMITED', secondsToWait}.
+ */
+const CHAT = `${PRELUDE}
+local done = replay(KEYS[7], ARGV[2])
+if done then return done end
+local m = redis.call('HMGET', KEYS[1], 'status', 'hostId', 'slowMs')
+if not m[1] then return {'ERR', 'NOT_FOUND'} end
+if m[1] == 'ended' then return fail(KEYS[7], ARGV[2], 'SHOW_ENDED') end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return {'ERR', 'BANNED'} end
+local now = now_ms()
+if tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0') > now then return {'ERR', 'MUTED'} end
+local staff = m[2] == ARGV[1] or redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1
+local slow = tonumber(m[3] or '0')
+if not staff and slow > 0 then
+  local wait = slow - (now - tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0'))
+  if wait > 0 then return {'ERR', 'RATE_LIMITED', math.ceil(wait / 1000)} end
+end
+redis.call('HSET', KEYS[5], ARGV[1], now)
+redis.call('HSET', KEYS[6], ARGV[3], ARGV[1])
+local seq, json = append(KEYS[1], KEYS[8], '', ARGV[4])
+return remember(KEYS[7], ARGV[2], {'OK', seq, json})
+`;
+
+/**
+ * Moderation. KEYS: meta, bans, mutes, mods, chatMessages, ops, log.
+ * ARGV: actor, opKey, action, target, value, eventJson.
+ * The host and its moderators delete messages, ban and mute; only the host picks
+ * moderators and sets slow mode. Nobody bans or mutes the host; only the host acts on
+ * a moderator.
+ */
+const MODERATE = `${PRELUDE}
+local done = replay(KEYS[6], ARGV[2])
+if done then return done end
+local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
+if not m[1] then return {'ERR', 'NOT_FOUND'} end
+local actor, action, target = ARGV[1], ARGV[3], ARGV[4]
+local host = m[2] == actor
+local staff = host or redis.call('SISMEMBER', KEYS[4], actor) == 1
+if not staff then return {'ERR', 'FORBIDDEN'} end
+if (action == 'moderator' or action == 'slow') and not host then return {'ERR', 'FORBIDDEN'} end
+if m[1] == 'ended' then return fail(KEYS[6], ARGV[2], 'SHOW_ENDED') end
+local extra = ''
+if action == 'delete' then
+  if redis.call('HDEL', KEYS[5], target) == 0 then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
+elseif action == 'ban' or action == 'mute' then
+  if target == m[2] or target == actor then return {'ERR', 'FORBIDDEN'} end
+  if not host and redis.call('SISMEMBER', KEYS[4], target) == 1 then return {'ERR', 'FORBIDDEN'} end
+  if action == 'ban' then
+    redis.call('SADD', KEYS[2], target)
+    redis.call('SREM', KEYS[4], target)
+  else
+    local untilAt = now_ms() + tonumber(ARGV[5]) * 60000
+    redis.call('HSET', KEYS[3], target, untilAt)
+    extra = ',"untilAt":' .. string.format('%d', untilAt)
+  end
+elseif action == 'moderator' then
+  if target == m[2] then return {'ERR', 'CONFLICT'} end
+  if ARGV[5] == 'on' then redis.call('SADD', KEYS[4], target) else redis.call('SREM', KEYS[4], target) end
+elseif action == 'slow' then
+  redis.call('HSET', KEYS[1], 'slowMs', tonumber(ARGV[5]) * 1000)
+else
+  return {'ERR', 'INVALID_INPUT'}
+end
+local seq, json = append(KEYS[1], KEYS[7], extra, ARGV[6])
+return remember(KEYS[6], ARGV[2], {'OK', seq, json})
+`;
+
 export const SCRIPTS = {
   showOpen: OPEN,
   showTransition: TRANSITION,
   showEntry: ENTRY,
   showClaim: CLAIM,
+  showChat: CHAT,
+  showModerate: MODERATE,
 } as const;

@@ -24,7 +24,8 @@ type TModel = {
 };
 
 type TCommand =
-  | { kind: 'start' | 'end'; byHost: boolean; op: number }
+  | { kind: 'start'; byHost: boolean; op: number }
+  | { kind: 'end'; byHost: boolean; op: number }
   | { kind: 'feature'; entry: number; byHost: boolean; op: number }
   | { kind: 'price'; entry: number; price: number; byHost: boolean; op: number }
   | { kind: 'claim'; buyer: number; entry: number; op: number };
@@ -97,7 +98,7 @@ describe('the show engine against a model', () => {
         const showId = randomUUID();
         const hostId = randomUUID();
         const viewerId = randomUUID();
-        const buyers = Array.from({ length: BUYERS }, () => randomUUID());
+        const buyers: string[] = Array.from({ length: BUYERS }, () => randomUUID());
         const entries: TShowEntry[] = QUANTITIES.map((quantity, i) => ({
           entryId: randomUUID(), listingId: randomUUID(), variantId: randomUUID(), title: `Item ${i}`, variantLabel: 'M',
           photoUrl: '/p.svg', sellerId: hostId, sellerName: 'Host', priceMinor: 1_000, currency: 'usd', quantity, claimed: 0, cohosted: false,

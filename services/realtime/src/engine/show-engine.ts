@@ -106,11 +106,50 @@ export const createShowEngine = (redis: Redis) => {
         displayName: p.displayName,
       });
       const { rest, ...applied } = decode(
-        await run('showClaim')(5, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log,
+        await run('showClaim')(6, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans,
           p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body),
       );
       if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
       return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+    },
+
+    /** A chat message, subject to bans, mutes and slow mode (the host and moderators are exempt). */
+    chat: async (p: { showId: string; actorId: string; displayName: string; clientOpId: string; text: string }) => {
+      const k = showKeys(p.showId);
+      const messageId = randomUUID();
+      const body = JSON.stringify({ type: 'chat.sent', messageId, userId: p.actorId, displayName: p.displayName, text: p.text });
+      const reply = await run('showChat')(8, k.meta, k.bans, k.mutes, k.mods, k.lastChat, k.chatMessages, k.ops, k.log,
+        p.actorId, opKey(p.actorId, p.clientOpId), messageId, body);
+      if (reply[0] === 'ERR' && reply[1] === 'RATE_LIMITED') {
+        throw new AppError('RATE_LIMITED', `Slow mode is on: you can send again in ${Number(reply[2])} s.`);
+      }
+      return decode(reply);
+    },
+
+    /** Deletes a message, bans or mutes a user, picks moderators or sets slow mode. */
+    moderate: async (p: {
+      showId: string;
+      actorId: string;
+      clientOpId: string;
+      action: 'delete' | 'ban' | 'mute' | 'moderator' | 'slow';
+      target: string;
+      value: string | number;
+      event: object;
+    }) => {
+      const k = showKeys(p.showId);
+      return decode(
+        await run('showModerate')(7, k.meta, k.bans, k.mutes, k.mods, k.chatMessages, k.ops, k.log,
+          p.actorId, opKey(p.actorId, p.clientOpId), p.action, p.target, p.value, JSON.stringify(p.event)),
+      );
+    },
+
+    /** The host's banned words; the chat handler checks messages against them. */
+    bannedWords: (showId: string) => redis.smembers(showKeys(showId).bannedWords),
+    setBannedWords: async (showId: string, words: string[]) => {
+      const key = showKeys(showId).bannedWords;
+      const replace = redis.multi().del(key);
+      if (words.length) replace.sadd(key, ...words);
+      await replace.exec();
     },
   };
 };
