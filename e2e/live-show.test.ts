@@ -106,6 +106,15 @@ describe('one live show in the browser', () => {
     await shot(losers[0]!.page, 'viewer-sold-out');
     await shot(hostPage, 'host-studio-claimed');
 
+    // A viewer asks in chat; the host and the other viewer read it as typed.
+    const question = 'Is the jacket <b>true</b> to size?';
+    await losers[0]!.page.getByTestId('chat-input').fill(question);
+    await losers[0]!.page.getByTestId('chat-send').click();
+    await expect.poll(() => hostPage.getByTestId('chat-list').textContent(), { timeout: 2_000, interval: 50 }).toContain(question);
+    await expect.poll(() => winner.page.getByTestId('chat-list').textContent(), { timeout: 2_000, interval: 50 }).toContain(question);
+    expect(await winner.page.locator('[data-testid="chat-list"] b').count()).toBe(0);
+    await shot(winner.page, 'viewer-chat');
+
     await hostPage.getByTestId('studio-end').click();
     await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settled/i);
     await expect.poll(() => winner.page.getByTestId('show-ended').isVisible(), { timeout: 10_000 }).toBe(true);

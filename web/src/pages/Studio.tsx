@@ -3,13 +3,16 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
+import { ChatPanel, ChatSettings } from '../components/ChatPanel.tsx';
 import { ShowStage } from '../components/Stage.tsx';
+import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
 
 /** The host's studio: camera out, the queue to feature from, prices, and the claims. */
 export const StudioPage = () => {
   const showId = useParams().id!;
   const { state, command, error, connected } = useShow(showId);
+  const { me } = useSession();
   const live = state.status === 'live';
   const over = state.status === 'ended' || state.status === 'settled';
   const [actionError, setActionError] = useState<string | null>(null);
@@ -95,6 +98,12 @@ export const StudioPage = () => {
               </ItemCard>
             ))}
           </div>
+
+          {me && <ChatPanel state={state} meId={me.id} command={command} />}
+          <details className="settings-disclosure">
+            <summary>Chat settings</summary>
+            <ChatSettings state={state} command={command} />
+          </details>
 
           <h2 className="section-title">Claims ({state.claims.length})</h2>
           <ol className="claims" data-testid="claims-list">

@@ -3,13 +3,16 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
+import { ChatPanel } from '../components/ChatPanel.tsx';
 import { ShowStage } from '../components/Stage.tsx';
+import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
 
 /** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
 export const WatchPage = () => {
   const showId = useParams().id!;
   const { state, command, error } = useShow(showId);
+  const { me } = useSession();
   const over = state.status === 'ended' || state.status === 'settled';
   const [claiming, setClaiming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string } | null>(null);
@@ -60,6 +63,8 @@ export const WatchPage = () => {
           ) : (
             !over && <p className="muted">{state.status === 'live' ? 'The host is picking the next item…' : 'The show has not started yet.'}</p>
           )}
+
+          {me && <ChatPanel state={state} meId={me.id} command={command} />}
 
           <h2 className="section-title">Up next</h2>
           <div className="queue queue-compact">

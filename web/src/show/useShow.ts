@@ -24,10 +24,17 @@ type TCommands = {
   'queue:feature': { entryId: string };
   'queue:price': { entryId: string; priceMinor: number };
   'claim:create': { entryId: string };
+  'chat:send': { text: string };
+  'chat:delete': { messageId: string };
+  'user:moderate':
+    | { action: 'ban'; userId: string }
+    | { action: 'mute'; userId: string; minutes: number }
+    | { action: 'moderator'; userId: string; on: boolean };
+  'chat:settings': { slowModeSeconds?: number; bannedWords?: string[] };
 };
 
 export type TCommandReply =
-  | { ok: true; position?: number; claimId?: string; seq?: number }
+  | { ok: true; position?: number; claimId?: string; seq?: number; bannedWords?: string[] }
   | { ok: false; code: string; message: string };
 
 /**
@@ -119,3 +126,6 @@ export const useShow = (showId: string) => {
   const state: TShowState = sequenced.state;
   return { state, connected, error, command };
 };
+
+export type TShowCommand = ReturnType<typeof useShow>['command'];
+
