@@ -39,7 +39,15 @@ const listen = (server: Server, port = 0) =>
  * Redis through the streams adapter, as in production.
  */
 export const startStack = async (
-  opts: { apiPort?: number; realtimeNodes?: number; worker?: boolean; redisUrl?: string; publicUrl?: string } = {},
+  opts: {
+    apiPort?: number;
+    realtimeNodes?: number;
+    worker?: boolean;
+    redisUrl?: string;
+    publicUrl?: string;
+    /** More environment for the services' config. */
+    env?: Record<string, string>;
+  } = {},
 ) => {
   const config: TConfig = loadConfig({
     ...inject('componentEnv'),
@@ -48,6 +56,7 @@ export const startStack = async (
     PUBLIC_URL: opts.publicUrl ?? 'http://localhost:5173',
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+    ...opts.env,
   });
   const logger = createLogger('test', config.logLevel);
   const db = createDb(config.databaseUrl, 8);

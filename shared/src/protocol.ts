@@ -61,6 +61,9 @@ export const ZChatSettings = ZShowCommand.extend({
 });
 export type TChatSettings = z.infer<typeof ZChatSettings>;
 
+export const ZClaimVoid = ZEntryCommand.extend({ claimId: ZId, reason: z.string().trim().min(3).max(200) });
+export type TClaimVoid = z.infer<typeof ZClaimVoid>;
+
 export type TAck<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & TErrorBody);
 
 export type TJoinAck = TAck<
@@ -80,6 +83,12 @@ export type ClientToServerEvents = {
   'queue:feature': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
   'queue:price': (payload: TPriceChange, ack: (reply: TCommandAck) => void) => void;
   'claim:create': (payload: TEntryCommand, ack: (reply: TClaimAck) => void) => void;
+  /** Host only: the unit goes back on sale, or to the first on the entry's waitlist. */
+  'claim:void': (payload: TClaimVoid, ack: (reply: TCommandAck) => void) => void;
+  'waitlist:join': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
+  'waitlist:leave': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
+  /** Takes up an offer of a freed unit: a claim, like a won tap. */
+  'offer:accept': (payload: TEntryCommand, ack: (reply: TClaimAck) => void) => void;
   'chat:send': (payload: TChatSend, ack: (reply: TCommandAck) => void) => void;
   'chat:delete': (payload: TChatDelete, ack: (reply: TCommandAck) => void) => void;
   'user:moderate': (payload: TUserModerate, ack: (reply: TCommandAck) => void) => void;

@@ -19,8 +19,10 @@ export const ZShowEntry = z.object({
   priceMinor: ZAmountMinor,
   currency: ZCurrency,
   quantity: z.number().int().positive(),
-  /** How many units are claimed; never more than `quantity`. */
+  /** How many units are claimed; claimed + offered never exceeds `quantity`. */
   claimed: z.number().int().nonnegative(),
+  /** Units held for waitlisted buyers who have been offered them and not yet answered. */
+  offered: z.number().int().nonnegative(),
   /** True when the item is another seller's, featured with that seller's consent. */
   cohosted: z.boolean(),
 });
@@ -37,8 +39,13 @@ export const ZClaim = z.object({
   /** Server time of the decision, ms since the epoch. */
   at: z.number().int(),
   seq: z.number().int().positive(),
+  /** Set when the host voided the claim; its unit went back to sale or the waitlist. */
+  voidedReason: z.string().optional(),
 });
 export type TClaim = z.infer<typeof ZClaim>;
+
+/** An offer of a freed unit to the first buyer on an entry's waitlist. */
+export type TOffer = { entryId: string; userId: string; expiresAt: number };
 
 /** Longest chat message, in characters. */
 export const CHAT_MAX_LENGTH = 300;
@@ -74,7 +81,12 @@ export const ZShowEvent = z.discriminatedUnion('type', [
     entryId: ZId,
     priceMinor: ZAmountMinor,
   }),
-  z.object({ ...ZClaim.omit({ at: true, seq: true }).shape, ...eventBase, type: z.literal('claim.created') }),
+  z.object({ ...ZClaim.omit({ at: true, seq: true, voidedReason: true }).shape, ...eventBase, type: z.literal('claim.created') }),
+  z.object({ ...eventBase, type: z.literal('claim.voided'), claimId: ZId, entryId: ZId, userId: ZId, reason: z.string() }),
+  z.object({ ...eventBase, type: z.literal('waitlist.joined'), entryId: ZId, userId: ZId }),
+  z.object({ ...eventBase, type: z.literal('waitlist.left'), entryId: ZId, userId: ZId }),
+  z.object({ ...eventBase, type: z.literal('waitlist.offered'), entryId: ZId, userId: ZId, expiresAt: z.number().int() }),
+  z.object({ ...eventBase, type: z.literal('waitlist.offerExpired'), entryId: ZId, userId: ZId }),
   z.object({ ...eventBase, type: z.literal('show.ended') }),
   z.object({ ...ZChatMessage.omit({ at: true }).shape, ...eventBase, type: z.literal('chat.sent') }),
   z.object({ ...eventBase, type: z.literal('chat.deleted'), messageId: ZId }),
@@ -95,6 +107,9 @@ export type TShowState = {
   featuredEntryId: string | null;
   entries: TShowEntry[];
   claims: TClaim[];
+  /** Per entry, the buyers waiting for a unit, first in line first. */
+  waitlists: Record<string, string[]>;
+  offers: TOffer[];
   /** The latest CHAT_HISTORY messages, oldest first. */
   chat: TChatMessage[];
   bannedUserIds: string[];
@@ -113,12 +128,22 @@ export const emptyShowState = (): TShowState => ({
   featuredEntryId: null,
   entries: [],
   claims: [],
+  waitlists: {},
+  offers: [],
   chat: [],
   bannedUserIds: [],
   mutedUntil: {},
   moderatorIds: [],
   slowModeSeconds: 0,
 });
+
+const withoutWaiting = (state: TShowState, entryId: string, userId: string) => ({
+  ...state.waitlists,
+  [entryId]: (state.waitlists[entryId] ?? []).filter((id) => id !== userId),
+});
+
+/** Units of an entry a buyer can claim right now. */
+export const availableOf = (entry: TShowEntry) => entry.quantity - entry.claimed - entry.offered;
 
 const mapEntry = (state: TShowState, entryId: string, change: (e: TShowEntry) => TShowEntry) =>
   state.entries.map((entry) => (entry.entryId === entryId ? change(entry) : entry));
@@ -150,10 +175,16 @@ export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState
         ...next,
         entries: mapEntry(state, event.entryId, (e) => ({ ...e, priceMinor: event.priceMinor })),
       };
-    case 'claim.created':
+    case 'claim.created': {
+      const fromOffer = state.offers.some((o) => o.entryId === event.entryId && o.userId === event.userId);
       return {
         ...next,
-        entries: mapEntry(state, event.entryId, (e) => ({ ...e, claimed: e.claimed + 1 })),
+        entries: mapEntry(state, event.entryId, (e) => ({
+          ...e,
+          claimed: e.claimed + 1,
+          offered: fromOffer ? e.offered - 1 : e.offered,
+        })),
+        offers: fromOffer ? state.offers.filter((o) => !(o.entryId === event.entryId && o.userId === event.userId)) : state.offers,
         claims: [
           ...state.claims,
           {
@@ -167,6 +198,33 @@ export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState
             seq: event.seq,
           },
         ],
+      };
+    }
+    case 'claim.voided':
+      return {
+        ...next,
+        entries: mapEntry(state, event.entryId, (e) => ({ ...e, claimed: e.claimed - 1 })),
+        claims: state.claims.map((c) => (c.claimId === event.claimId ? { ...c, voidedReason: event.reason } : c)),
+      };
+    case 'waitlist.joined':
+      return {
+        ...next,
+        waitlists: { ...state.waitlists, [event.entryId]: [...(state.waitlists[event.entryId] ?? []), event.userId] },
+      };
+    case 'waitlist.left':
+      return { ...next, waitlists: withoutWaiting(state, event.entryId, event.userId) };
+    case 'waitlist.offered':
+      return {
+        ...next,
+        waitlists: withoutWaiting(state, event.entryId, event.userId),
+        offers: [...state.offers, { entryId: event.entryId, userId: event.userId, expiresAt: event.expiresAt }],
+        entries: mapEntry(state, event.entryId, (e) => ({ ...e, offered: e.offered + 1 })),
+      };
+    case 'waitlist.offerExpired':
+      return {
+        ...next,
+        offers: state.offers.filter((o) => !(o.entryId === event.entryId && o.userId === event.userId)),
+        entries: mapEntry(state, event.entryId, (e) => ({ ...e, offered: e.offered - 1 })),
       };
     case 'show.ended':
       return { ...next, status: 'ended', featuredEntryId: null };

@@ -27,6 +27,8 @@ const ZEnv = z.object({
   DEFAULT_SHIPPING_MINOR: z.coerce.number().int().nonnegative().default(799),
   /** Platform fee on every order, in basis points of the items' total. */
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+  /** How long a waitlisted buyer has to take up a freed unit before the next in line gets it. */
+  WAITLIST_OFFER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /** Namespace of the BullMQ keys in Redis: deployments (or test runs) sharing a Redis differ here. */
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('showcart'),
 });
@@ -51,6 +53,7 @@ export type TConfig = {
   defaultShippingMinor: number;
   platformFeeBps: number;
   queuePrefix: string;
+  waitlistOfferMs: number;
 };
 
 export class ConfigError extends Error {
@@ -89,6 +92,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     defaultShippingMinor: e.DEFAULT_SHIPPING_MINOR,
     platformFeeBps: e.PLATFORM_FEE_BPS,
     queuePrefix: e.QUEUE_PREFIX,
+    waitlistOfferMs: e.WAITLIST_OFFER_SECONDS * 1_000,
   };
 };
 

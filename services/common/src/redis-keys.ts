@@ -15,6 +15,12 @@ export const showKeys = (showId: string) => {
     ops: `${prefix}:ops`,
     /** Stream of events; entry ids are `${seq}-0`. */
     log: `${prefix}:log`,
+    /** Hash: claimId -> `${entryId}|${userId}`, with `|voided` appended once voided. */
+    claims: `${prefix}:claims`,
+    /** List per entry: the buyers waiting for a unit, first in line first. */
+    waitlist: (entryId: string) => `${prefix}:waitlist:${entryId}`,
+    /** Sorted set: `${entryId}|${userId}` of open offers, scored by when each expires (ms). */
+    offers: `${prefix}:offers`,
     /** Set of users banned from the show (no chat, no claims). */
     bans: `${prefix}:bans`,
     /** Hash: userId -> ms since the epoch when the user's mute ends. */

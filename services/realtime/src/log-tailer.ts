@@ -80,6 +80,8 @@ export const createLogTailer = (p: { blocking: Redis; control: Redis; logger: TL
       tails.set(showId, { key, lastId: last, onEntries });
       await interrupt();
     },
+    /** The shows this node follows now. */
+    followed: () => [...tails.keys()],
     unfollow: async (showId: string) => {
       if (tails.delete(showId)) await interrupt();
     },

@@ -19,6 +19,7 @@ import {
   reduceShowEvents,
   ZChatDelete,
   ZChatSend,
+  ZClaimVoid,
   ZChatSettings,
   ZEntryCommand,
   ZHandshakeAuth,
@@ -53,6 +54,9 @@ const COMMANDS_PER_SECOND = 20;
 const CHAT_MESSAGES = 5;
 const CHAT_WINDOW_SECONDS = 10;
 
+/** How often a node looks for waitlist offers whose time is up, in the shows it follows. */
+const OFFER_SWEEP_MS = 500;
+
 /** Whole words of the text, lowercased, for matching the host's banned words. */
 const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
 
@@ -68,7 +72,7 @@ const toErrorBody = (error: unknown): TErrorBody | undefined =>
  */
 export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   const { db, redis, logger, settlementQueue } = deps;
-  const engine = createShowEngine(redis);
+  const engine = createShowEngine(redis, { offerTtlMs: deps.config.waitlistOfferMs });
   const limiter = new RateLimiterMemory({ points: COMMANDS_PER_SECOND, duration: 1 });
   const chatLimiter = new RateLimiterRedis({
     storeClient: redis,
@@ -103,6 +107,12 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   const outbox = createOutbox((showId, events) => writeToRoom(io as unknown as Server, roomOf(showId), 'show:events', events));
   const follow = (showId: string) =>
     tailer.follow(showId, (jsons) => outbox.push(showId, jsons.map((json) => JSON.parse(json) as TShowEvent)));
+  // Any node may expire an offer: the script re-checks the deadline, so doing it twice is harmless.
+  const sweeper = setInterval(() => {
+    for (const showId of tailer.followed()) {
+      engine.expireOffers(showId).catch((error: unknown) => logger.error({ err: error, showId }, 'expiring offers failed'));
+    }
+  }, OFFER_SWEEP_MS);
   io.of('/').adapter.on('delete-room', (room: string) => {
     if (!room.startsWith('show:')) return;
     const showId = room.slice('show:'.length);
@@ -209,6 +219,26 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
     });
 
+    on('claim:void', ZClaimVoid, async ({ showId, clientOpId, entryId, claimId, reason }) => {
+      const applied = await engine.voidClaim({ showId, actorId: user.id, clientOpId, entryId, claimId, reason });
+      return { seq: applied.seq };
+    });
+
+    on('waitlist:join', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
+      const applied = await engine.joinWaitlist({ showId, actorId: user.id, clientOpId, entryId });
+      return { seq: applied.seq };
+    });
+
+    on('waitlist:leave', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
+      const applied = await engine.leaveWaitlist({ showId, actorId: user.id, clientOpId, entryId });
+      return { seq: applied.seq };
+    });
+
+    on('offer:accept', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
+      const claim = await engine.acceptOffer({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
+      return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
+    });
+
     on('chat:send', ZChatSend, async ({ showId, clientOpId, text }) => {
       await chatLimiter.consume(`${showId}:${user.id}`).catch((rejection: unknown) => {
         throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED', 'You are sending messages too fast.');
@@ -259,6 +289,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   /** Unknown events get INVALID_INPUT in their ack, if they asked for one. */
   const known = new Set<string>([
     'show:join', 'show:leave', 'show:start', 'show:end', 'queue:feature', 'queue:price', 'claim:create',
+    'claim:void', 'waitlist:join', 'waitlist:leave', 'offer:accept',
     'chat:send', 'chat:delete', 'user:moderate', 'chat:settings',
   ]);
   io.on('connection', (socket) => {
@@ -274,6 +305,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   return {
     io,
     close: async () => {
+      clearInterval(sweeper);
       await tailer.close();
       outbox.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -32,6 +32,22 @@ end
 local function fail(ops, op, code)
   return remember(ops, op, {'ERR', code})
 end
+-- Offers an entry's free units to the first buyers on its waitlist, one unit each, for
+-- ttl ms. A unit on offer counts as taken until it is accepted or its offer expires.
+local function offer_next(meta, log, entry, waitlist, offers, entryId, ttl)
+  local e = redis.call('HMGET', entry, 'quantity', 'claimed', 'offered')
+  local free = tonumber(e[1]) - tonumber(e[2]) - tonumber(e[3] or '0')
+  while free > 0 do
+    local user = redis.call('LPOP', waitlist)
+    if not user then return end
+    local expiresAt = now_ms() + tonumber(ttl)
+    redis.call('ZADD', offers, expiresAt, entryId .. '|' .. user)
+    redis.call('HINCRBY', entry, 'offered', 1)
+    append(meta, log, '', '{"type":"waitlist.offered","entryId":"' .. entryId .. '","userId":"' .. user ..
+      '","expiresAt":' .. string.format('%d', expiresAt) .. '}')
+    free = free - 1
+  end
+end
 `;
 
 /** KEYS: meta, log, entry...  ARGV: hostId, openedJson, then (entryId, quantity, price, limit) per entry. */
@@ -88,8 +104,8 @@ return remember(KEYS[4], ARGV[2], {'OK', seq, json})
 `;
 
 /**
- * A viewer claims one unit of the featured entry. KEYS: meta, entry, buyers, ops, log, bans.
- * ARGV: actor, opKey, entryId, eventJson (without position and price, which are decided here).
+ * A viewer claims one unit of the featured entry. KEYS: meta, entry, buyers, ops, log, bans, claims.
+ * ARGV: actor, opKey, entryId, eventJson (without position and price, which are decided here), claimId.
  * Reply: {'OK', seq, eventJson, position}.
  */
 const CLAIM = `${PRELUDE}
@@ -101,13 +117,14 @@ if redis.call('SISMEMBER', KEYS[6], ARGV[1]) == 1 then return {'ERR', 'BANNED'} 
 if m[1] == 'ended' then return fail(KEYS[4], ARGV[2], 'SHOW_ENDED') end
 if m[1] ~= 'live' then return fail(KEYS[4], ARGV[2], 'NOT_LIVE') end
 if m[2] ~= ARGV[3] then return fail(KEYS[4], ARGV[2], 'NOT_FEATURED') end
-local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'price', 'limit')
+local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'price', 'limit', 'offered')
 local claimed = tonumber(e[2])
-if claimed >= tonumber(e[1]) then return fail(KEYS[4], ARGV[2], 'SOLD_OUT') end
+if claimed + tonumber(e[5] or '0') >= tonumber(e[1]) then return fail(KEYS[4], ARGV[2], 'SOLD_OUT') end
 local mine = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
 if mine >= tonumber(e[4]) then return fail(KEYS[4], ARGV[2], 'LIMIT_REACHED') end
 redis.call('HINCRBY', KEYS[2], 'claimed', 1)
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+redis.call('HSET', KEYS[7], ARGV[5], ARGV[3] .. '|' .. ARGV[1])
 local position = claimed + 1
 local seq, json = append(KEYS[1], KEYS[5], ',"position":' .. position .. ',"priceMinor":' .. e[3], ARGV[4])
 return remember(KEYS[4], ARGV[2], {'OK', seq, json, position})
@@ -184,11 +201,115 @@ local seq, json = append(KEYS[1], KEYS[7], extra, ARGV[6])
 return remember(KEYS[6], ARGV[2], {'OK', seq, json})
 `;
 
+/**
+ * The host voids a claim; its unit goes back on sale, or on offer to the waitlist.
+ * KEYS: meta, entry, buyers, claims, waitlist, offers, ops, log.
+ * ARGV: actor, opKey, entryId, claimId, eventJson (type, claimId, reason), offerTtlMs.
+ */
+const VOID = `${PRELUDE}
+local done = replay(KEYS[7], ARGV[2])
+if done then return done end
+local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
+if not m[1] then return {'ERR', 'NOT_FOUND'} end
+if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
+local c = redis.call('HGET', KEYS[4], ARGV[4])
+if not c then return fail(KEYS[7], ARGV[2], 'NOT_FOUND') end
+local entryId, user, voided = string.match(c, '^([^|]+)|([^|]+)(.*)$')
+if entryId ~= ARGV[3] then return fail(KEYS[7], ARGV[2], 'NOT_FOUND') end
+if voided ~= '' then return fail(KEYS[7], ARGV[2], 'CONFLICT') end
+redis.call('HINCRBY', KEYS[2], 'claimed', -1)
+redis.call('HINCRBY', KEYS[3], user, -1)
+redis.call('HSET', KEYS[4], ARGV[4], c .. '|voided')
+local seq, json = append(KEYS[1], KEYS[8], ',"entryId":"' .. entryId .. '","userId":"' .. user .. '"', ARGV[5])
+if m[1] == 'live' then offer_next(KEYS[1], KEYS[8], KEYS[2], KEYS[5], KEYS[6], entryId, ARGV[6]) end
+return remember(KEYS[7], ARGV[2], {'OK', seq, json})
+`;
+
+/**
+ * A buyer joins a sold-out entry's waitlist. KEYS: meta, entry, waitlist, offers, bans, ops, log.
+ * ARGV: actor, opKey, entryId, eventJson.
+ */
+const JOIN_WAITLIST = `${PRELUDE}
+local done = replay(KEYS[6], ARGV[2])
+if done then return done end
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'ERR', 'NOT_FOUND'} end
+if status == 'ended' then return fail(KEYS[6], ARGV[2], 'SHOW_ENDED') end
+if status ~= 'live' then return fail(KEYS[6], ARGV[2], 'NOT_LIVE') end
+if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return {'ERR', 'BANNED'} end
+local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'offered')
+if not e[1] then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
+if tonumber(e[1]) - tonumber(e[2]) - tonumber(e[3] or '0') > 0 then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
+if redis.call('LPOS', KEYS[3], ARGV[1]) or redis.call('ZSCORE', KEYS[4], ARGV[3] .. '|' .. ARGV[1]) then
+  return fail(KEYS[6], ARGV[2], 'CONFLICT')
+end
+redis.call('RPUSH', KEYS[3], ARGV[1])
+local seq, json = append(KEYS[1], KEYS[7], '', ARGV[4])
+return remember(KEYS[6], ARGV[2], {'OK', seq, json})
+`;
+
+/** A buyer leaves a waitlist. KEYS: meta, waitlist, ops, log. ARGV: actor, opKey, eventJson. */
+const LEAVE_WAITLIST = `${PRELUDE}
+local done = replay(KEYS[3], ARGV[2])
+if done then return done end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'ERR', 'NOT_FOUND'} end
+if redis.call('LREM', KEYS[2], 0, ARGV[1]) == 0 then return fail(KEYS[3], ARGV[2], 'NOT_FOUND') end
+local seq, json = append(KEYS[1], KEYS[4], '', ARGV[3])
+return remember(KEYS[3], ARGV[2], {'OK', seq, json})
+`;
+
+/**
+ * A buyer takes up an offer: the held unit becomes its claim.
+ * KEYS: meta, entry, buyers, claims, offers, ops, log. ARGV: actor, opKey, entryId, claimId, eventJson.
+ * Reply: {'OK', seq, eventJson, position}.
+ */
+const ACCEPT_OFFER = `${PRELUDE}
+local done = replay(KEYS[6], ARGV[2])
+if done then return done end
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'ERR', 'NOT_FOUND'} end
+if status == 'ended' then return fail(KEYS[6], ARGV[2], 'SHOW_ENDED') end
+local member = ARGV[3] .. '|' .. ARGV[1]
+local expiresAt = redis.call('ZSCORE', KEYS[5], member)
+if not expiresAt then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
+if tonumber(expiresAt) < now_ms() then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
+redis.call('ZREM', KEYS[5], member)
+redis.call('HINCRBY', KEYS[2], 'offered', -1)
+local position = redis.call('HINCRBY', KEYS[2], 'claimed', 1)
+redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+redis.call('HSET', KEYS[4], ARGV[4], ARGV[3] .. '|' .. ARGV[1])
+local price = redis.call('HGET', KEYS[2], 'price')
+local seq, json = append(KEYS[1], KEYS[7], ',"position":' .. position .. ',"priceMinor":' .. price, ARGV[5])
+return remember(KEYS[6], ARGV[2], {'OK', seq, json, position})
+`;
+
+/**
+ * Ends an offer whose time is up and offers the unit to the next in line.
+ * KEYS: meta, entry, waitlist, offers, log. ARGV: entryId, userId, offerTtlMs. Reply: 1 if expired now.
+ */
+const EXPIRE_OFFER = `${PRELUDE}
+local member = ARGV[1] .. '|' .. ARGV[2]
+local expiresAt = redis.call('ZSCORE', KEYS[4], member)
+if not expiresAt or tonumber(expiresAt) > now_ms() then return 0 end
+redis.call('ZREM', KEYS[4], member)
+redis.call('HINCRBY', KEYS[2], 'offered', -1)
+append(KEYS[1], KEYS[5], '', '{"type":"waitlist.offerExpired","entryId":"' .. ARGV[1] .. '","userId":"' .. ARGV[2] .. '"}')
+if redis.call('HGET', KEYS[1], 'status') == 'live' then
+  offer_next(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[3])
+end
+return 1
+`;
+
 export const SCRIPTS = {
   showOpen: OPEN,
   showTransition: TRANSITION,
   showEntry: ENTRY,
   showClaim: CLAIM,
+  showVoid: VOID,
+  showJoinWaitlist: JOIN_WAITLIST,
+  showLeaveWaitlist: LEAVE_WAITLIST,
+  showAcceptOffer: ACCEPT_OFFER,
+  showExpireOffer: EXPIRE_OFFER,
   showChat: CHAT,
   showModerate: MODERATE,
 } as const;

@@ -28,7 +28,7 @@ const opKey = (actorId: string, clientOpId: string) => `${actorId}:${clientOpId}
  * The live state of shows in Redis. Every method is one atomic script; none keeps state
  * in this process, so any number of realtime nodes can share one Redis.
  */
-export const createShowEngine = (redis: Redis) => {
+export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => {
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua });
   const run = (name: keyof typeof SCRIPTS) =>
     (redis as unknown as Record<string, TScriptRunner>)[name]!.bind(redis);
@@ -98,19 +98,66 @@ export const createShowEngine = (redis: Redis) => {
     /** First come, first served: the script decides, in the order Redis runs them. */
     claim: async (p: { showId: string; actorId: string; displayName: string; clientOpId: string; entryId: string }) => {
       const k = showKeys(p.showId);
-      const body = JSON.stringify({
-        type: 'claim.created',
-        claimId: randomUUID(),
-        entryId: p.entryId,
-        userId: p.actorId,
-        displayName: p.displayName,
-      });
+      const claimId = randomUUID();
+      const body = JSON.stringify({ type: 'claim.created', claimId, entryId: p.entryId, userId: p.actorId, displayName: p.displayName });
       const { rest, ...applied } = decode(
-        await run('showClaim')(6, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body),
+        await run('showClaim')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans, k.claims,
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body, claimId),
       );
       if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
       return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+    },
+
+    /** The host voids a claim; the unit goes back on sale or to the waitlist's first. */
+    voidClaim: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string; claimId: string; reason: string }) => {
+      const k = showKeys(p.showId);
+      const body = JSON.stringify({ type: 'claim.voided', claimId: p.claimId, reason: p.reason });
+      return decode(
+        await run('showVoid')(8, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.waitlist(p.entryId), k.offers, k.ops, k.log,
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, p.claimId, body, opts.offerTtlMs),
+      );
+    },
+
+    joinWaitlist: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string }) => {
+      const k = showKeys(p.showId);
+      const body = JSON.stringify({ type: 'waitlist.joined', entryId: p.entryId, userId: p.actorId });
+      return decode(
+        await run('showJoinWaitlist')(7, k.meta, k.entry(p.entryId), k.waitlist(p.entryId), k.offers, k.bans, k.ops, k.log,
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body),
+      );
+    },
+
+    leaveWaitlist: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string }) => {
+      const k = showKeys(p.showId);
+      const body = JSON.stringify({ type: 'waitlist.left', entryId: p.entryId, userId: p.actorId });
+      return decode(
+        await run('showLeaveWaitlist')(4, k.meta, k.waitlist(p.entryId), k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId), body),
+      );
+    },
+
+    acceptOffer: async (p: { showId: string; actorId: string; displayName: string; clientOpId: string; entryId: string }) => {
+      const k = showKeys(p.showId);
+      const claimId = randomUUID();
+      const body = JSON.stringify({ type: 'claim.created', claimId, entryId: p.entryId, userId: p.actorId, displayName: p.displayName });
+      const { rest, ...applied } = decode(
+        await run('showAcceptOffer')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.offers, k.ops, k.log,
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, claimId, body),
+      );
+      if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
+      return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+    },
+
+    /** Ends every offer of the show whose time is up; returns how many ended. */
+    expireOffers: async (showId: string) => {
+      const k = showKeys(showId);
+      const due = await redis.zrangebyscore(k.offers, '-inf', Date.now());
+      let expired = 0;
+      for (const member of due) {
+        const [entryId, userId] = member.split('|') as [string, string];
+        expired += Number(await run('showExpireOffer')(5, k.meta, k.entry(entryId), k.waitlist(entryId), k.offers, k.log,
+          entryId, userId, opts.offerTtlMs));
+      }
+      return expired;
     },
 
     /** A chat message, subject to bans, mutes and slow mode (the host and moderators are exempt). */

@@ -30,6 +30,9 @@ export const persistShowLog = async (db: TDb, redis: Redis, showId: string): Pro
              values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0)) on conflict do nothing`,
             [event.claimId, showId, event.entryId, event.userId, event.seq, event.position, event.priceMinor, event.at],
           );
+        } else if (event.type === 'claim.voided') {
+          // A voided claim is never charged: settlement bundles only claims still 'won'.
+          await tx.query(`update claims set status = 'voided' where id = $1 and status = 'won'`, [event.claimId]);
         }
       }
     });
