@@ -1,4 +1,4 @@
-import { formatMoney, type TShowEntry } from '@showcart/shared';
+import { availableOf, formatMoney, type TShowEntry } from '@showcart/shared';
 import type { ReactNode } from 'react';
 
 /** An item of the show queue: photo, title, size, price, seller and stock. */
@@ -16,7 +16,7 @@ export const ItemCard = ({
   /** Test ids of the title, price and stock, for the one card a test reads them from. */
   partTestIds?: { title: string; price: string; left: string };
 }) => {
-  const left = entry.quantity - entry.claimed;
+  const left = availableOf(entry);
   return (
     <article className={featured ? 'item item-featured' : 'item'} data-testid={testId} data-entry-id={entry.entryId}>
       <img src={entry.photoUrl} alt="" className="item-photo" loading="lazy" />

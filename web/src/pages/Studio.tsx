@@ -110,9 +110,24 @@ export const StudioPage = () => {
             {[...state.claims].reverse().map((claim) => {
               const entry = entryById.get(claim.entryId);
               return (
-                <li key={claim.claimId}>
+                <li key={claim.claimId} className={claim.voidedReason ? 'claim-voided' : undefined}>
                   <strong>{claim.displayName}</strong> claimed {entry?.title ?? 'an item'} (#{claim.position})
                   <span className="muted"> · {entry ? formatMoney(claim.priceMinor, entry.currency) : ''}</span>
+                  {claim.voidedReason ? (
+                    <span className="muted"> · voided: {claim.voidedReason}</span>
+                  ) : (
+                    !over && (
+                      <button
+                        className="link-button claim-void"
+                        onClick={() => {
+                          const reason = window.prompt(`Why void ${claim.displayName}'s claim?`, 'Buyer asked to cancel');
+                          if (reason) void run(command('claim:void', { entryId: claim.entryId, claimId: claim.claimId, reason }));
+                        }}
+                      >
+                        Void
+                      </button>
+                    )
+                  )}
                 </li>
               );
             })}

@@ -1,5 +1,5 @@
-import { featuredEntry } from '@showcart/shared';
-import { useState } from 'react';
+import { availableOf, featuredEntry } from '@showcart/shared';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
@@ -17,8 +17,16 @@ export const WatchPage = () => {
   const [claiming, setClaiming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string } | null>(null);
   const featured = featuredEntry(state);
-  const soldOut = featured ? featured.claimed >= featured.quantity : false;
+  const soldOut = featured ? availableOf(featured) <= 0 : false;
   const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
+  const myOffers = state.offers.filter((o) => o.userId === me?.id);
+  const myPlace = featured && me ? (state.waitlists[featured.entryId] ?? []).indexOf(me.id) + 1 : 0;
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (myOffers.length === 0) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [myOffers.length]);
 
   const claim = async () => {
     if (!featured) return;
@@ -44,6 +52,25 @@ export const WatchPage = () => {
             </div>
           )}
           {error && <p className="error">{error}</p>}
+          {myOffers.map((offer) => {
+            const entry = entryById.get(offer.entryId);
+            const seconds = Math.max(0, Math.ceil((offer.expiresAt - now) / 1_000));
+            return (
+              <div key={offer.entryId} className="banner banner-offer" data-testid="offer">
+                <strong>{entry?.title ?? 'An item'} freed up for you!</strong> It is yours if you take it in {seconds} s.{' '}
+                <button
+                  data-testid="offer-accept"
+                  className="button primary small"
+                  onClick={async () => {
+                    const reply = await command('offer:accept', { entryId: offer.entryId });
+                    setResult({ ok: reply.ok, text: reply.ok ? `Claimed — #${reply.position}.` : reply.message, entryId: offer.entryId });
+                  }}
+                >
+                  Take it
+                </button>
+              </div>
+            );
+          })}
           {featured ? (
             <ItemCard entry={featured} featured partTestIds={{ title: 'featured-title', price: 'featured-price', left: 'featured-left' }}>
               <button
@@ -54,6 +81,25 @@ export const WatchPage = () => {
               >
                 {soldOut ? 'Sold out' : claiming ? 'Claiming…' : 'Claim'}
               </button>
+              {soldOut && state.status === 'live' && !myOffers.some((o) => o.entryId === featured.entryId) && (
+                myPlace > 0 ? (
+                  <p className="muted" data-testid="waitlist-place">
+                    You are #{myPlace} on the waitlist.{' '}
+                    <button className="link-button" onClick={() => void command('waitlist:leave', { entryId: featured.entryId })}>Leave</button>
+                  </p>
+                ) : (
+                  <button
+                    data-testid="waitlist-join"
+                    className="button"
+                    onClick={async () => {
+                      const reply = await command('waitlist:join', { entryId: featured.entryId });
+                      if (!reply.ok) setResult({ ok: false, text: reply.message, entryId: featured.entryId });
+                    }}
+                  >
+                    Join the waitlist
+                  </button>
+                )
+              )}
               {result && result.entryId === featured.entryId && (
                 <p data-testid="claim-result" className={result.ok ? 'success' : 'error'} role="status">
                   {result.text}

@@ -24,6 +24,10 @@ type TCommands = {
   'queue:feature': { entryId: string };
   'queue:price': { entryId: string; priceMinor: number };
   'claim:create': { entryId: string };
+  'claim:void': { entryId: string; claimId: string; reason: string };
+  'waitlist:join': { entryId: string };
+  'waitlist:leave': { entryId: string };
+  'offer:accept': { entryId: string };
   'chat:send': { text: string };
   'chat:delete': { messageId: string };
   'user:moderate':
