@@ -81,15 +81,20 @@ describe('one live show in the browser', () => {
     await shot(viewers[0]!.page, 'viewer-before-claim');
     await shot(viewers[0]!.page, 'viewer-phone-first-screen', true);
 
-    // Both tap Claim on the last unit at once.
-    await Promise.all(viewers.map((v) => v.page.getByTestId('claim-button').click()));
+    // Both tap Claim on the last unit at once. A viewer whose button already turned into
+    // "Sold out" (the other's claim arrived first) cannot tap: that is losing too.
+    const taps = await Promise.all(
+      viewers.map((v) => v.page.getByTestId('claim-button').click({ timeout: 2_000 }).then(() => true, () => false)),
+    );
     const results = await Promise.all(
-      viewers.map(async (v) => {
+      viewers.map(async (v, i) => {
+        if (!taps[i]) return (await v.page.getByTestId('claim-button').textContent()) ?? '';
         const result = v.page.getByTestId('claim-result');
         await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/claimed|sold out/i);
         return (await result.textContent()) ?? '';
       }),
     );
+    expect(taps.some(Boolean)).toBe(true);
     const winners = viewers.filter((_, i) => /claimed/i.test(results[i]!));
     const losers = viewers.filter((_, i) => /sold out/i.test(results[i]!));
     expect(winners).toHaveLength(1);
@@ -133,5 +138,44 @@ describe('one live show in the browser', () => {
 
     const { rows } = await stack.db.query('select buyer_id, status, total_minor from orders where show_id = $1', [show.id]);
     expect(rows).toEqual([{ buyer_id: winner.user.id, status: 'paid', total_minor: 4_800 + 500 }]);
+  });
+
+  it('offers a voided unit to the first viewer on the waitlist, who takes it', async () => {
+    const host = await stack.createUser({ name: 'Maya Host' });
+    const bag = await stack.createListing(host.id, { title: 'Leather satchel', priceMinor: 9_500, variants: [['One size', 1]] });
+    const show = await stack.createShow(host.cookie, [{ variantId: bag.variantIds[0]! }]);
+    const first = await stack.createUser({ name: 'Fast Fran', withCard: true });
+    const second = await stack.createUser({ name: 'Patient Pat', withCard: true });
+
+    const hostPage = await newPage('host2');
+    hostPage.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? 'Buyer asked to cancel' : undefined));
+    await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
+    await hostPage.goto(`${baseUrl}/studio/${show.id}`);
+    await hostPage.getByTestId('studio-go-live').click();
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
+    await hostPage.getByTestId('feature-button').first().click();
+
+    const fran = await newPage('fran');
+    const pat = await newPage('pat');
+    for (const [page, user] of [[fran, first], [pat, second]] as const) {
+      await signIn(page, baseUrl, user.email, TEST_PASSWORD);
+      await page.goto(`${baseUrl}/shows/${show.id}`);
+      await expect.poll(() => page.getByTestId('featured-title').textContent(), { timeout: 15_000 }).toContain('Leather satchel');
+    }
+    await fran.getByTestId('claim-button').click();
+    await expect.poll(() => fran.getByTestId('claim-result').textContent(), { timeout: 10_000 }).toMatch(/claimed/i);
+
+    await pat.getByTestId('waitlist-join').click();
+    await expect.poll(() => pat.getByTestId('waitlist-place').textContent(), { timeout: 5_000 }).toMatch(/#1 on the waitlist/);
+    await shot(pat, 'viewer-waitlist');
+
+    await hostPage.getByTestId('claims-list').getByRole('button', { name: 'Void' }).click();
+    await expect.poll(() => pat.getByTestId('offer').isVisible(), { timeout: 5_000 }).toBe(true);
+    await shot(pat, 'viewer-offer', true);
+    await pat.getByTestId('offer-accept').click();
+    await expect.poll(() => hostPage.getByTestId('claims-list').textContent(), { timeout: 5_000 }).toContain('Patient Pat');
+    await expect.poll(() => hostPage.getByTestId('claims-list').textContent()).toContain('voided: Buyer asked to cancel');
+    await shot(hostPage, 'host-studio-voided');
+    await expect.poll(() => pat.getByTestId('offer').count()).toBe(0);
   });
 });
