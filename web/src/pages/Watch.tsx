@@ -24,6 +24,7 @@ export const WatchPage = () => {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (myOffers.length === 0) return;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(timer);
   }, [myOffers.length]);
@@ -54,7 +55,7 @@ export const WatchPage = () => {
           {error && <p className="error">{error}</p>}
           {myOffers.map((offer) => {
             const entry = entryById.get(offer.entryId);
-            const seconds = Math.max(0, Math.ceil((offer.expiresAt - now) / 1_000));
+            const seconds = Math.max(0, Math.floor((offer.expiresAt - now) / 1_000));
             return (
               <div key={offer.entryId} className="banner banner-offer" data-testid="offer">
                 <strong>{entry?.title ?? 'An item'} freed up for you!</strong> It is yours if you take it in {seconds} s.{' '}
