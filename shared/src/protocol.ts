@@ -61,6 +61,15 @@ export const ZChatSettings = ZShowCommand.extend({
 });
 export type TChatSettings = z.infer<typeof ZChatSettings>;
 
+export const ZQueueReorder = ZShowCommand.extend({ entryIds: z.array(ZId).min(1).max(200) });
+export type TQueueReorder = z.infer<typeof ZQueueReorder>;
+
+export const ZEntryUpdate = ZEntryCommand.extend({
+  quantity: z.number().int().min(0).max(10_000).optional(),
+  perBuyerLimit: z.number().int().min(1).max(10_000).optional(),
+}).refine((u) => u.quantity !== undefined || u.perBuyerLimit !== undefined, 'change quantity or perBuyerLimit');
+export type TEntryUpdate = z.infer<typeof ZEntryUpdate>;
+
 export const ZClaimVoid = ZEntryCommand.extend({ claimId: ZId, reason: z.string().trim().min(3).max(200) });
 export type TClaimVoid = z.infer<typeof ZClaimVoid>;
 
@@ -82,6 +91,12 @@ export type ClientToServerEvents = {
   'show:end': (payload: TShowCommand, ack: (reply: TCommandAck) => void) => void;
   'queue:feature': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
   'queue:price': (payload: TPriceChange, ack: (reply: TCommandAck) => void) => void;
+  /** Host only: the new order of all the show's entries. */
+  'queue:reorder': (payload: TQueueReorder, ack: (reply: TCommandAck) => void) => void;
+  /** Host only: quantity (down to what is taken: 'sold out') and per-buyer limit. */
+  'queue:update': (payload: TEntryUpdate, ack: (reply: TCommandAck) => void) => void;
+  /** Host only: an entry nobody has claimed or been offered leaves the queue. */
+  'queue:remove': (payload: TEntryCommand, ack: (reply: TCommandAck) => void) => void;
   'claim:create': (payload: TEntryCommand, ack: (reply: TClaimAck) => void) => void;
   /** Host only: the unit goes back on sale, or to the first on the entry's waitlist. */
   'claim:void': (payload: TClaimVoid, ack: (reply: TCommandAck) => void) => void;

@@ -6,7 +6,7 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')
 const entry = (n: number, quantity: number): TShowEntry => ({
   entryId: id(n), listingId: id(100 + n), variantId: id(200 + n), title: `Item ${n}`, variantLabel: 'M',
   photoUrl: '/p.svg', sellerId: id(300), sellerName: 'Seller', priceMinor: 1_000 * n, currency: 'usd',
-  quantity, claimed: 0, offered: 0, cohosted: n % 2 === 0,
+  quantity, perBuyerLimit: quantity, claimed: 0, offered: 0, cohosted: n % 2 === 0,
 });
 
 const opened: TShowEvent = { seq: 1, at: 1, type: 'show.opened', showId: id(1), hostId: id(2), title: 'Show', entries: [entry(1, 2), entry(2, 1)] };

@@ -18,7 +18,10 @@ export const ZShowEntry = z.object({
   sellerName: z.string(),
   priceMinor: ZAmountMinor,
   currency: ZCurrency,
-  quantity: z.number().int().positive(),
+  /** Units for sale in this show; the host may lower it to what is taken (sold out). */
+  quantity: z.number().int().nonnegative(),
+  /** How many units one buyer may claim. */
+  perBuyerLimit: z.number().int().positive(),
   /** How many units are claimed; claimed + offered never exceeds `quantity`. */
   claimed: z.number().int().nonnegative(),
   /** Units held for waitlisted buyers who have been offered them and not yet answered. */
@@ -75,6 +78,15 @@ export const ZShowEvent = z.discriminatedUnion('type', [
   }),
   z.object({ ...eventBase, type: z.literal('show.started') }),
   z.object({ ...eventBase, type: z.literal('entry.featured'), entryId: ZId }),
+  z.object({ ...eventBase, type: z.literal('queue.reordered'), entryIds: z.array(ZId) }),
+  z.object({
+    ...eventBase,
+    type: z.literal('entry.updated'),
+    entryId: ZId,
+    quantity: z.number().int().nonnegative(),
+    perBuyerLimit: z.number().int().positive(),
+  }),
+  z.object({ ...eventBase, type: z.literal('entry.removed'), entryId: ZId }),
   z.object({
     ...eventBase,
     type: z.literal('entry.priceChanged'),
@@ -170,6 +182,17 @@ export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState
       return { ...next, status: 'live' };
     case 'entry.featured':
       return { ...next, featuredEntryId: event.entryId };
+    case 'queue.reordered': {
+      const byId = new Map(state.entries.map((e) => [e.entryId, e]));
+      return { ...next, entries: event.entryIds.flatMap((id) => byId.get(id) ?? []) };
+    }
+    case 'entry.updated':
+      return {
+        ...next,
+        entries: mapEntry(state, event.entryId, (e) => ({ ...e, quantity: event.quantity, perBuyerLimit: event.perBuyerLimit })),
+      };
+    case 'entry.removed':
+      return { ...next, entries: state.entries.filter((e) => e.entryId !== event.entryId) };
     case 'entry.priceChanged':
       return {
         ...next,

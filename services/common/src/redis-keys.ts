@@ -7,7 +7,9 @@ export const showKeys = (showId: string) => {
   return {
     /** Hash: status, hostId, featured, seq. */
     meta: `${prefix}:meta`,
-    /** Hash per entry: quantity, claimed, priceMinor, perBuyerLimit. */
+    /** Set of the show's entry ids. */
+    entries: `${prefix}:entries`,
+    /** Hash per entry: quantity, claimed, offered, price, limit (per buyer). */
     entry: (entryId: string) => `${prefix}:entry:${entryId}`,
     /** Hash per entry: userId -> units claimed. */
     buyers: (entryId: string) => `${prefix}:buyers:${entryId}`,

@@ -22,8 +22,10 @@ import {
   ZClaimVoid,
   ZChatSettings,
   ZEntryCommand,
+  ZEntryUpdate,
   ZHandshakeAuth,
   ZPriceChange,
+  ZQueueReorder,
   ZShowCommand,
   ZShowJoin,
   ZUserModerate,
@@ -219,6 +221,21 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
     });
 
+    on('queue:reorder', ZQueueReorder, async ({ showId, clientOpId, entryIds }) => {
+      const applied = await engine.reorder({ showId, actorId: user.id, clientOpId, entryIds });
+      return { seq: applied.seq };
+    });
+
+    on('queue:update', ZEntryUpdate, async ({ showId, clientOpId, entryId, quantity, perBuyerLimit }) => {
+      const applied = await engine.updateEntry({ showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
+      return { seq: applied.seq };
+    });
+
+    on('queue:remove', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
+      const applied = await engine.removeEntry({ showId, actorId: user.id, clientOpId, entryId });
+      return { seq: applied.seq };
+    });
+
     on('claim:void', ZClaimVoid, async ({ showId, clientOpId, entryId, claimId, reason }) => {
       const applied = await engine.voidClaim({ showId, actorId: user.id, clientOpId, entryId, claimId, reason });
       return { seq: applied.seq };
@@ -289,7 +306,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   /** Unknown events get INVALID_INPUT in their ack, if they asked for one. */
   const known = new Set<string>([
     'show:join', 'show:leave', 'show:start', 'show:end', 'queue:feature', 'queue:price', 'claim:create',
-    'claim:void', 'waitlist:join', 'waitlist:leave', 'offer:accept',
+    'queue:reorder', 'queue:update', 'queue:remove', 'claim:void', 'waitlist:join', 'waitlist:leave', 'offer:accept',
     'chat:send', 'chat:delete', 'user:moderate', 'chat:settings',
   ]);
   io.on('connection', (socket) => {

@@ -40,7 +40,8 @@ export const listShowEntries = async (db: TQueryable, showId: string): Promise<T
     `select e.id as "entryId", l.id as "listingId", v.id as "variantId", l.title,
             v.label as "variantLabel", l.photo_url as "photoUrl", e.seller_id as "sellerId",
             u.display_name as "sellerName", e.price_minor as "priceMinor", l.currency,
-            e.quantity, 0 as claimed, 0 as offered, (e.cohost_item_id is not null) as cohosted
+            e.quantity, e.quantity as "perBuyerLimit", 0 as claimed, 0 as offered,
+            (e.cohost_item_id is not null) as cohosted
        from show_entries e
        join listing_variants v on v.id = e.variant_id
        join listings l on l.id = v.listing_id

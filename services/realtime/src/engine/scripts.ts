@@ -50,16 +50,17 @@ local function offer_next(meta, log, entry, waitlist, offers, entryId, ttl)
 end
 `;
 
-/** KEYS: meta, log, entry...  ARGV: hostId, openedJson, then (entryId, quantity, price, limit) per entry. */
+/** KEYS: meta, log, entries, entry...  ARGV: hostId, openedJson, then (entryId, quantity, price, limit) per entry. */
 const OPEN = `${PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {'OK', tonumber(redis.call('HGET', KEYS[1], 'seq'))}
 end
 redis.call('HSET', KEYS[1], 'status', 'scheduled', 'hostId', ARGV[1], 'featured', '', 'seq', 0)
-for i = 1, #KEYS - 2 do
+for i = 1, #KEYS - 3 do
   local a = 2 + (i - 1) * 4
-  redis.call('HSET', KEYS[2 + i], 'id', ARGV[a + 1], 'quantity', ARGV[a + 2], 'claimed', 0,
+  redis.call('HSET', KEYS[3 + i], 'id', ARGV[a + 1], 'quantity', ARGV[a + 2], 'claimed', 0, 'offered', 0,
     'price', ARGV[a + 3], 'limit', ARGV[a + 4])
+  redis.call('SADD', KEYS[3], ARGV[a + 1])
 end
 local seq, json = append(KEYS[1], KEYS[2], '', ARGV[2])
 return {'OK', seq, json}
@@ -300,11 +301,79 @@ end
 return 1
 `;
 
+/**
+ * The host puts the queue in a new order. KEYS: meta, entries, ops, log.
+ * ARGV: actor, opKey, entryIdsJson, eventJson. The list must hold every entry once.
+ */
+const REORDER = `${PRELUDE}
+local done = replay(KEYS[3], ARGV[2])
+if done then return done end
+local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
+if not m[1] then return {'ERR', 'NOT_FOUND'} end
+if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
+if m[1] == 'ended' then return fail(KEYS[3], ARGV[2], 'SHOW_ENDED') end
+local ids = cjson.decode(ARGV[3])
+if #ids ~= redis.call('SCARD', KEYS[2]) then return {'ERR', 'INVALID_INPUT'} end
+local seen = {}
+for _, id in ipairs(ids) do
+  if seen[id] or redis.call('SISMEMBER', KEYS[2], id) == 0 then return {'ERR', 'INVALID_INPUT'} end
+  seen[id] = true
+end
+local seq, json = append(KEYS[1], KEYS[4], '', ARGV[4])
+return remember(KEYS[3], ARGV[2], {'OK', seq, json})
+`;
+
+/**
+ * The host changes an entry's quantity and per-buyer limit. Quantity never drops below the
+ * units claimed or on offer: lowering it to exactly that marks the entry sold out.
+ * KEYS: meta, entry, ops, log. ARGV: actor, opKey, entryId, quantity or '', limit or ''.
+ */
+const UPDATE = `${PRELUDE}
+local done = replay(KEYS[3], ARGV[2])
+if done then return done end
+local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
+if not m[1] then return {'ERR', 'NOT_FOUND'} end
+if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
+if m[1] == 'ended' then return fail(KEYS[3], ARGV[2], 'SHOW_ENDED') end
+local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'offered', 'limit')
+if not e[1] then return fail(KEYS[3], ARGV[2], 'NOT_FOUND') end
+local quantity = ARGV[4] ~= '' and tonumber(ARGV[4]) or tonumber(e[1])
+local limit = ARGV[5] ~= '' and tonumber(ARGV[5]) or tonumber(e[4])
+if quantity < tonumber(e[2]) + tonumber(e[3] or '0') then return fail(KEYS[3], ARGV[2], 'CONFLICT') end
+redis.call('HSET', KEYS[2], 'quantity', quantity, 'limit', limit)
+local seq, json = append(KEYS[1], KEYS[4], '', '{"type":"entry.updated","entryId":"' .. ARGV[3] ..
+  '","quantity":' .. quantity .. ',"perBuyerLimit":' .. limit .. '}')
+return remember(KEYS[3], ARGV[2], {'OK', seq, json})
+`;
+
+/**
+ * The host takes an entry out of the queue; only one nobody has claimed or been offered,
+ * and not the featured one. KEYS: meta, entry, entries, ops, log. ARGV: actor, opKey, entryId, eventJson.
+ */
+const REMOVE = `${PRELUDE}
+local done = replay(KEYS[4], ARGV[2])
+if done then return done end
+local m = redis.call('HMGET', KEYS[1], 'status', 'hostId', 'featured')
+if not m[1] then return {'ERR', 'NOT_FOUND'} end
+if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
+if m[1] == 'ended' then return fail(KEYS[4], ARGV[2], 'SHOW_ENDED') end
+local e = redis.call('HMGET', KEYS[2], 'claimed', 'offered')
+if not e[1] then return fail(KEYS[4], ARGV[2], 'NOT_FOUND') end
+if m[3] == ARGV[3] or tonumber(e[1]) > 0 or tonumber(e[2] or '0') > 0 then return fail(KEYS[4], ARGV[2], 'CONFLICT') end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[3])
+local seq, json = append(KEYS[1], KEYS[5], '', ARGV[4])
+return remember(KEYS[4], ARGV[2], {'OK', seq, json})
+`;
+
 export const SCRIPTS = {
   showOpen: OPEN,
   showTransition: TRANSITION,
   showEntry: ENTRY,
   showClaim: CLAIM,
+  showReorder: REORDER,
+  showUpdate: UPDATE,
+  showRemove: REMOVE,
   showVoid: VOID,
   showJoinWaitlist: JOIN_WAITLIST,
   showLeaveWaitlist: LEAVE_WAITLIST,

@@ -101,7 +101,7 @@ describe('the show engine against a model', () => {
         const buyers: string[] = Array.from({ length: BUYERS }, () => randomUUID());
         const entries: TShowEntry[] = QUANTITIES.map((quantity, i) => ({
           entryId: randomUUID(), listingId: randomUUID(), variantId: randomUUID(), title: `Item ${i}`, variantLabel: 'M',
-          photoUrl: '/p.svg', sellerId: hostId, sellerName: 'Host', priceMinor: 1_000, currency: 'usd', quantity, claimed: 0, offered: 0, cohosted: false,
+          photoUrl: '/p.svg', sellerId: hostId, sellerName: 'Host', priceMinor: 1_000, currency: 'usd', quantity, perBuyerLimit: quantity, claimed: 0, offered: 0, cohosted: false,
         }));
         const entryIdOf = (i: number) => entries[i]?.entryId ?? randomUUID();
         await engine.open({ showId, hostId, title: 'Model show', entries });

@@ -71,9 +71,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     open: async (p: { showId: string; hostId: string; title: string; entries: TShowEntry[] }) => {
       const k = showKeys(p.showId);
       const args: (string | number)[] = [];
-      for (const e of p.entries) args.push(e.entryId, e.quantity, e.priceMinor, e.quantity);
+      for (const e of p.entries) args.push(e.entryId, e.quantity, e.priceMinor, e.perBuyerLimit);
       const body = JSON.stringify({ type: 'show.opened', showId: p.showId, hostId: p.hostId, title: p.title, entries: p.entries });
-      const reply = await run('showOpen')(2 + p.entries.length, k.meta, k.log,
+      const reply = await run('showOpen')(3 + p.entries.length, k.meta, k.log, k.entries,
         ...p.entries.map((e) => k.entry(e.entryId)), p.hostId, body, ...args);
       return reply.length > 2 ? decode(reply) : undefined;
     },
@@ -106,6 +106,30 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       );
       if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
       return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+    },
+
+    reorder: async (p: { showId: string; actorId: string; clientOpId: string; entryIds: string[] }) => {
+      const k = showKeys(p.showId);
+      return decode(
+        await run('showReorder')(4, k.meta, k.entries, k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId),
+          JSON.stringify(p.entryIds), JSON.stringify({ type: 'queue.reordered', entryIds: p.entryIds })),
+      );
+    },
+
+    updateEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string; quantity?: number; perBuyerLimit?: number }) => {
+      const k = showKeys(p.showId);
+      return decode(
+        await run('showUpdate')(4, k.meta, k.entry(p.entryId), k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId),
+          p.entryId, p.quantity ?? '', p.perBuyerLimit ?? ''),
+      );
+    },
+
+    removeEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string }) => {
+      const k = showKeys(p.showId);
+      return decode(
+        await run('showRemove')(5, k.meta, k.entry(p.entryId), k.entries, k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId),
+          p.entryId, JSON.stringify({ type: 'entry.removed', entryId: p.entryId })),
+      );
     },
 
     /** The host voids a claim; the unit goes back on sale or to the waitlist's first. */
