@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
+import { QueueEntryTools } from '../components/QueueEntryTools.tsx';
 import { ChatPanel, ChatSettings } from '../components/ChatPanel.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
@@ -19,6 +20,14 @@ export const StudioPage = () => {
   const [price, setPrice] = useState('');
   const featured = featuredEntry(state);
   const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
+  const [dragging, setDragging] = useState<string | null>(null);
+
+  /** Moves an entry to a new place in the queue (drag and drop, or the arrow buttons). */
+  const move = (entryId: string, to: number) => {
+    const ids = state.entries.map((e) => e.entryId).filter((id) => id !== entryId);
+    ids.splice(Math.max(0, Math.min(to, ids.length)), 0, entryId);
+    return run(command('queue:reorder', { entryIds: ids }));
+  };
 
   const run = async (action: Promise<{ ok: boolean; message?: string }>) => {
     setActionError(null);
@@ -85,17 +94,53 @@ export const StudioPage = () => {
 
           <h2 className="section-title">Queue</h2>
           <div className="queue">
-            {state.entries.map((entry) => (
-              <ItemCard key={entry.entryId} entry={entry} testId="queue-entry" featured={entry.entryId === state.featuredEntryId}>
-                <button
-                  data-testid="feature-button"
-                  className="button small"
-                  disabled={over || entry.entryId === state.featuredEntryId}
-                  onClick={() => void run(command('queue:feature', { entryId: entry.entryId }))}
-                >
-                  {entry.entryId === state.featuredEntryId ? 'Featured' : 'Feature'}
-                </button>
-              </ItemCard>
+            {state.entries.map((entry, index) => (
+              <div
+                key={entry.entryId}
+                className={dragging === entry.entryId ? 'queue-slot dragging' : 'queue-slot'}
+                draggable={!over}
+                onDragStart={() => setDragging(entry.entryId)}
+                onDragEnd={() => setDragging(null)}
+                onDragOver={(e) => e.preventDefault()}
+                onDrop={() => {
+                  if (dragging && dragging !== entry.entryId) void move(dragging, index);
+                  setDragging(null);
+                }}
+              >
+                <ItemCard entry={entry} testId="queue-entry" featured={entry.entryId === state.featuredEntryId}>
+                  <div className="queue-actions">
+                    <button
+                      data-testid="feature-button"
+                      className="button small"
+                      disabled={over || entry.entryId === state.featuredEntryId}
+                      onClick={() => void run(command('queue:feature', { entryId: entry.entryId }))}
+                    >
+                      {entry.entryId === state.featuredEntryId ? 'Featured' : 'Feature'}
+                    </button>
+                    <button className="button small icon" aria-label="Move up" disabled={over || index === 0} onClick={() => void move(entry.entryId, index - 1)}>
+                      ↑
+                    </button>
+                    <button
+                      className="button small icon"
+                      aria-label="Move down"
+                      disabled={over || index === state.entries.length - 1}
+                      onClick={() => void move(entry.entryId, index + 1)}
+                    >
+                      ↓
+                    </button>
+                  </div>
+                  {(state.waitlists[entry.entryId]?.length ?? 0) > 0 && (
+                    <p className="muted">{state.waitlists[entry.entryId]!.length} on the waitlist</p>
+                  )}
+                  {!over && (
+                    <QueueEntryTools
+                      entry={entry}
+                      onUpdate={(change) => void run(command('queue:update', { entryId: entry.entryId, ...change }))}
+                      onRemove={() => void run(command('queue:remove', { entryId: entry.entryId }))}
+                    />
+                  )}
+                </ItemCard>
+              </div>
             ))}
           </div>
 

@@ -24,6 +24,9 @@ type TCommands = {
   'queue:feature': { entryId: string };
   'queue:price': { entryId: string; priceMinor: number };
   'claim:create': { entryId: string };
+  'queue:reorder': { entryIds: string[] };
+  'queue:update': { entryId: string; quantity?: number; perBuyerLimit?: number };
+  'queue:remove': { entryId: string };
   'claim:void': { entryId: string; claimId: string; reason: string };
   'waitlist:join': { entryId: string };
   'waitlist:leave': { entryId: string };
