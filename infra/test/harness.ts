@@ -14,7 +14,14 @@ import {
   type TConfig,
 } from '@showcart/common';
 import { createRealtime } from '@showcart/realtime';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type TShowDetail } from '@showcart/shared';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type TJoinAck,
+  type TShowDetail,
+  type TShowState,
+} from '@showcart/shared';
 import { createWorkers } from '@showcart/worker';
 import { Queue } from 'bullmq';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -198,6 +205,13 @@ export const startStack = async (
 export type TStack = Awaited<ReturnType<typeof startStack>>;
 
 export const newOpId = () => randomUUID().replaceAll('-', '');
+
+/** Joins a show and returns the snapshot of its state the server sends. */
+export const snapshotOf = async (socket: TClientSocket, showId: string): Promise<TShowState> => {
+  const ack = await request<TJoinAck>(socket, 'show:join', { showId });
+  if (!ack.ok || ack.mode !== 'snapshot') throw new Error(`join failed: ${JSON.stringify(ack)}`);
+  return ack.state;
+};
 
 /** Emits with an ack and resolves with the reply. */
 export const request = <R>(socket: TClientSocket, event: string, payload: unknown): Promise<R> =>

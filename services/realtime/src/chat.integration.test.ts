@@ -1,6 +1,6 @@
-import type { TAck, TClaimAck, TCommandAck, TJoinAck, TShowEvent, TShowState } from '@showcart/shared';
+import type { TAck, TClaimAck, TCommandAck, TShowEvent } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newOpId, request, startStack, type TClientSocket, type TStack } from '../../../infra/test/harness.ts';
+import { newOpId, request, snapshotOf, startStack, type TClientSocket, type TStack } from '../../../infra/test/harness.ts';
 
 let stack: TStack;
 beforeAll(async () => {
@@ -8,11 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const state = async (socket: TClientSocket, showId: string): Promise<TShowState> => {
-  const ack = await request<TJoinAck>(socket, 'show:join', { showId });
-  if (!ack.ok || ack.mode !== 'snapshot') throw new Error(JSON.stringify(ack));
-  return ack.state;
-};
+const state = snapshotOf;
 
 /** A scheduled show with a host, two viewers on the other node, all joined. */
 const chatShow = async () => {

@@ -1,6 +1,6 @@
-import type { TClaimAck, TCommandAck, TJoinAck, TOrder, TShowEvent, TShowState } from '@showcart/shared';
+import type { TClaimAck, TCommandAck, TOrder, TShowEvent } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newOpId, request, startStack, type TClientSocket, type TStack } from '../../../infra/test/harness.ts';
+import { newOpId, request, snapshotOf, startStack, type TClientSocket, type TStack } from '../../../infra/test/harness.ts';
 
 let stack: TStack;
 beforeAll(async () => {
@@ -8,11 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const state = async (socket: TClientSocket, showId: string): Promise<TShowState> => {
-  const ack = await request<TJoinAck>(socket, 'show:join', { showId });
-  if (!ack.ok || ack.mode !== 'snapshot') throw new Error(JSON.stringify(ack));
-  return ack.state;
-};
+const state = snapshotOf;
 
 const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> => {
   const deadline = Date.now() + 10_000;

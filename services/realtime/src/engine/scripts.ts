@@ -32,6 +32,15 @@ end
 local function fail(ops, op, code)
   return remember(ops, op, {'ERR', code})
 end
+-- For commands only the host may give, on a show not yet ended: nil and the show's meta
+-- (status, hostId, featured) when allowed, else the reply to return.
+local function host_only(meta, ops, op, actor)
+  local m = redis.call('HMGET', meta, 'status', 'hostId', 'featured')
+  if not m[1] then return {'ERR', 'NOT_FOUND'}, m end
+  if m[2] ~= actor then return {'ERR', 'FORBIDDEN'}, m end
+  if m[1] == 'ended' then return fail(ops, op, 'SHOW_ENDED'), m end
+  return nil, m
+end
 -- Offers an entry's free units to the first buyers on its waitlist, one unit each, for
 -- ttl ms. A unit on offer counts as taken until it is accepted or its offer expires.
 local function offer_next(meta, log, entry, waitlist, offers, entryId, ttl)
@@ -90,10 +99,8 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 const ENTRY = `${PRELUDE}
 local done = replay(KEYS[4], ARGV[2])
 if done then return done end
-local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
-if not m[1] then return {'ERR', 'NOT_FOUND'} end
-if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
-if m[1] == 'ended' then return fail(KEYS[4], ARGV[2], 'SHOW_ENDED') end
+local refused = host_only(KEYS[1], KEYS[4], ARGV[2], ARGV[1])
+if refused then return refused end
 if redis.call('EXISTS', KEYS[2]) == 0 then return fail(KEYS[4], ARGV[2], 'NOT_FOUND') end
 if ARGV[4] == 'feature' then
   redis.call('HSET', KEYS[1], 'featured', ARGV[3])
@@ -308,10 +315,8 @@ return 1
 const REORDER = `${PRELUDE}
 local done = replay(KEYS[3], ARGV[2])
 if done then return done end
-local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
-if not m[1] then return {'ERR', 'NOT_FOUND'} end
-if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
-if m[1] == 'ended' then return fail(KEYS[3], ARGV[2], 'SHOW_ENDED') end
+local refused = host_only(KEYS[1], KEYS[3], ARGV[2], ARGV[1])
+if refused then return refused end
 local ids = cjson.decode(ARGV[3])
 if #ids ~= redis.call('SCARD', KEYS[2]) then return {'ERR', 'INVALID_INPUT'} end
 local seen = {}
@@ -331,10 +336,8 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 const UPDATE = `${PRELUDE}
 local done = replay(KEYS[3], ARGV[2])
 if done then return done end
-local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
-if not m[1] then return {'ERR', 'NOT_FOUND'} end
-if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
-if m[1] == 'ended' then return fail(KEYS[3], ARGV[2], 'SHOW_ENDED') end
+local refused = host_only(KEYS[1], KEYS[3], ARGV[2], ARGV[1])
+if refused then return refused end
 local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'offered', 'limit')
 if not e[1] then return fail(KEYS[3], ARGV[2], 'NOT_FOUND') end
 local quantity = ARGV[4] ~= '' and tonumber(ARGV[4]) or tonumber(e[1])
@@ -353,10 +356,8 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 const REMOVE = `${PRELUDE}
 local done = replay(KEYS[4], ARGV[2])
 if done then return done end
-local m = redis.call('HMGET', KEYS[1], 'status', 'hostId', 'featured')
-if not m[1] then return {'ERR', 'NOT_FOUND'} end
-if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
-if m[1] == 'ended' then return fail(KEYS[4], ARGV[2], 'SHOW_ENDED') end
+local refused, m = host_only(KEYS[1], KEYS[4], ARGV[2], ARGV[1])
+if refused then return refused end
 local e = redis.call('HMGET', KEYS[2], 'claimed', 'offered')
 if not e[1] then return fail(KEYS[4], ARGV[2], 'NOT_FOUND') end
 if m[3] == ARGV[3] or tonumber(e[1]) > 0 or tonumber(e[2] or '0') > 0 then return fail(KEYS[4], ARGV[2], 'CONFLICT') end
