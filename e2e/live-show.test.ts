@@ -77,6 +77,8 @@ describe('one live show in the browser', () => {
       expect(video.width).toBeGreaterThan(0);
       expect(video.advancedBy).toBeGreaterThan(0.2);
     }
+    // Host and both viewers are counted, whichever page asks.
+    await expect.poll(() => viewers[0]!.page.getByTestId('viewer-count').textContent(), { timeout: 5_000 }).toBe('3 watching');
     await shot(hostPage, 'host-studio-live');
     await shot(viewers[0]!.page, 'viewer-before-claim');
     await shot(viewers[0]!.page, 'viewer-phone-first-screen', true);
@@ -135,6 +137,12 @@ describe('one live show in the browser', () => {
     expect(await winner.page.getByTestId('order-row').count()).toBe(1);
     expect(await winner.page.getByTestId('order-total').first().textContent()).toContain('$53.00');
     await shot(winner.page, 'orders-paid');
+
+    // Receipts: who claimed the jacket first, by the server's clock.
+    await winner.page.goto(`${baseUrl}/shows/${show.id}/receipts`);
+    const jacketReceipt = winner.page.getByTestId('receipt-item').filter({ hasText: 'Vintage denim jacket' });
+    await expect.poll(() => jacketReceipt.textContent(), { timeout: 5_000 }).toContain(`#1 ${winner.user.name}`);
+    await shot(winner.page, 'receipts');
 
     const { rows } = await stack.db.query('select buyer_id, status, total_minor from orders where show_id = $1', [show.id]);
     expect(rows).toEqual([{ buyer_id: winner.user.id, status: 'paid', total_minor: 4_800 + 500 }]);

@@ -90,3 +90,25 @@ export type THealth = {
   ok: boolean;
   components: Record<string, { ok: boolean; detail?: string }>;
 };
+
+/**
+ * The claims of one item after the show, in the order the engine decided them: the
+ * proof that claims went first come, first served.
+ */
+export type TItemReceipts = {
+  entryId: string;
+  title: string;
+  variantLabel: string;
+  quantity: number;
+  claims: {
+    claimId: string;
+    /** 1 for the first claim of the item. */
+    position: number;
+    /** The claim's place in the show's event log. */
+    seq: number;
+    /** Server time of the decision. */
+    claimedAt: string;
+    buyerName: string;
+    status: 'won' | 'voided' | 'released';
+  }[];
+};

@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { LoginPage } from './pages/Login.tsx';
 import { NewShowPage } from './pages/NewShow.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
+import { ReceiptsPage } from './pages/Receipts.tsx';
 import { ShowsPage } from './pages/Shows.tsx';
 import { StudioPage } from './pages/Studio.tsx';
 import { WatchPage } from './pages/Watch.tsx';
@@ -19,6 +20,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/" element={<ShowsPage />} />
           <Route path="/shows/new" element={<NewShowPage />} />
           <Route path="/shows/:id" element={<WatchPage />} />
+          <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
           <Route path="/studio/:id" element={<StudioPage />} />
           <Route path="/orders" element={<OrdersPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />

@@ -7,6 +7,8 @@ export const showKeys = (showId: string) => {
   return {
     /** Hash: status, hostId, featured, seq. */
     meta: `${prefix}:meta`,
+    /** Hash: realtime node id -> `${viewers}:${ms}`, each node's own count of the show's viewers. */
+    presence: `${prefix}:presence`,
     /** Set of the show's entry ids. */
     entries: `${prefix}:entries`,
     /** Hash per entry: quantity, claimed, offered, price, limit (per buyer). */

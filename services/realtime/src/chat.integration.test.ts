@@ -131,4 +131,24 @@ describe('moderation', () => {
     expect(s.moderatorIds).toEqual([t.amy.id]);
     expect(s.mutedUntil[t.ben.id]).toBeGreaterThan(Date.now() + 4 * 60_000);
   });
+
+  it('gives a moderator no say over the show itself', async () => {
+    const t = await chatShow();
+    expect(await t.moderate(t.sockets.host, { action: 'moderator', userId: t.amy.id, on: true })).toMatchObject({ ok: true });
+    const before = await state(t.sockets.host, t.show.id);
+    const cmd = (event: string, extra: object = {}) =>
+      request<TCommandAck>(t.sockets.amy, event, { showId: t.show.id, clientOpId: newOpId(), ...extra });
+    const attempts = await Promise.all([
+      cmd('show:start'),
+      cmd('queue:feature', { entryId: t.entryId }),
+      cmd('queue:price', { entryId: t.entryId, priceMinor: 1 }),
+      cmd('queue:reorder', { entryIds: [t.entryId] }),
+      cmd('queue:update', { entryId: t.entryId, quantity: 0 }),
+      cmd('queue:remove', { entryId: t.entryId }),
+      cmd('show:end'),
+      request<TCommandAck>(t.sockets.amy, 'chat:settings', { showId: t.show.id, clientOpId: newOpId(), slowModeSeconds: 60 }),
+    ]);
+    expect(attempts.map((r) => (r.ok ? 'ok' : r.code))).toEqual(Array(8).fill('FORBIDDEN'));
+    expect(await state(t.sockets.host, t.show.id)).toEqual(before);
+  });
 });

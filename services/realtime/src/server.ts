@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
@@ -10,6 +11,7 @@ import {
   resolveSession,
   sessionTokenFromCookieHeader,
   setShowStatus,
+  showKeys,
   type TSessionUser,
 } from '@showcart/common';
 import {
@@ -55,6 +57,11 @@ const COMMANDS_PER_SECOND = 20;
 /** Chat messages a user may send in a show per window, across all nodes. */
 const CHAT_MESSAGES = 5;
 const CHAT_WINDOW_SECONDS = 10;
+
+/** How often a node reports its viewers of each show and sends everyone the total. */
+const PRESENCE_INTERVAL_MS = 1_000;
+/** A node's report older than this no longer counts (the node is gone). */
+const PRESENCE_STALE_MS = 5_000;
 
 /** How often a node looks for waitlist offers whose time is up, in the shows it follows. */
 const OFFER_SWEEP_MS = 500;
@@ -109,6 +116,30 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   const outbox = createOutbox((showId, events) => writeToRoom(io as unknown as Server, roomOf(showId), 'show:events', events));
   const follow = (showId: string) =>
     tailer.follow(showId, (jsons) => outbox.push(showId, jsons.map((json) => JSON.parse(json) as TShowEvent)));
+  // Viewer counts: each node writes its own count per show and reads the others'.
+  const nodeId = randomUUID();
+  const lastCount = new Map<string, number>();
+  const presence = setInterval(() => {
+    for (const showId of tailer.followed()) {
+      void (async () => {
+        const key = showKeys(showId).presence;
+        const local = io.of('/').adapter.rooms.get(roomOf(showId))?.size ?? 0;
+        const now = Date.now();
+        await redis.hset(key, nodeId, `${local}:${now}`);
+        await redis.pexpire(key, PRESENCE_STALE_MS * 2);
+        let count = 0;
+        for (const value of Object.values(await redis.hgetall(key))) {
+          const [viewers, at] = value.split(':').map(Number) as [number, number];
+          if (now - at < PRESENCE_STALE_MS) count += viewers;
+        }
+        if (lastCount.get(showId) !== count) {
+          lastCount.set(showId, count);
+          io.local.to(roomOf(showId)).emit('show:viewers', { showId, count });
+        }
+      })().catch((error: unknown) => logger.error({ err: error, showId }, 'presence update failed'));
+    }
+  }, PRESENCE_INTERVAL_MS);
+
   // Any node may expire an offer: the script re-checks the deadline, so doing it twice is harmless.
   const sweeper = setInterval(() => {
     for (const showId of tailer.followed()) {
@@ -119,6 +150,8 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     if (!room.startsWith('show:')) return;
     const showId = room.slice('show:'.length);
     outbox.drop(showId);
+    lastCount.delete(showId);
+    void redis.hdel(showKeys(showId).presence, nodeId).catch(() => {});
     void tailer.unfollow(showId);
   });
 
@@ -323,6 +356,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     io,
     close: async () => {
       clearInterval(sweeper);
+      clearInterval(presence);
       await tailer.close();
       outbox.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -193,4 +193,20 @@ describe('a live show over two realtime nodes', () => {
     expect(ack.events.map((e) => e.type)).toEqual(['show.started', 'entry.featured']);
     expect(reduceShowEvents(ack.events, state)).toEqual(await joinedState(again, show.id));
   });
+
+  it('tells every viewer how many are watching, across nodes', async () => {
+    const { host, show } = await scheduledShow([1]);
+    const viewers = await stack.createBuyers(2);
+    const sockets = [
+      await stack.connect(host.cookie, { node: 0 }),
+      await stack.connect(viewers[0]!.cookie, { node: 1 }),
+      await stack.connect(viewers[1]!.cookie, { node: 1 }),
+    ];
+    const latest = sockets.map(() => 0);
+    sockets.forEach((s, i) => s.on('show:viewers', ({ count }) => (latest[i] = count)));
+    for (const s of sockets) await joinedState(s, show.id);
+    await until(() => latest.every((c) => c === 3), 'everyone to see 3 watching');
+    sockets[2]!.disconnect();
+    await until(() => latest[0] === 2 && latest[1] === 2, 'the others to see 2 watching');
+  });
 });

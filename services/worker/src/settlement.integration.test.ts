@@ -1,5 +1,5 @@
 import { JOBS, jobIds } from '@showcart/common';
-import type { TClaimAck, TOrder } from '@showcart/shared';
+import type { TClaimAck, TItemReceipts, TOrder } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOpId, request, startStack, type TStack } from '../../../infra/test/harness.ts';
 import { chargeIdempotencyKey } from './jobs/charge-order.ts';
@@ -66,6 +66,18 @@ describe('settling a show', () => {
     }
     const { rows: shows } = await stack.db.query('select status from shows where id = $1', [show.id]);
     expect(shows[0].status).toBe('settled');
+
+    // Receipts: each item's claims in the order they were decided, with server times.
+    const receipts = await stack.http('GET', `/api/shows/${show.id}/receipts`, { cookie: other.cookie });
+    const items = (receipts.body as { items: TItemReceipts[] }).items;
+    expect(items.map((i) => i.claims.map((c) => [c.position, c.buyerName, c.status]))).toEqual([
+      [[1, buyer.name, 'won'], [2, other.name, 'won']],
+      [[1, buyer.name, 'won']],
+    ]);
+    const jacketClaims = items[0]!.claims;
+    expect(jacketClaims[0]!.seq).toBeLessThan(jacketClaims[1]!.seq);
+    expect(Date.parse(jacketClaims[0]!.claimedAt)).toBeLessThanOrEqual(Date.parse(jacketClaims[1]!.claimedAt));
+    expect(Math.abs(Date.parse(jacketClaims[0]!.claimedAt) - Date.now())).toBeLessThan(60_000);
   });
 
   it('settles once however often the job is enqueued, even after completed jobs are removed', async () => {
@@ -105,6 +117,13 @@ describe('settling a show', () => {
     expect(sent).toHaveLength(1);
     const { rows: intents } = await stack.db.query('select stripe_payment_intent_id from orders where id = $1', [order!.id]);
     expect(intents[0].stripe_payment_intent_id).toMatch(/^pi_/);
+  });
+
+  it('has no receipts before the show is settled', async () => {
+    const host = await stack.createUser();
+    const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
+    const res = await stack.http('GET', `/api/shows/${show.id}/receipts`, { cookie: host.cookie });
+    expect(res).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
   });
 
   it('refuses to settle a show that is still live', async () => {

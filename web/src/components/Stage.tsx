@@ -59,11 +59,14 @@ const Stage = ({ grant }: { grant: TLiveKitGrant }) => {
 export const ShowStage = ({
   showId,
   state,
+  viewers,
   subtitle,
   children,
 }: {
   showId: string;
   state: TShowState;
+  /** How many are watching, once the server has said. */
+  viewers: number | null;
   subtitle?: string;
   children?: ReactNode;
 }) => {
@@ -79,6 +82,9 @@ export const ShowStage = ({
       <div className="stage-bar">
         <StatusBadge status={state.status} testId="show-status" />
         <span className="muted">{subtitle ?? state.title}</span>
+        {viewers !== null && state.status === 'live' && (
+          <span className="viewers" data-testid="viewer-count">{viewers} watching</span>
+        )}
         {children}
       </div>
     </section>

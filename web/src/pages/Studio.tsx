@@ -1,6 +1,6 @@
 import { featuredEntry, formatMoney } from '@showcart/shared';
 import { useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
 import { QueueEntryTools } from '../components/QueueEntryTools.tsx';
@@ -12,7 +12,7 @@ import { useShow } from '../show/useShow.ts';
 /** The host's studio: camera out, the queue to feature from, prices, and the claims. */
 export const StudioPage = () => {
   const showId = useParams().id!;
-  const { state, command, error, connected } = useShow(showId);
+  const { state, command, error, connected, viewers } = useShow(showId);
   const { me } = useSession();
   const live = state.status === 'live';
   const over = state.status === 'ended' || state.status === 'settled';
@@ -40,7 +40,7 @@ export const StudioPage = () => {
     <Layout wide>
       <div className="studio">
         <div className="stage-column">
-          <ShowStage showId={showId} state={state} subtitle={connected ? state.title : 'Reconnecting…'}>
+          <ShowStage showId={showId} state={state} viewers={viewers} subtitle={connected ? state.title : 'Reconnecting…'}>
             {state.status === 'scheduled' && (
               <button data-testid="studio-go-live" className="button live" onClick={() => void run(command('show:start', {}))}>
                 Go live
@@ -59,6 +59,7 @@ export const StudioPage = () => {
             )}
           </ShowStage>
           {(actionError ?? error) && <p className="error" role="alert">{actionError ?? error}</p>}
+          {state.status === 'settled' && <Link to={`/shows/${showId}/receipts`}>Claim receipts</Link>}
         </div>
 
         <section className="panel">

@@ -11,7 +11,7 @@ import { useShow } from '../show/useShow.ts';
 /** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
 export const WatchPage = () => {
   const showId = useParams().id!;
-  const { state, command, error } = useShow(showId);
+  const { state, command, error, viewers } = useShow(showId);
   const { me } = useSession();
   const over = state.status === 'ended' || state.status === 'settled';
   const [claiming, setClaiming] = useState(false);
@@ -44,12 +44,13 @@ export const WatchPage = () => {
   return (
     <Layout wide>
       <div className="watch">
-        <ShowStage showId={showId} state={state} />
+        <ShowStage showId={showId} state={state} viewers={viewers} />
 
         <section className="panel">
           {over && (
             <div className="banner" data-testid="show-ended">
-              This show has ended. Your claims become orders: <Link to="/orders">see your orders</Link>.
+              This show has ended. Your claims become orders: <Link to="/orders">see your orders</Link>
+              {state.status === 'settled' && <> · <Link to={`/shows/${showId}/receipts`}>claim receipts</Link></>}.
             </div>
           )}
           {error && <p className="error">{error}</p>}

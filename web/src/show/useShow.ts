@@ -52,6 +52,7 @@ export const useShow = (showId: string) => {
   const [sequenced, setSequenced] = useState<TSequenced>({ state: emptyShowState(), ahead: [] });
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [viewers, setViewers] = useState<number | null>(null);
   const socketRef = useRef<TSocket | null>(null);
 
   useEffect(() => {
@@ -101,6 +102,9 @@ export const useShow = (showId: string) => {
     socket.on('disconnect', () => setConnected(false));
     socket.on('connect_error', (e) => setError(e.message));
     socket.on('show:events', (events) => update(receive(current, events)));
+    socket.on('show:viewers', (p) => {
+      if (p.showId === showId) setViewers(p.count);
+    });
     return () => {
       clearTimeout(gapTimer);
       socket.disconnect();
@@ -131,7 +135,7 @@ export const useShow = (showId: string) => {
   );
 
   const state: TShowState = sequenced.state;
-  return { state, connected, error, command };
+  return { state, connected, error, command, viewers };
 };
 
 export type TShowCommand = ReturnType<typeof useShow>['command'];

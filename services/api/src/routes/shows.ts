@@ -5,7 +5,7 @@ import {
   roomNameOf,
   withTransaction,
 } from '@showcart/common';
-import { AppError, ZCreateShowBody, type TLiveKitGrant } from '@showcart/shared';
+import { AppError, ZCreateShowBody, type TItemReceipts, type TLiveKitGrant } from '@showcart/shared';
 import { Router } from 'express';
 import { currentUser } from '../auth.ts';
 import type { TApiDeps } from '../deps.ts';
@@ -64,6 +64,34 @@ export const showRoutes = ({ db, livekit }: TApiDeps) => {
       return created;
     });
     res.status(201).json(await findShowDetail(db, showId));
+  });
+
+  /** Every item's claims in decision order, once the show's log is persisted (settled). */
+  router.get('/:id/receipts', async (req, res) => {
+    const { id } = parseWith(ZIdParam, req.params);
+    const show = await findShow(db, id);
+    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+    if (show.status !== 'settled') {
+      throw new AppError('CONFLICT', 'Receipts are ready once the show has ended and been settled.');
+    }
+    const { rows } = await db.query<TItemReceipts>(
+      `select e.id as "entryId", l.title, v.label as "variantLabel", e.quantity,
+              coalesce(json_agg(json_build_object(
+                'claimId', c.id, 'position', c.position, 'seq', c.seq,
+                'claimedAt', to_char(c.claimed_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'buyerName', u.display_name, 'status', c.status) order by c.seq)
+                filter (where c.id is not null), '[]') as claims
+         from show_entries e
+         join listing_variants v on v.id = e.variant_id
+         join listings l on l.id = v.listing_id
+         left join claims c on c.entry_id = e.id
+         left join users u on u.id = c.buyer_id
+        where e.show_id = $1
+        group by e.id, l.title, v.label
+        order by e.position`,
+      [id],
+    );
+    res.json({ items: rows });
   });
 
   /** A LiveKit grant for this show's room: publish for its host, subscribe for everyone else. */
