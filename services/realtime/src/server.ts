@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
+  createShowEngine,
   findMe,
   findShow,
   JOBS,
@@ -41,7 +42,6 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { TRealtimeDeps } from './deps.ts';
-import { createShowEngine } from './engine/show-engine.ts';
 import { createLogTailer } from './log-tailer.ts';
 import { createOutbox } from './outbox.ts';
 import { writeToRoom } from './room-writer.ts';

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createRedis, readShowLog, type Redis } from '@showcart/common';
+import { createRedis, type Redis } from '../redis.ts';
+import { readShowLog } from '../show-log.ts';
 import { AppError, reduceShowEvents, type TShowEntry } from '@showcart/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type {} from '../../../../infra/test/global-setup.ts';
 import { createShowEngine, type TShowEngine } from './show-engine.ts';
 
 let redis: Redis;

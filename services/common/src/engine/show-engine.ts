@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { showKeys, type Redis } from '@showcart/common';
+import type { Redis } from 'ioredis';
+import { showKeys } from '../redis-keys.ts';
 import {
   AppError,
   isErrorCode,
