@@ -112,3 +112,34 @@ export type TItemReceipts = {
     status: 'won' | 'voided' | 'released';
   }[];
 };
+
+/** A host asks for, or a seller offers, one variant for a show, with the host's commission. */
+export const ZCohostProposal = z.strictObject({
+  variantId: ZId,
+  /** The host's commission on this item, in basis points of its price. */
+  commissionBps: z.number().int().min(0).max(5_000),
+});
+export type TCohostProposal = z.infer<typeof ZCohostProposal>;
+
+export const ZCohostDecision = z.strictObject({ approve: z.boolean() });
+export type TCohostDecision = z.infer<typeof ZCohostDecision>;
+
+export type TCohostItem = {
+  id: string;
+  showId: string;
+  showTitle: string;
+  hostName: string;
+  sellerName: string;
+  listingTitle: string;
+  variantLabel: string;
+  photoUrl: string;
+  priceMinor: number;
+  currency: TCurrency;
+  commissionBps: number;
+  /** requested: the host asked, the seller decides; offered: the seller offered, the host decides. */
+  status: 'requested' | 'offered' | 'approved' | 'declined' | 'withdrawn';
+  /** The signed-in user's side of it. */
+  role: 'host' | 'seller';
+};
+
+export type TSeller = { id: string; displayName: string; listingCount: number };

@@ -87,6 +87,7 @@ export const ZShowEvent = z.discriminatedUnion('type', [
     perBuyerLimit: z.number().int().positive(),
   }),
   z.object({ ...eventBase, type: z.literal('entry.removed'), entryId: ZId }),
+  z.object({ ...eventBase, type: z.literal('entry.added'), entry: ZShowEntry }),
   z.object({
     ...eventBase,
     type: z.literal('entry.priceChanged'),
@@ -191,6 +192,8 @@ export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState
         ...next,
         entries: mapEntry(state, event.entryId, (e) => ({ ...e, quantity: event.quantity, perBuyerLimit: event.perBuyerLimit })),
       };
+    case 'entry.added':
+      return { ...next, entries: [...state.entries, event.entry] };
     case 'entry.removed':
       return { ...next, entries: state.entries.filter((e) => e.entryId !== event.entryId) };
     case 'entry.priceChanged':

@@ -5,6 +5,7 @@ import { authRoutes, currentUser, requireUser } from './auth.ts';
 import type { TApiDeps } from './deps.ts';
 import { errorHandler } from './http.ts';
 import { closetRoutes } from './routes/closet.ts';
+import { cohostRoutes } from './routes/cohost.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { showRoutes } from './routes/shows.ts';
@@ -48,6 +49,7 @@ export const createApi = (deps: TApiDeps) => {
   app.use('/api/shows', signedIn, showRoutes(deps));
   app.use('/api/listings', signedIn, closetRoutes(deps));
   app.use('/api/orders', signedIn, orderRoutes(deps));
+  app.use('/api', signedIn, cohostRoutes(deps));
 
   app.use('/api', (_req) => {
     throw new AppError('NOT_FOUND', 'No such endpoint.');

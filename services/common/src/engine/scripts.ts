@@ -104,6 +104,7 @@ if refused then return refused end
 if redis.call('EXISTS', KEYS[2]) == 0 then return fail(KEYS[4], ARGV[2], 'NOT_FOUND') end
 if ARGV[4] == 'feature' then
   redis.call('HSET', KEYS[1], 'featured', ARGV[3])
+  redis.call('HSET', KEYS[2], 'featuredOnce', 1)
 else
   redis.call('HSET', KEYS[2], 'price', ARGV[5])
 end
@@ -367,11 +368,45 @@ local seq, json = append(KEYS[1], KEYS[5], '', ARGV[4])
 return remember(KEYS[4], ARGV[2], {'OK', seq, json})
 `;
 
+/**
+ * Adds an entry to a show already in Redis (an approved co-hosted item). A show not yet
+ * opened gets it from Postgres when it opens. KEYS: meta, entries, entry, log.
+ * ARGV: entryId, quantity, price, limit, eventJson. Reply {'OK', seq, json} or {'OK', 0}.
+ */
+const ADD_ENTRY = `${PRELUDE}
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'OK', 0} end
+if status == 'ended' then return {'ERR', 'SHOW_ENDED'} end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return {'OK', 0} end
+redis.call('HSET', KEYS[3], 'id', ARGV[1], 'quantity', ARGV[2], 'claimed', 0, 'offered', 0, 'price', ARGV[3], 'limit', ARGV[4])
+redis.call('SADD', KEYS[2], ARGV[1])
+local seq, json = append(KEYS[1], KEYS[4], '', ARGV[5])
+return {'OK', seq, json}
+`;
+
+/**
+ * A seller takes back a co-hosted item, which it may do until the item has been featured
+ * (invariant 6). KEYS: meta, entries, entry, log. ARGV: entryId, eventJson.
+ */
+const WITHDRAW_ENTRY = `${PRELUDE}
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status or redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'OK', 0} end
+if status == 'ended' then return {'ERR', 'SHOW_ENDED'} end
+local e = redis.call('HMGET', KEYS[3], 'featuredOnce', 'claimed', 'offered')
+if e[1] or tonumber(e[2] or '0') > 0 or tonumber(e[3] or '0') > 0 then return {'ERR', 'CONFLICT'} end
+redis.call('DEL', KEYS[3])
+redis.call('SREM', KEYS[2], ARGV[1])
+local seq, json = append(KEYS[1], KEYS[4], '', ARGV[2])
+return {'OK', seq, json}
+`;
+
 export const SCRIPTS = {
   showOpen: OPEN,
   showTransition: TRANSITION,
   showEntry: ENTRY,
   showClaim: CLAIM,
+  showAddEntry: ADD_ENTRY,
+  showWithdrawEntry: WITHDRAW_ENTRY,
   showReorder: REORDER,
   showUpdate: UPDATE,
   showRemove: REMOVE,

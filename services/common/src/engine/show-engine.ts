@@ -109,6 +109,22 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
     },
 
+    /** Adds an approved co-hosted entry to the show, if it is open in Redis already. */
+    addEntry: async (showId: string, entry: TShowEntry) => {
+      const k = showKeys(showId);
+      const reply = await run('showAddEntry')(4, k.meta, k.entries, k.entry(entry.entryId), k.log,
+        entry.entryId, entry.quantity, entry.priceMinor, entry.perBuyerLimit, JSON.stringify({ type: 'entry.added', entry }));
+      return reply[0] === 'OK' && reply.length === 2 ? undefined : decode(reply);
+    },
+
+    /** Takes a co-hosted entry out again; CONFLICT once it has been featured or claimed. */
+    withdrawEntry: async (showId: string, entryId: string) => {
+      const k = showKeys(showId);
+      const reply = await run('showWithdrawEntry')(4, k.meta, k.entries, k.entry(entryId), k.log,
+        entryId, JSON.stringify({ type: 'entry.removed', entryId }));
+      return reply[0] === 'OK' && reply.length === 2 ? undefined : decode(reply);
+    },
+
     reorder: async (p: { showId: string; actorId: string; clientOpId: string; entryIds: string[] }) => {
       const k = showKeys(p.showId);
       return decode(

@@ -1,4 +1,4 @@
-import type { TShowDetail, TShowEntry, TShowStatus, TShowSummary } from '@showcart/shared';
+import type { TListing, TShowDetail, TShowEntry, TShowStatus, TShowSummary } from '@showcart/shared';
 import type { TQueryable } from '../db.ts';
 
 const SUMMARY = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name as "hostName",
@@ -34,10 +34,7 @@ export const findShow = async (db: TQueryable, showId: string): Promise<TShowSum
   return rows[0] && toSummary(rows[0]);
 };
 
-/** The show's queue as it was planned, in position order. */
-export const listShowEntries = async (db: TQueryable, showId: string): Promise<TShowEntry[]> => {
-  const { rows } = await db.query<TShowEntry>(
-    `select e.id as "entryId", l.id as "listingId", v.id as "variantId", l.title,
+const ENTRY_SELECT = `select e.id as "entryId", l.id as "listingId", v.id as "variantId", l.title,
             v.label as "variantLabel", l.photo_url as "photoUrl", e.seller_id as "sellerId",
             u.display_name as "sellerName", e.price_minor as "priceMinor", l.currency,
             e.quantity, e.quantity as "perBuyerLimit", 0 as claimed, 0 as offered,
@@ -45,13 +42,32 @@ export const listShowEntries = async (db: TQueryable, showId: string): Promise<T
        from show_entries e
        join listing_variants v on v.id = e.variant_id
        join listings l on l.id = v.listing_id
-       join users u on u.id = e.seller_id
-      where e.show_id = $1
-      order by e.position`,
-    [showId],
+       join users u on u.id = e.seller_id`;
+
+/** One entry as the show engine starts it. */
+export const findShowEntry = async (db: TQueryable, entryId: string): Promise<TShowEntry | undefined> =>
+  (await db.query<TShowEntry>(`${ENTRY_SELECT} where e.id = $1`, [entryId])).rows[0];
+
+/** A seller's listings with their variants, newest first. */
+export const listListings = async (db: TQueryable, sellerId: string): Promise<TListing[]> => {
+  const { rows } = await db.query<TListing>(
+    `select l.id, l.title, l.photo_url as "photoUrl", l.price_minor as "priceMinor", l.currency,
+            l.seller_id as "sellerId", u.display_name as "sellerName",
+            coalesce(json_agg(json_build_object('id', v.id, 'label', v.label, 'quantity', v.quantity)
+                              order by v.label) filter (where v.id is not null), '[]') as variants
+       from listings l join users u on u.id = l.seller_id
+       left join listing_variants v on v.listing_id = l.id
+      where l.seller_id = $1 and l.deleted_at is null
+      group by l.id, u.display_name
+      order by l.created_at desc`,
+    [sellerId],
   );
   return rows;
 };
+
+/** The show's queue as it was planned, in position order. */
+export const listShowEntries = async (db: TQueryable, showId: string): Promise<TShowEntry[]> =>
+  (await db.query<TShowEntry>(`${ENTRY_SELECT} where e.show_id = $1 order by e.position`, [showId])).rows;
 
 export const findShowDetail = async (db: TQueryable, showId: string): Promise<TShowDetail | undefined> => {
   const show = await findShow(db, showId);
