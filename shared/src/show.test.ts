@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyShowEvent, emptyShowState, featuredEntry, reduceShowEvents, type TShowEntry, type TShowEvent } from './show.ts';
+import { applyShowEvent, emptyShowState, featuredEntry, reduceShowEvents, ZShowEvent, type TShowEntry, type TShowEvent } from './show.ts';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const entry = (n: number, quantity: number): TShowEntry => ({
@@ -49,5 +49,14 @@ describe('applyShowEvent', () => {
         expect(state.seq).toBe(picks.length + 1);
       }),
     );
+  });
+});
+
+describe('events logged by older versions', () => {
+  it('still parse, with the meaning they had then', () => {
+    const { perBuyerLimit: _limit, offered: _offered, ...old } = entry(1, 4);
+    const parsed = ZShowEvent.parse({ ...opened, entries: [old] });
+    if (parsed.type !== 'show.opened') throw new Error('wrong type');
+    expect(parsed.entries[0]).toMatchObject({ quantity: 4, perBuyerLimit: 4, offered: 0 });
   });
 });

@@ -6,7 +6,11 @@ export const SHOW_STATUSES = ['scheduled', 'live', 'ended', 'settled'] as const;
 export const ZShowStatus = z.enum(SHOW_STATUSES);
 export type TShowStatus = z.infer<typeof ZShowStatus>;
 
-/** One entry of the show queue: a listing's variant with its live price and stock. */
+/**
+ * One entry of the show queue: a listing's variant with its live price and stock.
+ * Show logs outlive code versions (replays read them), so fields added later have
+ * defaults that mean what older events meant.
+ */
 export const ZShowEntry = z.object({
   entryId: ZId,
   listingId: ZId,
@@ -20,15 +24,15 @@ export const ZShowEntry = z.object({
   currency: ZCurrency,
   /** Units for sale in this show; the host may lower it to what is taken (sold out). */
   quantity: z.number().int().nonnegative(),
-  /** How many units one buyer may claim. */
-  perBuyerLimit: z.number().int().positive(),
+  /** How many units one buyer may claim; events logged before it existed meant `quantity`. */
+  perBuyerLimit: z.number().int().positive().optional(),
   /** How many units are claimed; claimed + offered never exceeds `quantity`. */
   claimed: z.number().int().nonnegative(),
   /** Units held for waitlisted buyers who have been offered them and not yet answered. */
-  offered: z.number().int().nonnegative(),
+  offered: z.number().int().nonnegative().default(0),
   /** True when the item is another seller's, featured with that seller's consent. */
   cohosted: z.boolean(),
-});
+}).transform((entry) => ({ ...entry, perBuyerLimit: entry.perBuyerLimit ?? entry.quantity }));
 export type TShowEntry = z.infer<typeof ZShowEntry>;
 
 export const ZClaim = z.object({

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { CohostPage } from './pages/Cohost.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { NewShowPage } from './pages/NewShow.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
@@ -23,6 +24,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
           <Route path="/studio/:id" element={<StudioPage />} />
           <Route path="/orders" element={<OrdersPage />} />
+          <Route path="/cohost" element={<CohostPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </BrowserRouter>

@@ -5,6 +5,7 @@ import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
 import { QueueEntryTools } from '../components/QueueEntryTools.tsx';
 import { ChatPanel, ChatSettings } from '../components/ChatPanel.tsx';
+import { CohostPicker } from '../components/CohostRequest.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
@@ -144,6 +145,13 @@ export const StudioPage = () => {
               </div>
             ))}
           </div>
+
+          {!over && (
+            <details className="settings-disclosure">
+              <summary>Ask another seller for items</summary>
+              <CohostPicker showId={showId} kind="requests" />
+            </details>
+          )}
 
           {me && <ChatPanel state={state} meId={me.id} command={command} />}
           <details className="settings-disclosure">
