@@ -34,6 +34,10 @@ export const ZCreateShowBody = z.strictObject({
 });
 export type TCreateShowBody = z.infer<typeof ZCreateShowBody>;
 
+/** The host adds one of its own variants to a scheduled or live show. */
+export const ZAddEntryBody = ZCreateShowBody.shape.entries.element;
+export type TAddEntryBody = z.infer<typeof ZAddEntryBody>;
+
 export type TShowSummary = {
   id: string;
   title: string;

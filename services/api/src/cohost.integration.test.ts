@@ -105,4 +105,23 @@ describe('co-hosted items', () => {
     const { rows } = await stack.db.query('select count(*)::int as n from cohost_items where show_id = $1', [t.show.id]);
     expect(rows[0].n).toBe(1);
   });
+
+  it('lets the host add its own item while live, and nobody else', async () => {
+    const t = await setup();
+    const hostSocket = await stack.connect(t.host.cookie);
+    await snapshotOf(hostSocket, t.show.id);
+    await request(hostSocket, 'show:start', { showId: t.show.id, clientOpId: newOpId() });
+    const scarf = await stack.createListing(t.host.id, { title: 'Silk scarf', priceMinor: 2_200, variants: [['One size', 3]] });
+    const add = (cookie: string, body: unknown) => stack.http('POST', `/api/shows/${t.show.id}/entries`, { cookie, body });
+    expect((await add(t.seller.cookie, { variantId: scarf.variantIds[0] })).body.error.code).toBe('FORBIDDEN');
+    expect((await add(t.host.cookie, { variantId: t.bagVariant })).body.error.code).toBe('CONFLICT');
+    expect((await add(t.host.cookie, { variantId: scarf.variantIds[0], quantity: 5 })).body.error.code).toBe('CONFLICT');
+    const added = await add(t.host.cookie, { variantId: scarf.variantIds[0], priceMinor: 1_900, quantity: 2 });
+    expect(added).toMatchObject({ status: 201, body: { title: 'Silk scarf', priceMinor: 1_900, quantity: 2, cohosted: false } });
+    expect((await add(t.host.cookie, { variantId: scarf.variantIds[0] })).body.error.code).toBe('CONFLICT');
+    expect((await snapshotOf(hostSocket, t.show.id)).entries.map((e) => [e.title, e.priceMinor])).toEqual([
+      ['Test jacket', 2_500],
+      ['Silk scarf', 1_900],
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { formatMoney, type TCohostItem, type TShowSummary } from '@showcart/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api.ts';
-import { CohostPicker } from '../components/CohostRequest.tsx';
+import { ClosetPicker } from '../components/ClosetPicker.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { useSession } from '../session.tsx';
 
@@ -78,7 +78,7 @@ export const CohostPage = () => {
               <option key={s.id} value={s.id}>{s.title} ({s.hostName})</option>
             ))}
           </select>
-          {offerShow && <CohostPicker showId={offerShow} kind="offers" sellerId={me.id} />}
+          {offerShow && <ClosetPicker showId={offerShow} kind="offers" sellerId={me.id} />}
         </section>
       )}
     </Layout>

@@ -5,7 +5,7 @@ import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
 import { QueueEntryTools } from '../components/QueueEntryTools.tsx';
 import { ChatPanel, ChatSettings } from '../components/ChatPanel.tsx';
-import { CohostPicker } from '../components/CohostRequest.tsx';
+import { ClosetPicker } from '../components/ClosetPicker.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
@@ -146,10 +146,16 @@ export const StudioPage = () => {
             ))}
           </div>
 
+          {!over && me && (
+            <details className="settings-disclosure">
+              <summary>Add from your closet</summary>
+              <ClosetPicker showId={showId} kind="own" sellerId={me.id} />
+            </details>
+          )}
           {!over && (
             <details className="settings-disclosure">
               <summary>Ask another seller for items</summary>
-              <CohostPicker showId={showId} kind="requests" />
+              <ClosetPicker showId={showId} kind="requests" />
             </details>
           )}
 

@@ -1,18 +1,21 @@
 import {
+  createShowEngine,
   findShow,
   findShowDetail,
+  findShowEntry,
   listShows,
   roomNameOf,
   withTransaction,
 } from '@showcart/common';
-import { AppError, ZCreateShowBody, type TItemReceipts, type TLiveKitGrant } from '@showcart/shared';
+import { AppError, ZAddEntryBody, ZCreateShowBody, type TItemReceipts, type TLiveKitGrant } from '@showcart/shared';
 import { Router } from 'express';
 import { currentUser } from '../auth.ts';
 import type { TApiDeps } from '../deps.ts';
 import { parseWith, ZIdParam } from '../http.ts';
 
-export const showRoutes = ({ db, livekit }: TApiDeps) => {
+export const showRoutes = ({ db, redis, livekit, config }: TApiDeps) => {
   const router = Router();
+  const engine = createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs });
 
   router.get('/', async (_req, res) => {
     res.json({ shows: await listShows(db) });
@@ -64,6 +67,32 @@ export const showRoutes = ({ db, livekit }: TApiDeps) => {
       return created;
     });
     res.status(201).json(await findShowDetail(db, showId));
+  });
+
+  /** The host adds one of its own items to the queue, also while live: viewers see it at once. */
+  router.post('/:id/entries', async (req, res) => {
+    const user = currentUser(res);
+    const { id } = parseWith(ZIdParam, req.params);
+    const body = parseWith(ZAddEntryBody, req.body);
+    const show = await findShow(db, id);
+    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+    if (show.hostId !== user.id) throw new AppError('FORBIDDEN');
+    if (show.status !== 'scheduled' && show.status !== 'live') throw new AppError('SHOW_ENDED');
+    const { rows } = await db.query<{ id: string }>(
+      `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)
+       select $1, coalesce((select max(position) + 1 from show_entries where show_id = $1), 0), v.id, l.seller_id,
+              coalesce($4::int, l.price_minor), coalesce($5::int, v.quantity)
+         from listing_variants v join listings l on l.id = v.listing_id
+        where v.id = $2 and l.seller_id = $3 and l.deleted_at is null and v.quantity >= coalesce($5::int, 1)
+          and v.quantity > 0
+       on conflict (show_id, variant_id) do nothing
+       returning id`,
+      [show.id, body.variantId, user.id, body.priceMinor ?? null, body.quantity ?? null],
+    );
+    if (!rows[0]) throw new AppError('CONFLICT', 'That item is not in your closet with enough stock, or is in the show already.');
+    const entry = await findShowEntry(db, rows[0].id);
+    if (entry) await engine.addEntry(show.id, entry);
+    res.status(201).json(entry);
   });
 
   /** Every item's claims in decision order, once the show's log is persisted (settled). */

@@ -6,10 +6,11 @@ import { api, messageOf } from '../api.ts';
 const DEFAULT_COMMISSION_PERCENT = 10;
 
 /**
- * Picks variants from a closet and proposes them for a show with a commission: a host
- * asking another seller (`requests`), or a seller offering its own (`offers`).
+ * Picks variants from a closet for a show: a host asking another seller (`requests`,
+ * with a commission), a seller offering its own (`offers`), or a host adding its own
+ * items to the queue (`own`).
  */
-export const CohostPicker = ({ showId, kind, sellerId }: { showId: string; kind: 'requests' | 'offers'; sellerId?: string }) => {
+export const ClosetPicker = ({ showId, kind, sellerId }: { showId: string; kind: 'requests' | 'offers' | 'own'; sellerId?: string }) => {
   const [sellers, setSellers] = useState<TSeller[]>([]);
   const [chosen, setChosen] = useState(sellerId ?? '');
   const [listings, setListings] = useState<TListing[]>([]);
@@ -25,6 +26,11 @@ export const CohostPicker = ({ showId, kind, sellerId }: { showId: string; kind:
 
   const propose = async (variantId: string, title: string) => {
     try {
+      if (kind === 'own') {
+        await api('POST', `/shows/${showId}/entries`, { variantId });
+        setNote(`Added ${title} to the queue.`);
+        return;
+      }
       await api('POST', `/shows/${showId}/cohost-${kind}`, { variantId, commissionBps: Math.round(Number(percent) * 100) });
       setNote(kind === 'requests' ? `Asked for ${title}; it joins the queue when the seller agrees.` : `Offered ${title} to the host.`);
     } catch (error) {
@@ -45,10 +51,12 @@ export const CohostPicker = ({ showId, kind, sellerId }: { showId: string; kind:
           </select>
         </label>
       )}
-      <label>
-        Host's commission (%)
-        <input inputMode="decimal" value={percent} onChange={(e) => setPercent(e.target.value)} />
-      </label>
+      {kind !== 'own' && (
+        <label>
+          Host's commission (%)
+          <input inputMode="decimal" value={percent} onChange={(e) => setPercent(e.target.value)} />
+        </label>
+      )}
       <ul className="cohost-listings">
         {listings.flatMap((l) =>
           l.variants.map((v) => (
@@ -58,7 +66,7 @@ export const CohostPicker = ({ showId, kind, sellerId }: { showId: string; kind:
                 {l.title} · {v.label} · {formatMoney(l.priceMinor, l.currency)}
               </span>
               <button className="button small" disabled={v.quantity === 0} onClick={() => void propose(v.id, l.title)}>
-                {kind === 'requests' ? 'Ask' : 'Offer'}
+                {kind === 'requests' ? 'Ask' : kind === 'offers' ? 'Offer' : 'Add'}
               </button>
             </li>
           )),
