@@ -25,6 +25,17 @@ const decode = (reply: unknown[]): TApplied & { rest: unknown[] } => {
 
 const opKey = (actorId: string, clientOpId: string) => `${actorId}:${clientOpId}`;
 
+/** The event of a new claim, less its position and price, which the script decides. */
+const claimEvent = (claimId: string, p: { entryId: string; actorId: string; displayName: string }) =>
+  JSON.stringify({ type: 'claim.created', claimId, entryId: p.entryId, userId: p.actorId, displayName: p.displayName });
+
+/** A claim script's reply: the claim event, and the claim's position in the item's order. */
+const decodeClaim = (reply: unknown[]) => {
+  const { rest, ...applied } = decode(reply);
+  if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
+  return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+};
+
 /**
  * The live state of shows in Redis. Every method is one atomic script; none keeps state
  * in this process, so any number of realtime nodes can share one Redis.
@@ -100,13 +111,10 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     claim: async (p: { showId: string; actorId: string; displayName: string; clientOpId: string; entryId: string }) => {
       const k = showKeys(p.showId);
       const claimId = randomUUID();
-      const body = JSON.stringify({ type: 'claim.created', claimId, entryId: p.entryId, userId: p.actorId, displayName: p.displayName });
-      const { rest, ...applied } = decode(
+      return decodeClaim(
         await run('showClaim')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans, k.claims,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body, claimId),
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, claimEvent(claimId, p), claimId),
       );
-      if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
-      return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
     },
 
     /** Adds an approved co-hosted entry to the show, if it is open in Redis already. */
@@ -179,13 +187,10 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     acceptOffer: async (p: { showId: string; actorId: string; displayName: string; clientOpId: string; entryId: string }) => {
       const k = showKeys(p.showId);
       const claimId = randomUUID();
-      const body = JSON.stringify({ type: 'claim.created', claimId, entryId: p.entryId, userId: p.actorId, displayName: p.displayName });
-      const { rest, ...applied } = decode(
+      return decodeClaim(
         await run('showAcceptOffer')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.offers, k.ops, k.log,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, claimId, body),
+          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, claimId, claimEvent(claimId, p)),
       );
-      if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
-      return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
     },
 
     /** Ends every offer of the show whose time is up; returns how many ended. */
