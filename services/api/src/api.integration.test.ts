@@ -8,7 +8,9 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const showCount = async () => Number((await stack.db.query('select count(*) as n from shows')).rows[0].n);
+/** A host's shows: other test files create shows in the same database at the same time. */
+const showCount = async (hostId: string) =>
+  Number((await stack.db.query('select count(*) as n from shows where host_id = $1', [hostId])).rows[0].n);
 
 describe('the api', () => {
   it('reports every real component healthy', async () => {
@@ -45,7 +47,7 @@ describe('the api', () => {
 
   it('answers malformed and invalid bodies with INVALID_INPUT and changes nothing', async () => {
     const host = await stack.createUser();
-    const before = await showCount();
+    const before = await showCount(host.id);
     const malformed = await stack.http('POST', '/api/shows', { cookie: host.cookie, raw: '{"title": "oops",' });
     expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT', message: 'The body is not valid JSON.' } } });
     const invalid = await stack.http('POST', '/api/shows', { cookie: host.cookie, body: { title: 'ok title', entries: [] } });
@@ -59,7 +61,7 @@ describe('the api', () => {
     expect(proto.body.error.code).toBe('INVALID_INPUT');
     const badLogin = await stack.http('POST', '/api/auth/login', { body: { email: 'not-an-email', password: 'x' } });
     expect(badLogin).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT' } } });
-    expect(await showCount()).toBe(before);
+    expect(await showCount(host.id)).toBe(before);
   });
 
   it('schedules a show only from the host’s own closet', async () => {
@@ -67,7 +69,7 @@ describe('the api', () => {
     const seller = await stack.createUser();
     const own = await stack.createListing(host.id, { priceMinor: 3_000, variants: [['S', 2], ['M', 1]] });
     const theirs = await stack.createListing(seller.id);
-    const before = await showCount();
+    const before = await showCount(host.id);
     const stolen = await stack.http('POST', '/api/shows', {
       cookie: host.cookie,
       body: { title: 'My show', entries: [{ variantId: own.variantIds[0] }, { variantId: theirs.variantIds[0] }] },
@@ -78,7 +80,7 @@ describe('the api', () => {
       body: { title: 'My show', entries: [{ variantId: own.variantIds[1], quantity: 5 }] },
     });
     expect(tooMany).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
-    expect(await showCount()).toBe(before);
+    expect(await showCount(host.id)).toBe(before);
 
     const created = await stack.http('POST', '/api/shows', {
       cookie: host.cookie,

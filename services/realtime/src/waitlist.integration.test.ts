@@ -60,7 +60,8 @@ describe('void and waitlist', () => {
     // The freed unit is Ben's to take: a fast tap by anyone else does not get it.
     expect(await t.cmd(t.dan, 'claim:create')).toMatchObject({ ok: false, code: 'SOLD_OUT' });
     expect(await t.cmd(t.cara, 'offer:accept')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(await t.cmd<TClaimAck>(t.ben, 'offer:accept')).toMatchObject({ ok: true, position: 1 });
+    // Ben's claim is the item's second in claim order: Amy's voided one keeps place 1.
+    expect(await t.cmd<TClaimAck>(t.ben, 'offer:accept')).toMatchObject({ ok: true, position: 2 });
     const after = await state(t.host, t.show.id);
     expect(after.entries[0]).toMatchObject({ claimed: 1, offered: 0 });
     expect(after.claims.map((c) => [c.displayName, c.voidedReason ?? null])).toEqual([['Amy', 'Buyer asked to cancel'], ['Ben', null]]);

@@ -4,7 +4,7 @@
  * Replies are arrays: {'OK', seq, eventJson, ...} or {'ERR', code}. With AOF
  * `appendfsync always`, Redis writes the change to disk before it replies.
  *
- * Each operation is remembered under `${actor}:${clientOpId}`, so a retry gets the first
+ * Each operation is remembered under `${actor}:${command}:${clientOpId}`, so a retry gets the first
  * reply again and changes nothing.
  */
 const PRELUDE = `
@@ -40,6 +40,15 @@ local function host_only(meta, ops, op, actor)
   if m[2] ~= actor then return {'ERR', 'FORBIDDEN'}, m end
   if m[1] == 'ended' then return fail(ops, op, 'SHOW_ENDED'), m end
   return nil, m
+end
+-- The next place in an entry's claim order. It only grows, so a voided claim's place is
+-- never given again and each receipt's position is unique. Entries opened before this
+-- counter existed start it from their claims.
+local function next_position(entry)
+  if redis.call('HEXISTS', entry, 'position') == 0 then
+    redis.call('HSET', entry, 'position', redis.call('HGET', entry, 'claimed'))
+  end
+  return redis.call('HINCRBY', entry, 'position', 1)
 end
 -- Offers an entry's free units to the first buyers on its waitlist, one unit each, for
 -- ttl ms. A unit on offer counts as taken until it is accepted or its offer expires.
@@ -131,10 +140,10 @@ local claimed = tonumber(e[2])
 if claimed + tonumber(e[5] or '0') >= tonumber(e[1]) then return fail(KEYS[4], ARGV[2], 'SOLD_OUT') end
 local mine = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
 if mine >= tonumber(e[4]) then return fail(KEYS[4], ARGV[2], 'LIMIT_REACHED') end
+local position = next_position(KEYS[2])
 redis.call('HINCRBY', KEYS[2], 'claimed', 1)
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('HSET', KEYS[7], ARGV[5], ARGV[3] .. '|' .. ARGV[1])
-local position = claimed + 1
 local seq, json = append(KEYS[1], KEYS[5], ',"position":' .. position .. ',"priceMinor":' .. e[3], ARGV[4])
 return remember(KEYS[4], ARGV[2], {'OK', seq, json, position})
 `;
@@ -284,7 +293,8 @@ if not expiresAt then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
 if tonumber(expiresAt) < now_ms() then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
 redis.call('ZREM', KEYS[5], member)
 redis.call('HINCRBY', KEYS[2], 'offered', -1)
-local position = redis.call('HINCRBY', KEYS[2], 'claimed', 1)
+local position = next_position(KEYS[2])
+redis.call('HINCRBY', KEYS[2], 'claimed', 1)
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('HSET', KEYS[4], ARGV[4], ARGV[3] .. '|' .. ARGV[1])
 local price = redis.call('HGET', KEYS[2], 'price')

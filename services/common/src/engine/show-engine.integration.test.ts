@@ -19,10 +19,12 @@ afterAll(() => redis.disconnect());
 type TModel = {
   status: 'scheduled' | 'live' | 'ended';
   featured: number | null;
-  entries: { quantity: number; claimed: number; price: number }[];
+  entries: { quantity: number; claimed: number; offered: number; positions: number; price: number; waitlist: number[] }[];
+  offers: { entry: number; buyer: number }[];
   bought: Map<string, number>;
   replies: Map<string, string>;
-  claims: { buyer: number; entry: number; position: number }[];
+  /** claimId is filled in from the engine's reply, to address the claim in a later void. */
+  claims: { buyer: number; entry: number; position: number; voided: boolean; claimId?: string }[];
 };
 
 type TCommand =
@@ -30,7 +32,10 @@ type TCommand =
   | { kind: 'end'; byHost: boolean; op: number }
   | { kind: 'feature'; entry: number; byHost: boolean; op: number }
   | { kind: 'price'; entry: number; price: number; byHost: boolean; op: number }
-  | { kind: 'claim'; buyer: number; entry: number; op: number };
+  | { kind: 'claim'; buyer: number; entry: number; op: number }
+  | { kind: 'void'; claim: number; byHost: boolean; op: number }
+  | { kind: 'join'; buyer: number; entry: number; op: number }
+  | { kind: 'accept'; buyer: number; entry: number; op: number };
 
 const QUANTITIES = [1, 2, 3];
 const BUYERS = 4;
@@ -39,6 +44,12 @@ const OPS = 30;
 
 /** Mostly the host's own commands, so that shows go live and sell; sometimes a viewer's. */
 const byHost = fc.oneof({ arbitrary: fc.constant(true), weight: 5 }, { arbitrary: fc.constant(false), weight: 1 });
+/** Mostly entry 0, which has one unit. */
+const waitEntry = fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.nat(QUANTITIES.length), weight: 1 });
+/** Mostly buyer 1, the one waiting in line in the runs that start sold out. */
+const waiter = fc.oneof({ arbitrary: fc.constant(1), weight: 3 }, { arbitrary: fc.nat(BUYERS - 1), weight: 1 });
+/** Mostly the first claim, which exists in half the runs from the start. */
+const firstClaims = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.nat(2), weight: 1 });
 /** Entries 0-2 exist; 3 is an id of no entry of this show. */
 const anyEntry = fc.oneof({ arbitrary: fc.nat(QUANTITIES.length - 1), weight: 8 }, { arbitrary: fc.constant(QUANTITIES.length), weight: 1 });
 
@@ -48,11 +59,50 @@ const command: fc.Arbitrary<TCommand> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('feature' as const), entry: anyEntry, byHost, op: fc.nat(OPS) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('price' as const), entry: fc.nat(QUANTITIES.length - 1), price: fc.integer({ min: 1, max: 99_999 }), byHost, op: fc.nat(OPS) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('claim' as const), buyer: fc.nat(BUYERS - 1), entry: anyEntry, op: fc.nat(OPS) }), weight: 10 },
+  // Voids aim at the first claims, which exist most often; joins and accepts at entry 0,
+  // the one that sells out first, so that offers happen in many runs.
+  { arbitrary: fc.record({ kind: fc.constant('void' as const), claim: firstClaims, byHost, op: fc.nat(OPS) }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('join' as const), buyer: fc.nat(BUYERS - 1), entry: waitEntry, op: fc.nat(OPS) }), weight: 5 },
+  { arbitrary: fc.record({ kind: fc.constant('accept' as const), buyer: waiter, entry: waitEntry, op: fc.nat(OPS) }), weight: 5 },
 );
+
+/**
+ * Half the runs start from a sold-out entry 0 with a buyer waiting for it, so that voids
+ * free units for offers in many runs; op ids above OPS never collide with random ones.
+ */
+const SOLD_OUT_WITH_WAITLIST: TCommand[] = [
+  { kind: 'start', byHost: true, op: OPS + 1 },
+  { kind: 'feature', entry: 0, byHost: true, op: OPS + 2 },
+  { kind: 'claim', buyer: 0, entry: 0, op: OPS + 3 },
+  { kind: 'join', buyer: 1, entry: 0, op: OPS + 4 },
+];
+const commands = fc
+  .tuple(fc.boolean(), fc.array(command, { minLength: 1, maxLength: 60 }))
+  .map(([warm, rest]) => (warm ? [...SOLD_OUT_WITH_WAITLIST, ...rest] : rest));
+
+/** How often the runs reached the paths worth reaching; checked after all runs. */
+const reached = { offers: 0, accepted: 0 };
+
+/** Free units go to the first buyers on the entry's waitlist, as offers. */
+const offerNext = (m: TModel, entry: number) => {
+  const e = m.entries[entry]!;
+  while (e.quantity - e.claimed - e.offered > 0 && e.waitlist.length > 0) {
+    m.offers.push({ entry, buyer: e.waitlist.shift()! });
+    reached.offers++;
+    e.offered++;
+  }
+};
+const buy = (m: TModel, buyer: number, entry: number) => {
+  const e = m.entries[entry]!;
+  e.claimed++;
+  e.positions++;
+  m.bought.set(`${buyer}:${entry}`, (m.bought.get(`${buyer}:${entry}`) ?? 0) + 1);
+  m.claims.push({ buyer, entry, position: e.positions, voided: false });
+};
 
 /** The model's answer to a command: 'OK' or an error code; it changes the model like the engine should. */
 const step = (m: TModel, c: TCommand, actor: string): string => {
-  const key = `${actor}:${c.op}`;
+  const key = `${actor}:${c.kind}:${c.op}`;
   const earlier = m.replies.get(key);
   if (earlier) return earlier;
   let reply: string;
@@ -62,11 +112,40 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
       if (m.status !== 'live') return 'NOT_LIVE';
       if (m.featured !== c.entry) return 'NOT_FEATURED';
       const e = m.entries[c.entry]!;
-      if (e.claimed >= e.quantity) return 'SOLD_OUT';
+      if (e.claimed + e.offered >= e.quantity) return 'SOLD_OUT';
       if ((m.bought.get(`${c.buyer}:${c.entry}`) ?? 0) >= e.quantity) return 'LIMIT_REACHED';
-      e.claimed++;
-      m.bought.set(`${c.buyer}:${c.entry}`, (m.bought.get(`${c.buyer}:${c.entry}`) ?? 0) + 1);
-      m.claims.push({ buyer: c.buyer, entry: c.entry, position: e.claimed });
+      buy(m, c.buyer, c.entry);
+      return 'OK';
+    }
+    if (c.kind === 'join') {
+      if (m.status === 'ended') return 'SHOW_ENDED';
+      if (m.status !== 'live') return 'NOT_LIVE';
+      const e = m.entries[c.entry];
+      if (!e) return 'NOT_FOUND';
+      if (e.quantity - e.claimed - e.offered > 0) return 'CONFLICT';
+      if (e.waitlist.includes(c.buyer) || m.offers.some((o) => o.entry === c.entry && o.buyer === c.buyer)) return 'CONFLICT';
+      e.waitlist.push(c.buyer);
+      return 'OK';
+    }
+    if (c.kind === 'accept') {
+      if (m.status === 'ended') return 'SHOW_ENDED';
+      const at = m.offers.findIndex((o) => o.entry === c.entry && o.buyer === c.buyer);
+      if (at < 0) return 'NOT_FOUND';
+      reached.accepted++;
+      m.offers.splice(at, 1);
+      m.entries[c.entry]!.offered--;
+      buy(m, c.buyer, c.entry);
+      return 'OK';
+    }
+    if (c.kind === 'void') {
+      if (!c.byHost) return 'FORBIDDEN';
+      const claim = m.claims[c.claim];
+      if (!claim) return 'NOT_FOUND';
+      if (claim.voided) return 'CONFLICT';
+      claim.voided = true;
+      m.entries[claim.entry]!.claimed--;
+      m.bought.set(`${claim.buyer}:${claim.entry}`, m.bought.get(`${claim.buyer}:${claim.entry}`)! - 1);
+      if (m.status === 'live') offerNext(m, claim.entry);
       return 'OK';
     }
     if (!c.byHost) return 'FORBIDDEN';
@@ -94,9 +173,9 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
 };
 
 describe('the show engine against a model', () => {
-  it('agrees with the model after every command, and never oversells', async () => {
+  it('agrees with the model after every command, void and waitlist included, and never oversells', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 60 }), async (commands) => {
+      fc.asyncProperty(commands, async (commands) => {
         const showId = randomUUID();
         const hostId = randomUUID();
         const viewerId = randomUUID();
@@ -108,12 +187,15 @@ describe('the show engine against a model', () => {
         const entryIdOf = (i: number) => entries[i]?.entryId ?? randomUUID();
         await engine.open({ showId, hostId, title: 'Model show', entries });
         const m: TModel = {
-          status: 'scheduled', featured: null, entries: QUANTITIES.map((quantity) => ({ quantity, claimed: 0, price: 1_000 })),
-          bought: new Map(), replies: new Map(), claims: [],
+          status: 'scheduled', featured: null,
+          entries: QUANTITIES.map((quantity) => ({ quantity, claimed: 0, offered: 0, positions: 0, price: 1_000, waitlist: [] })),
+          offers: [], bought: new Map(), replies: new Map(), claims: [],
         };
 
         for (const c of commands) {
-          const actor = c.kind === 'claim' ? buyers[c.buyer]! : c.byHost ? hostId : viewerId;
+          const actor = 'buyer' in c ? buyers[c.buyer]! : c.byHost ? hostId : viewerId;
+          // A void names a claim the model knows of (or none): look it up before the model moves.
+          const target = c.kind === 'void' ? m.claims[c.claim] : undefined;
           const p = { showId, actorId: actor, clientOpId: `op${c.op}xxxxxx` };
           const expected = step(m, c, actor);
           let got: string;
@@ -122,7 +204,21 @@ describe('the show engine against a model', () => {
             else if (c.kind === 'end') await engine.end(p);
             else if (c.kind === 'feature') await engine.feature({ ...p, entryId: entryIdOf(c.entry) });
             else if (c.kind === 'price') await engine.setPrice({ ...p, entryId: entryIdOf(c.entry), priceMinor: c.price });
-            else await engine.claim({ ...p, displayName: `Buyer ${c.buyer}`, entryId: entryIdOf(c.entry) });
+            else if (c.kind === 'claim' || c.kind === 'accept') {
+              const claim = c.kind === 'claim'
+                ? await engine.claim({ ...p, displayName: `Buyer ${c.buyer}`, entryId: entryIdOf(c.entry) })
+                : await engine.acceptOffer({ ...p, displayName: `Buyer ${c.buyer}`, entryId: entryIdOf(c.entry) });
+              const last = m.claims.at(-1);
+              if (last && !last.claimId) last.claimId = claim.claimId;
+            } else if (c.kind === 'join') await engine.joinWaitlist({ ...p, entryId: entryIdOf(c.entry) });
+            else {
+              await engine.voidClaim({
+                ...p,
+                entryId: entryIdOf(target?.entry ?? 0),
+                claimId: target?.claimId ?? randomUUID(),
+                reason: 'model test',
+              });
+            }
             got = 'OK';
           } catch (error) {
             if (!(error instanceof AppError)) throw error;
@@ -138,12 +234,22 @@ describe('the show engine against a model', () => {
             expect(e.claimed).toBeLessThanOrEqual(e.quantity);
             expect(e.priceMinor).toBe(m.entries[i]!.price);
           });
-          expect(state.claims.map((cl) => [buyers.indexOf(cl.userId), entries.findIndex((e) => e.entryId === cl.entryId), cl.position])).toEqual(
-            m.claims.map((cl) => [cl.buyer, cl.entry, cl.position]),
+          const entryIndex = (id: string) => entries.findIndex((e) => e.entryId === id);
+          expect(state.claims.map((cl) => [buyers.indexOf(cl.userId), entryIndex(cl.entryId), cl.position, cl.voidedReason !== undefined])).toEqual(
+            m.claims.map((cl) => [cl.buyer, cl.entry, cl.position, cl.voided]),
           );
+          state.entries.forEach((e, i) => {
+            expect(e.offered).toBe(m.entries[i]!.offered);
+            expect((state.waitlists[e.entryId] ?? []).map((id) => buyers.indexOf(id))).toEqual(m.entries[i]!.waitlist);
+            expect(e.claimed + e.offered).toBeLessThanOrEqual(e.quantity);
+          });
+          expect(state.offers.map((o) => [entryIndex(o.entryId), buyers.indexOf(o.userId)])).toEqual(m.offers.map((o) => [o.entry, o.buyer]));
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 200 },
     );
+    // A model test that never reaches a path cannot fail on it.
+    expect(reached.offers).toBeGreaterThan(10);
+    expect(reached.accepted).toBeGreaterThan(3);
   });
 });

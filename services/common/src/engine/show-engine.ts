@@ -23,7 +23,11 @@ const decode = (reply: unknown[]): TApplied & { rest: unknown[] } => {
   return { seq: Number(seq), event: ZShowEvent.parse(JSON.parse(String(json))), rest };
 };
 
-const opKey = (actorId: string, clientOpId: string) => `${actorId}:${clientOpId}`;
+/**
+ * Where an operation's reply is remembered: per actor and command, so an op id a client
+ * reuses for another command is a new operation, never the other command's reply.
+ */
+const opKey = (command: string, p: { actorId: string; clientOpId: string }) => `${p.actorId}:${command}:${p.clientOpId}`;
 
 /** The event of a new claim, less its position and price, which the script decides. */
 const claimEvent = (claimId: string, p: { entryId: string; actorId: string; displayName: string }) =>
@@ -55,7 +59,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
   }) => {
     const k = showKeys(p.showId);
     return decode(
-      await run('showTransition')(3, k.meta, k.log, k.ops, p.actorId, opKey(p.actorId, p.clientOpId),
+      await run('showTransition')(3, k.meta, k.log, k.ops, p.actorId, opKey(p.to, p),
         `,${p.from.join(',')},`, p.to, JSON.stringify({ type: p.type })),
     );
   };
@@ -72,7 +76,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     const k = showKeys(p.showId);
     return decode(
       await run('showEntry')(4, k.meta, k.entry(p.entryId), k.log, k.ops, p.actorId,
-        opKey(p.actorId, p.clientOpId), p.entryId, p.kind, p.value, JSON.stringify(p.event)),
+        opKey(p.kind, p), p.entryId, p.kind, p.value, JSON.stringify(p.event)),
     );
   };
 
@@ -113,7 +117,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const claimId = randomUUID();
       return decodeClaim(
         await run('showClaim')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans, k.claims,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, claimEvent(claimId, p), claimId),
+          p.actorId, opKey('claim', p), p.entryId, claimEvent(claimId, p), claimId),
       );
     },
 
@@ -136,7 +140,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     reorder: async (p: { showId: string; actorId: string; clientOpId: string; entryIds: string[] }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showReorder')(4, k.meta, k.entries, k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId),
+        await run('showReorder')(4, k.meta, k.entries, k.ops, k.log, p.actorId, opKey('reorder', p),
           JSON.stringify(p.entryIds), JSON.stringify({ type: 'queue.reordered', entryIds: p.entryIds })),
       );
     },
@@ -144,7 +148,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     updateEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string; quantity?: number; perBuyerLimit?: number }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showUpdate')(4, k.meta, k.entry(p.entryId), k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId),
+        await run('showUpdate')(4, k.meta, k.entry(p.entryId), k.ops, k.log, p.actorId, opKey('update', p),
           p.entryId, p.quantity ?? '', p.perBuyerLimit ?? ''),
       );
     },
@@ -152,7 +156,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     removeEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showRemove')(5, k.meta, k.entry(p.entryId), k.entries, k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId),
+        await run('showRemove')(5, k.meta, k.entry(p.entryId), k.entries, k.ops, k.log, p.actorId, opKey('remove', p),
           p.entryId, JSON.stringify({ type: 'entry.removed', entryId: p.entryId })),
       );
     },
@@ -163,7 +167,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const body = JSON.stringify({ type: 'claim.voided', claimId: p.claimId, reason: p.reason });
       return decode(
         await run('showVoid')(8, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.waitlist(p.entryId), k.offers, k.ops, k.log,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, p.claimId, body, opts.offerTtlMs),
+          p.actorId, opKey('void', p), p.entryId, p.claimId, body, opts.offerTtlMs),
       );
     },
 
@@ -172,7 +176,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const body = JSON.stringify({ type: 'waitlist.joined', entryId: p.entryId, userId: p.actorId });
       return decode(
         await run('showJoinWaitlist')(7, k.meta, k.entry(p.entryId), k.waitlist(p.entryId), k.offers, k.bans, k.ops, k.log,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, body),
+          p.actorId, opKey('join', p), p.entryId, body),
       );
     },
 
@@ -180,7 +184,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const body = JSON.stringify({ type: 'waitlist.left', entryId: p.entryId, userId: p.actorId });
       return decode(
-        await run('showLeaveWaitlist')(4, k.meta, k.waitlist(p.entryId), k.ops, k.log, p.actorId, opKey(p.actorId, p.clientOpId), body),
+        await run('showLeaveWaitlist')(4, k.meta, k.waitlist(p.entryId), k.ops, k.log, p.actorId, opKey('leave', p), body),
       );
     },
 
@@ -189,7 +193,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const claimId = randomUUID();
       return decodeClaim(
         await run('showAcceptOffer')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.offers, k.ops, k.log,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.entryId, claimId, claimEvent(claimId, p)),
+          p.actorId, opKey('accept', p), p.entryId, claimId, claimEvent(claimId, p)),
       );
     },
 
@@ -212,7 +216,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const messageId = randomUUID();
       const body = JSON.stringify({ type: 'chat.sent', messageId, userId: p.actorId, displayName: p.displayName, text: p.text });
       const reply = await run('showChat')(8, k.meta, k.bans, k.mutes, k.mods, k.lastChat, k.chatMessages, k.ops, k.log,
-        p.actorId, opKey(p.actorId, p.clientOpId), messageId, body);
+        p.actorId, opKey('chat', p), messageId, body);
       if (reply[0] === 'ERR' && reply[1] === 'RATE_LIMITED') {
         throw new AppError('RATE_LIMITED', `Slow mode is on: you can send again in ${Number(reply[2])} s.`);
       }
@@ -232,7 +236,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       return decode(
         await run('showModerate')(7, k.meta, k.bans, k.mutes, k.mods, k.chatMessages, k.ops, k.log,
-          p.actorId, opKey(p.actorId, p.clientOpId), p.action, p.target, p.value, JSON.stringify(p.event)),
+          p.actorId, opKey(p.action, p), p.action, p.target, p.value, JSON.stringify(p.event)),
       );
     },
 
