@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMoney, shareOfMinor, sumMinor } from './money.ts';
+import { formatMoney, shareOfMinor, splitOrder, sumMinor } from './money.ts';
 
 describe('money', () => {
   it('formats minor units for people', () => {
@@ -23,5 +23,42 @@ describe('money', () => {
         expect(share + (amount - share)).toBe(amount);
       }),
     );
+  });
+
+  it('splits an order so that seller + commission + fee = total - refunds, with integers only', () => {
+    const line = fc.record({ priceMinor: fc.integer({ min: 1, max: 1_000_000 }), commissionBps: fc.integer({ min: 0, max: 5_000 }) });
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (lines, shippingMinor, platformFeeBps, refundShare) => {
+          const total = sumMinor(lines.map((l) => l.priceMinor)) + shippingMinor;
+          const refundedMinor = Math.floor(total * refundShare);
+          const s = splitOrder({ lines, shippingMinor, platformFeeBps, refundedMinor });
+          expect(s.totalMinor).toBe(total);
+          expect(s.sellerShareMinor + s.commissionMinor + s.platformFeeMinor).toBe(total - refundedMinor);
+          for (const part of [s.sellerShareMinor, s.commissionMinor, s.platformFeeMinor]) {
+            expect(Number.isSafeInteger(part) && part >= 0).toBe(true);
+          }
+          // Before any refund, the host gets exactly its commission on each line.
+          const unrefunded = splitOrder({ lines, shippingMinor, platformFeeBps });
+          expect(unrefunded.commissionMinor).toBe(sumMinor(lines.map((l) => Math.floor((l.priceMinor * l.commissionBps) / 10_000))));
+          expect(s.commissionMinor).toBeLessThanOrEqual(unrefunded.commissionMinor);
+        },
+      ),
+    );
+  });
+
+  it('takes refunds from the seller first and refuses one larger than the charge', () => {
+    const lines = [{ priceMinor: 10_000, commissionBps: 1_000 }];
+    expect(splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500 })).toMatchObject({
+      totalMinor: 10_500, commissionMinor: 1_000, platformFeeMinor: 500, sellerShareMinor: 9_000,
+    });
+    expect(splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, refundedMinor: 9_500 })).toMatchObject({
+      commissionMinor: 500, platformFeeMinor: 500, sellerShareMinor: 0,
+    });
+    expect(() => splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, refundedMinor: 10_501 })).toThrow(RangeError);
   });
 });

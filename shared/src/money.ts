@@ -23,3 +23,56 @@ export const sumMinor = (amounts: readonly number[]): number =>
 /** A share in basis points, rounded down: what is left over stays with the seller. */
 export const shareOfMinor = (amountMinor: number, bps: number): number =>
   Math.floor((amountMinor * bps) / 10_000);
+
+/** One item of an order: its price and, for another seller's item, the host's commission. */
+export type TOrderLine = { priceMinor: number; commissionBps: number };
+
+/** Who gets what of an order's charge (invariant 4). */
+export type TOrderSplit = {
+  itemsMinor: number;
+  shippingMinor: number;
+  totalMinor: number;
+  /** The host's commission on items it featured from another seller. */
+  commissionMinor: number;
+  platformFeeMinor: number;
+  /** The rest, the seller's: its items less commission and fee, plus the shipping it pays for. */
+  sellerShareMinor: number;
+  refundedMinor: number;
+};
+
+/**
+ * Splits an order: total = items + shipping; the host's commission and the platform fee
+ * are shares of the item prices, rounded down; the seller gets the rest. A refund comes out
+ * of the seller's share first, then the commission, then the fee, so that
+ * seller + commission + fee = total - refunds always holds, with integers only.
+ */
+export const splitOrder = (p: {
+  lines: readonly TOrderLine[];
+  shippingMinor: number;
+  platformFeeBps: number;
+  refundedMinor?: number;
+}): TOrderSplit => {
+  const itemsMinor = sumMinor(p.lines.map((l) => l.priceMinor));
+  const shippingMinor = sumMinor([p.shippingMinor]);
+  const totalMinor = itemsMinor + shippingMinor;
+  const refundedMinor = p.refundedMinor ?? 0;
+  if (!Number.isSafeInteger(refundedMinor) || refundedMinor < 0 || refundedMinor > totalMinor) {
+    throw new RangeError(`a refund of ${refundedMinor} does not fit a total of ${totalMinor}`);
+  }
+  const commission = sumMinor(p.lines.map((l) => shareOfMinor(l.priceMinor, l.commissionBps)));
+  const fee = shareOfMinor(itemsMinor, p.platformFeeBps);
+  const seller = totalMinor - commission - fee;
+  if (seller < 0) throw new RangeError('commission and fee exceed the order');
+  const fromSeller = Math.min(refundedMinor, seller);
+  const fromCommission = Math.min(refundedMinor - fromSeller, commission);
+  const fromFee = refundedMinor - fromSeller - fromCommission;
+  return {
+    itemsMinor,
+    shippingMinor,
+    totalMinor,
+    commissionMinor: commission - fromCommission,
+    platformFeeMinor: fee - fromFee,
+    sellerShareMinor: seller - fromSeller,
+    refundedMinor,
+  };
+};

@@ -26,7 +26,15 @@ const ZEnv = z.object({
   /** Flat shipping fee per bundle when a seller has set none. */
   DEFAULT_SHIPPING_MINOR: z.coerce.number().int().nonnegative().default(799),
   /** Platform fee on every order, in basis points of the items' total. */
-  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5_000).default(500),
+  /** The most a bundle's shipping fee can be, whatever rate its seller set. */
+  SHIPPING_CAP_MINOR: z.coerce.number().int().nonnegative().default(2_500),
+  /** How long a buyer whose card failed has to pay before the items are released. */
+  PAYMENT_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3_600).default(24 * 3_600),
+  /** Stripe requests per second for all workers together (0: no limit). Stripe allows 25 in test mode, 100 live. */
+  STRIPE_RATE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** How long a worker holds a job before another may take it over as stalled. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How long a waitlisted buyer has to take up a freed unit before the next in line gets it. */
   WAITLIST_OFFER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /** Namespace of the BullMQ keys in Redis: deployments (or test runs) sharing a Redis differ here. */
@@ -52,6 +60,10 @@ export type TConfig = {
   sessionTtlMs: number;
   defaultShippingMinor: number;
   platformFeeBps: number;
+  shippingCapMinor: number;
+  paymentDeadlineMs: number;
+  stripeRateLimit: number;
+  workerLockMs: number;
   queuePrefix: string;
   waitlistOfferMs: number;
 };
@@ -91,6 +103,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     defaultShippingMinor: e.DEFAULT_SHIPPING_MINOR,
     platformFeeBps: e.PLATFORM_FEE_BPS,
+    shippingCapMinor: e.SHIPPING_CAP_MINOR,
+    paymentDeadlineMs: e.PAYMENT_DEADLINE_SECONDS * 1_000,
+    stripeRateLimit: e.STRIPE_RATE_LIMIT,
+    workerLockMs: e.WORKER_LOCK_MS,
     queuePrefix: e.QUEUE_PREFIX,
     waitlistOfferMs: e.WAITLIST_OFFER_SECONDS * 1_000,
   };

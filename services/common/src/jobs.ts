@@ -1,19 +1,56 @@
+import type { JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
 
-/** The queue of everything that happens after a show: persisting, settling, charging. */
+/** The queue of everything that happens after a show: persisting, settling, charging, paying out. */
 export const SETTLEMENT_QUEUE = 'settlement';
+
+const orderJob = z.strictObject({ orderId: z.uuid() });
 
 /** Jobs as data: a name and the schema of its payload. Payloads carry ids, never secrets. */
 export const JOBS = {
+  /** Turns an ended show's claims into orders, then starts the show's settlement flow. */
   settleShow: { name: 'settle-show', schema: z.strictObject({ showId: z.uuid() }) },
-  chargeOrder: { name: 'charge-order', schema: z.strictObject({ orderId: z.uuid() }) },
+  /** The flow's parent: runs once every order of the show has been charged or has failed. */
+  finishSettlement: { name: 'finish-settlement', schema: z.strictObject({ showId: z.uuid() }) },
+  /** A flow child: charges one (buyer, seller) bundle off-session. */
+  chargeOrder: { name: 'charge-order', schema: orderJob },
+  /** Pays out a paid order: the seller's share and the host's commission. */
+  transferOrder: { name: 'transfer-order', schema: orderJob },
+  /** At an unpaid order's deadline: its items go to the waitlist or back to the closet. */
+  releaseOrder: { name: 'release-order', schema: orderJob },
+  /** At a waitlist offer's deadline: the next in line gets it. */
+  expireOffer: { name: 'expire-offer', schema: z.strictObject({ offerId: z.uuid() }) },
 } as const;
 
-export type TSettleShowJob = z.infer<typeof JOBS.settleShow.schema>;
-export type TChargeOrderJob = z.infer<typeof JOBS.chargeOrder.schema>;
+export type TJobName = (typeof JOBS)[keyof typeof JOBS]['name'];
 
-/** Job ids derived from our own ids: adding the same job twice is a no-op. */
+/**
+ * Job ids derived from our own ids: adding the same job twice is a no-op while the first
+ * is kept. The handlers are idempotent too, for a job added again after removal.
+ */
 export const jobIds = {
   settleShow: (showId: string) => `settle-show-${showId}`,
+  finishSettlement: (showId: string) => `finish-settlement-${showId}`,
   chargeOrder: (orderId: string) => `charge-order-${orderId}`,
+  /** A paid order's payout; `reason` tells a later try (an account became ready) from the first. */
+  transferOrder: (orderId: string, reason = 'paid') => `transfer-order-${orderId}-${reason}`,
+  releaseOrder: (orderId: string) => `release-order-${orderId}`,
+  expireOffer: (offerId: string) => `expire-offer-${offerId}`,
 };
+
+/** Every job's options: retries with the workers' jittered backoff, bounded history. */
+export const JOB_OPTIONS: JobsOptions = {
+  // Before a job is left failed for an operator (bull-board) to retry.
+  attempts: 10,
+  // The workers' backoff strategy: exponential with full jitter, longer after a Stripe 429.
+  backoff: { type: 'jittered' },
+  // Finished jobs are kept a day (their ids block duplicates meanwhile); the handlers are
+  // idempotent for a duplicate added after that.
+  removeOnComplete: { age: 24 * 3_600, count: 50_000 },
+  removeOnFail: { age: 14 * 24 * 3_600 },
+};
+
+/** Adds jobs the way every producer must: ids from our own ids, the shared options. */
+export const enqueue = (queue: Queue, name: string, data: object, jobId: string, opts: JobsOptions = {}) =>
+  queue.add(name, data, { ...JOB_OPTIONS, ...opts, jobId });
+

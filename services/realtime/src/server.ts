@@ -3,6 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
   createShowEngine,
+  enqueue,
   findMe,
   findShow,
   JOBS,
@@ -228,7 +229,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       await ensureOpen(showId);
       const applied = await engine.end({ showId, actorId: user.id, clientOpId });
       await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
-      await settlementQueue.add(JOBS.settleShow.name, { showId }, { jobId: jobIds.settleShow(showId) });
+      await enqueue(settlementQueue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
       return { seq: applied.seq };
     });
 

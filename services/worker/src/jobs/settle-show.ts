@@ -1,22 +1,28 @@
-import { setShowStatus, withTransaction, type TDb, type Redis } from '@showcart/common';
+import { insertOrder, setShowStatus, shippingFor, withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
 import { UnrecoverableError } from 'bullmq';
 import { persistShowLog } from './persist-log.ts';
 
+export type TSettlementRules = { defaultShippingMinor: number; shippingCapMinor: number; platformFeeBps: number };
+
 /**
  * Turns an ended show's claims into orders: one per (buyer, seller) bundle with one
- * shipping fee. Returns the ids of orders still waiting for their charge. Idempotent: a
- * bundle's order is unique per show, buyer and seller, and a claim is in one order only.
+ * shipping fee, and the split of its money. Returns the ids of the show's orders still
+ * waiting for their charge. Idempotent: a bundle's order is unique per show, buyer and
+ * seller, and a claim is in one order only.
  */
 export const settleShow = async (
-  deps: { db: TDb; redis: Redis; defaultShippingMinor: number },
+  deps: { db: TDb; redis: Redis; logger: TLogger; rules: TSettlementRules },
   showId: string,
 ): Promise<string[]> => {
-  const { db } = deps;
-  const { rows: shows } = await db.query<{ status: string }>('select status from shows where id = $1', [showId]);
-  const status = shows[0]?.status;
-  if (!status) throw new UnrecoverableError(`show ${showId} does not exist`);
-  if (status === 'scheduled' || status === 'live') {
-    throw new UnrecoverableError(`show ${showId} is ${status}; only an ended show is settled`);
+  const { db, logger } = deps;
+  const { rows: shows } = await db.query<{ status: string; hostId: string }>(
+    'select status, host_id as "hostId" from shows where id = $1',
+    [showId],
+  );
+  const show = shows[0];
+  if (!show) throw new UnrecoverableError(`show ${showId} does not exist`);
+  if (show.status === 'scheduled' || show.status === 'live') {
+    throw new UnrecoverableError(`show ${showId} is ${show.status}; only an ended show is settled`);
   }
 
   await persistShowLog(db, deps.redis, showId);
@@ -24,12 +30,28 @@ export const settleShow = async (
   await withTransaction(db, async (tx) => {
     // Serialises concurrent settlements of the same show.
     await tx.query('select id from shows where id = $1 for update', [showId]);
-    const { rows: bundles } = await tx.query<{
-      buyerId: string; sellerId: string; currency: string; itemsMinor: number; shippingMinor: number;
+    // An item whose listing was deleted after it was claimed cannot be sold: its claims
+    // are released, never charged, and said so in the log for the seller to see.
+    const { rows: orphaned } = await tx.query<{ id: string }>(
+      `update claims c set status = 'released'
+         from show_entries e, listing_variants v, listings l
+        where c.show_id = $1 and c.status = 'won' and e.id = c.entry_id and v.id = e.variant_id
+          and l.id = v.listing_id and l.deleted_at is not null
+          and not exists (select 1 from order_items oi where oi.claim_id = c.id)
+        returning c.id`,
+      [showId],
+    );
+    if (orphaned.length > 0) {
+      logger.warn({ showId, claims: orphaned.map((c) => c.id) }, 'claims on deleted listings released, not charged');
+    }
+
+    const { rows: claims } = await tx.query<{
+      id: string; buyerId: string; sellerId: string; currency: string; priceMinor: number;
+      commissionBps: number; sellerRateMinor: number | null;
     }>(
-      `select c.buyer_id as "buyerId", e.seller_id as "sellerId", min(l.currency) as currency,
-              sum(c.price_minor)::int as "itemsMinor",
-              coalesce(min(u.shipping_fee_minor), $2)::int as "shippingMinor"
+      `select c.id, c.buyer_id as "buyerId", e.seller_id as "sellerId", l.currency,
+              c.price_minor as "priceMinor", e.commission_bps as "commissionBps",
+              u.shipping_fee_minor as "sellerRateMinor"
          from claims c
          join show_entries e on e.id = c.entry_id
          join listing_variants v on v.id = e.variant_id
@@ -37,32 +59,36 @@ export const settleShow = async (
          join users u on u.id = e.seller_id
         where c.show_id = $1 and c.status = 'won'
           and not exists (select 1 from order_items oi where oi.claim_id = c.id)
-        group by c.buyer_id, e.seller_id`,
-      [showId, deps.defaultShippingMinor],
+        order by c.seq`,
+      [showId],
     );
-    for (const b of bundles) {
-      const { rows } = await tx.query<{ id: string }>(
-        `insert into orders (show_id, buyer_id, seller_id, currency, items_minor, shipping_minor, total_minor)
-         values ($1, $2, $3, $4, $5::int, $6::int, $5::int + $6::int)
-         on conflict (show_id, buyer_id, seller_id) do nothing
-         returning id`,
-        [showId, b.buyerId, b.sellerId, b.currency, b.itemsMinor, b.shippingMinor],
-      );
-      const orderId = rows[0]?.id;
-      if (!orderId) continue;
-      await tx.query(
-        `insert into order_items (order_id, claim_id, price_minor)
-         select $1, c.id, c.price_minor
-           from claims c join show_entries e on e.id = c.entry_id
-          where c.show_id = $2 and c.buyer_id = $3 and e.seller_id = $4 and c.status = 'won'`,
-        [orderId, showId, b.buyerId, b.sellerId],
-      );
+    const bundles = new Map<string, typeof claims>();
+    for (const c of claims) {
+      const key = `${c.buyerId}|${c.sellerId}`;
+      bundles.set(key, [...(bundles.get(key) ?? []), c]);
+    }
+    for (const bundle of bundles.values()) {
+      const first = bundle[0]!;
+      if (bundle.some((c) => c.currency !== first.currency)) {
+        throw new UnrecoverableError(`show ${showId}: a bundle of seller ${first.sellerId} mixes currencies; nothing charged`);
+      }
+      await insertOrder(tx, {
+        showId,
+        buyerId: first.buyerId,
+        sellerId: first.sellerId,
+        hostId: show.hostId,
+        currency: first.currency,
+        origin: 'show',
+        claims: bundle,
+        shippingMinor: shippingFor(first.sellerRateMinor, deps.rules),
+        platformFeeBps: deps.rules.platformFeeBps,
+      });
     }
   });
   await setShowStatus(db, showId, ['ended'], 'settled');
 
   const { rows: pending } = await db.query<{ id: string }>(
-    `select id from orders where show_id = $1 and status = 'pending' order by created_at`,
+    `select id from orders where show_id = $1 and origin = 'show' and status = 'pending' order by created_at`,
     [showId],
   );
   return pending.map((row) => row.id);
