@@ -7,6 +7,7 @@ const realtimeOrigin = process.env.REALTIME_ORIGIN ?? 'http://127.0.0.1:3001';
 const port = Number(process.env.WEB_PORT ?? 5173);
 const proxy = {
   '/api': { target: apiOrigin, changeOrigin: false },
+  '/admin': { target: apiOrigin, changeOrigin: false },
   '/socket.io': {
     target: realtimeOrigin,
     ws: true,

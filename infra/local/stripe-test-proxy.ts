@@ -34,6 +34,27 @@ const DECLINING_METHODS: Record<string, { code: string; decline_code?: string; m
   },
 };
 
+/** Stripe's test cards by test payment method, as a saved card shows them. */
+const TEST_CARDS: Record<string, { brand: string; last4: string }> = {
+  pm_card_visa: { brand: 'visa', last4: '4242' },
+  pm_card_mastercard: { brand: 'mastercard', last4: '4444' },
+  pm_card_chargeDeclined: { brand: 'visa', last4: '0002' },
+  pm_card_chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995' },
+  pm_card_authenticationRequired: { brand: 'visa', last4: '3184' },
+};
+
+/**
+ * Attaching a test method to a customer makes a new PaymentMethod, as Stripe does; the
+ * new one behaves like the card it was made from (it declines if that one does).
+ */
+const attachTestMethod = (body: string, testMethod: string, madeFrom: Map<string, string>): TStored => {
+  const method = JSON.parse(body) as { id: string; card?: Record<string, unknown> };
+  const id = `pm_${randomBytes(12).toString('hex')}`;
+  madeFrom.set(id, testMethod);
+  const card = TEST_CARDS[testMethod]!;
+  return { status: 200, body: JSON.stringify({ ...method, id, card: { ...method.card, ...card } }) };
+};
+
 type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number };
 type TStored = { status: number; body: string };
 
@@ -42,10 +63,10 @@ const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchPar
   ((path === '/v1/payment_intents' && form.get('confirm') === 'true') ||
     /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(path));
 
-const settlePaymentIntent = (body: string, form: URLSearchParams): TStored => {
+const settlePaymentIntent = (body: string, form: URLSearchParams, madeFrom: Map<string, string>): TStored => {
   const intent = JSON.parse(body) as Record<string, unknown>;
   const paymentMethod = form.get('payment_method') ?? String(intent.payment_method ?? '');
-  const decline = DECLINING_METHODS[paymentMethod];
+  const decline = DECLINING_METHODS[madeFrom.get(paymentMethod) ?? paymentMethod];
   if (decline) {
     const failed = {
       ...intent,
@@ -86,6 +107,7 @@ const settlePaymentIntent = (body: string, form: URLSearchParams): TStored => {
 export const startStripeTestProxy = async (p: { port: number; upstream: string; host?: string }) => {
   const replies = new Map<string, TStored>();
   const recorded: TRecorded[] = [];
+  const madeFrom = new Map<string, string>();
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -132,7 +154,11 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
       let stored: TStored = { status: upstream.status, body: await upstream.text() };
       const form = new URLSearchParams(raw);
       if (stored.status === 200 && isPaymentIntentConfirm(method, url.pathname, form)) {
-        stored = settlePaymentIntent(stored.body, form);
+        stored = settlePaymentIntent(stored.body, form, madeFrom);
+      }
+      const attached = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(url.pathname)?.[1];
+      if (stored.status === 200 && method === 'POST' && attached && TEST_CARDS[attached]) {
+        stored = attachTestMethod(stored.body, attached, madeFrom);
       }
       if (replayKey && stored.status < 500) replies.set(replayKey, stored);
       send(stored, false);

@@ -15,6 +15,8 @@ export type TMe = {
   displayName: string;
   /** The buyer has a saved card, so claims can be charged after the show. */
   hasPaymentMethod: boolean;
+  /** An operator: may open the job dashboard. */
+  isAdmin: boolean;
 };
 
 export const ZCreateShowBody = z.strictObject({
@@ -87,7 +89,90 @@ export type TOrder = {
   status: TOrderStatus;
   createdAt: string;
   paidAt: string | null;
+  /** Why the last charge failed (Stripe's decline code), while unpaid. */
+  failureCode: string | null;
+  /** An unpaid order's deadline to pay; the items are released after it. */
+  payBy: string | null;
+  origin: 'show' | 'waitlist' | 'replay';
   items: { claimId: string; title: string; variantLabel: string; priceMinor: number }[];
+};
+
+/** A buyer's saved card, as much of it as is safe to show. */
+export type TCard = { brand: string; last4: string; exp: string | null };
+
+/**
+ * How this server takes cards: with Stripe Elements (real Stripe, a publishable key), or,
+ * against stripe-mock, by picking one of Stripe's test cards.
+ */
+export type TPaymentSetup = {
+  card: TCard | null;
+  mode: 'elements' | 'test';
+  publishableKey: string | null;
+  testCards: { paymentMethod: string; label: string }[];
+};
+
+/** Stripe's test payment methods offered when this server runs against stripe-mock. */
+export const TEST_CARDS = [
+  { paymentMethod: 'pm_card_visa', label: 'Visa 4242 — pays' },
+  { paymentMethod: 'pm_card_mastercard', label: 'Mastercard 4444 — pays' },
+  { paymentMethod: 'pm_card_chargeDeclined', label: 'Visa 0002 — declined' },
+  { paymentMethod: 'pm_card_authenticationRequired', label: 'Visa 3184 — asks for 3-D Secure' },
+] as const;
+
+export const ZTestCardBody = z.strictObject({
+  paymentMethod: z.enum(TEST_CARDS.map((c) => c.paymentMethod) as [string, ...string[]]),
+});
+/** A client-made id for one attempt (saving a card, paying): retries of it are the same attempt. */
+export const ZAttemptBody = z.strictObject({ attemptId: ZId });
+export const ZSetupCompleteBody = z.strictObject({ setupIntentId: z.string().regex(/^seti_[A-Za-z0-9]{1,64}$/) });
+export const ZPayCompleteBody = z.strictObject({ paymentIntentId: z.string().regex(/^pi_[A-Za-z0-9]{1,64}$/) });
+
+/** To pay an order on-session: in Elements mode, the PaymentIntent's client secret to confirm. */
+export type TPayReply = { order: TOrder } | { clientSecret: string; publishableKey: string };
+
+export type TConnectStatus = {
+  accountId: string | null;
+  detailsSubmitted: boolean;
+  payoutsEnabled: boolean;
+  /** Stripe lets transfers reach the account: waiting payouts are sent. */
+  ready: boolean;
+};
+
+/** A seller's sale: an order of its items, with what it is paid and when. */
+export type TSale = {
+  orderId: string;
+  showId: string;
+  showTitle: string;
+  buyerName: string;
+  currency: TCurrency;
+  status: TOrderStatus;
+  totalMinor: number;
+  sellerShareMinor: number;
+  items: { title: string; variantLabel: string; priceMinor: number }[];
+  transfer: { amountMinor: number; status: 'waiting' | 'sent' } | null;
+};
+
+/** A host's summary of what a show sold. */
+export type TShowSales = {
+  showId: string;
+  itemsSold: number;
+  ordersByStatus: Partial<Record<TOrderStatus, number>>;
+  currency: TCurrency | null;
+  revenueMinor: number;
+  commissionMinor: number;
+  commissionPaidMinor: number;
+};
+
+/** A unit released by an unpaid order, offered to a buyer who was on the waitlist. */
+export type TWaitlistOffer = {
+  id: string;
+  showId: string;
+  showTitle: string;
+  title: string;
+  variantLabel: string;
+  priceMinor: number;
+  currency: TCurrency;
+  expiresAt: string;
 };
 
 export type THealth = {

@@ -1,6 +1,7 @@
 import { AppError } from '@showcart/shared';
 import express, { type Request } from 'express';
 import helmet from 'helmet';
+import { ADMIN_QUEUES_PATH, adminRoutes } from './admin.ts';
 import { authRoutes, currentUser, requireUser } from './auth.ts';
 import type { TApiDeps } from './deps.ts';
 import { errorHandler } from './http.ts';
@@ -8,6 +9,7 @@ import { closetRoutes } from './routes/closet.ts';
 import { cohostRoutes } from './routes/cohost.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
+import { paymentRoutes } from './routes/payments.ts';
 import { showRoutes } from './routes/shows.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -33,6 +35,9 @@ export const createApi = (deps: TApiDeps) => {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // bull-board's page runs its own scripts and styles: it gets helmet without the CSP
+  // that the rest of the app has, and only operators reach it.
+  app.use(ADMIN_QUEUES_PATH, helmet({ contentSecurityPolicy: false }), ...adminRoutes(deps));
   app.use(helmet());
 
   app.use('/api/webhooks', webhookRoutes(deps));
@@ -48,7 +53,8 @@ export const createApi = (deps: TApiDeps) => {
   });
   app.use('/api/shows', signedIn, showRoutes(deps));
   app.use('/api/listings', signedIn, closetRoutes(deps));
-  app.use('/api/orders', signedIn, orderRoutes(deps));
+  app.use('/api', signedIn, orderRoutes(deps));
+  app.use('/api', signedIn, paymentRoutes(deps));
   app.use('/api', signedIn, cohostRoutes(deps));
 
   app.use('/api', (_req) => {

@@ -10,7 +10,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest()
 export type TSessionUser = TMe;
 
 const ME_COLUMNS = `u.id, u.email, u.display_name as "displayName",
-  (p.default_payment_method_id is not null) as "hasPaymentMethod"`;
+  (p.default_payment_method_id is not null) as "hasPaymentMethod", u.is_admin as "isAdmin"`;
 
 /** Opens a session; only the token's hash is stored. Returns the token for the cookie. */
 export const createSession = async (db: TQueryable, userId: string, ttlMs: number) => {

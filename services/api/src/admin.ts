@@ -1,0 +1,26 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { AppError } from '@showcart/shared';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { currentUser, requireUser } from './auth.ts';
+import type { TApiDeps } from './deps.ts';
+
+export const ADMIN_QUEUES_PATH = '/admin/queues';
+
+/**
+ * bull-board for operators: the settlement queue's jobs, failed ones to inspect and retry.
+ * Only signed-in users marked admin get in; everyone else gets the same 403 or 401.
+ */
+export const adminRoutes = (deps: TApiDeps): [(req: Request, res: Response, next: NextFunction) => Promise<void>, ...Router[]] => {
+  const board = new ExpressAdapter();
+  board.setBasePath(ADMIN_QUEUES_PATH);
+  createBullBoard({ queues: [new BullMQAdapter(deps.settlementQueue)], serverAdapter: board, options: { uiConfig: { boardTitle: 'Showcart jobs' } } });
+  const signedIn = requireUser(deps);
+  const adminOnly = async (req: Request, res: Response, next: NextFunction) => {
+    await signedIn(req, res, () => undefined);
+    if (!currentUser(res).isAdmin) throw new AppError('FORBIDDEN', 'Operators only.');
+    next();
+  };
+  return [adminOnly, board.getRouter() as Router];
+};
