@@ -191,6 +191,38 @@ export const startStack = async (
       return socket;
     },
 
+    /**
+     * Runs a whole show as host and buyers would: goes live, features each entry in turn,
+     * makes the given claims (and waitlist joins, once an entry is sold out), and ends it,
+     * which starts its settlement. Returns the show and its entry ids.
+     */
+    runShow: async (p: {
+      host: { cookie: string };
+      entries: { variantId: string; priceMinor?: number; quantity?: number }[];
+      claims: { cookie: string; entry: number }[];
+      waitlist?: { cookie: string; entry: number }[];
+    }) => {
+      const show = await stack.createShow(p.host.cookie, p.entries);
+      const entryIds = show.entries.map((e) => e.entryId);
+      const hostSocket = await stack.connect(p.host.cookie);
+      const ask = async <R extends { ok: boolean }>(socket: TClientSocket, event: string, extra: object = {}) => {
+        const reply = await request<R>(socket, event, { showId: show.id, clientOpId: newOpId(), ...extra });
+        if (!reply.ok) throw new Error(`${event} failed: ${JSON.stringify(reply)}`);
+        return reply;
+      };
+      const socketOf = new Map<string, TClientSocket>();
+      const as = async (cookie: string) => socketOf.get(cookie) ?? socketOf.set(cookie, await stack.connect(cookie)).get(cookie)!;
+      await ask(hostSocket, 'show:start');
+      for (const [i, entryId] of entryIds.entries()) {
+        await ask(hostSocket, 'queue:feature', { entryId });
+        for (const c of p.claims.filter((c) => c.entry === i)) await ask(await as(c.cookie), 'claim:create', { entryId });
+        for (const w of (p.waitlist ?? []).filter((w) => w.entry === i)) await ask(await as(w.cookie), 'waitlist:join', { entryId });
+      }
+      await ask(hostSocket, 'show:end');
+      for (const socket of [hostSocket, ...socketOf.values()]) socket.disconnect();
+      return { show, entryIds };
+    },
+
     close: async () => {
       for (const socket of sockets) socket.disconnect();
       for (const close of closers.reverse()) await close();

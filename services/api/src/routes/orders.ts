@@ -137,7 +137,7 @@ export const orderRoutes = (deps: TApiDeps) => {
       if (!card) throw error;
       const code = card.code === 'authentication_required' ? 'action_required' : 'payment_failed';
       await markOrderUnpaid(db, {
-        orderId: id, status: code, failureCode: card.decline_code ?? card.code ?? 'card_error',
+        orderId: id, status: code, failureCode: card.decline_code || card.code || 'card_error',
         paymentIntentId: card.payment_intent?.id ?? null, payBy: order.payBy ?? new Date(Date.now() + config.paymentDeadlineMs),
       });
       throw new AppError(code === 'action_required' ? 'AUTHENTICATION_REQUIRED' : 'CARD_DECLINED');

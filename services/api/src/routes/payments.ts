@@ -13,6 +13,7 @@ import { Router } from 'express';
 import { currentUser } from '../auth.ts';
 import type { TApiDeps } from '../deps.ts';
 import { parseWith } from '../http.ts';
+import { sendWaitingPayouts } from './webhooks.ts';
 
 /** Against stripe-mock there is no Stripe.js to take a card: buyers pick a Stripe test card. */
 export const isTestMode = (config: TApiDeps['config']) => config.stripe.apiBase !== undefined;
@@ -157,6 +158,7 @@ export const paymentRoutes = (deps: TApiDeps) => {
         [user.id, account.id, state.detailsSubmitted, state.payoutsEnabled, state.transfersActive],
       );
       accountId = (await connectStatus(user.id)).accountId!;
+      if (state.transfersActive) await sendWaitingPayouts(deps, user.id, `account-${account.id}`);
     }
     const link = await stripe.accountLinks.create({
       account: accountId,

@@ -30,6 +30,17 @@ const recordOnce = async (deps: TApiDeps, provider: 'livekit' | 'stripe', id: st
   return (rowCount ?? 0) > 0;
 };
 
+/** Payouts that waited for a user's Connect account go now (`reason` makes the job ids new). */
+export const sendWaitingPayouts = async (deps: TApiDeps, userId: string, reason: string) => {
+  const { rows } = await deps.db.query<{ orderId: string }>(
+    `select distinct order_id as "orderId" from transfers where destination_user_id = $1 and status = 'waiting'`,
+    [userId],
+  );
+  for (const { orderId } of rows) {
+    await enqueue(deps.settlementQueue, JOBS.transferOrder.name, { orderId }, jobIds.transferOrder(orderId, reason));
+  }
+};
+
 /**
  * What a Stripe event changes. Each handler is correct in any order of arrival: order
  * statuses only move forward (a late failure never undoes a payment), and an account's
@@ -55,7 +66,7 @@ const stripeHandlers = (deps: TApiDeps) => {
       const status = error?.code === 'authentication_required' ? 'action_required' : 'payment_failed';
       const payBy = new Date(Date.now() + config.paymentDeadlineMs);
       const moved = await markOrderUnpaid(db, {
-        orderId, status, failureCode: error?.decline_code ?? error?.code ?? 'payment_failed', paymentIntentId: intent.id, payBy,
+        orderId, status, failureCode: error?.decline_code || error?.code || 'payment_failed', paymentIntentId: intent.id, payBy,
       });
       if (moved) {
         const { rows } = await db.query<{ payBy: Date }>('select pay_by as "payBy" from orders where id = $1', [orderId]);
@@ -76,16 +87,7 @@ const stripeHandlers = (deps: TApiDeps) => {
       );
       const updated = rows[0];
       if (!updated) return 'unknown or older';
-      if (updated.ready) {
-        // Payouts that waited for this account go now.
-        const { rows: waiting } = await db.query<{ orderId: string }>(
-          `select distinct order_id as "orderId" from transfers where destination_user_id = $1 and status = 'waiting'`,
-          [updated.userId],
-        );
-        for (const { orderId } of waiting) {
-          await enqueue(settlementQueue, JOBS.transferOrder.name, { orderId }, jobIds.transferOrder(orderId, event.id));
-        }
-      }
+      if (updated.ready) await sendWaitingPayouts(deps, updated.userId, event.id);
       return updated.ready ? 'account ready' : 'account not ready';
     },
     'setup_intent.succeeded': async (event: Stripe.Event) => {

@@ -69,7 +69,7 @@ export const chargeOrder = async (
     if (!isCardOutcome(error)) throw error;
     const status = error.code === 'authentication_required' ? 'action_required' : 'payment_failed';
     await markOrderUnpaid(db, {
-      orderId, status, failureCode: error.decline_code ?? error.code ?? 'card_error', paymentIntentId: error.payment_intent?.id ?? null, payBy,
+      orderId, status, failureCode: error.decline_code || error.code || 'card_error', paymentIntentId: error.payment_intent?.id ?? null, payBy,
     });
     logger.info({ orderId, code: error.code, declineCode: error.decline_code }, 'charge declined; buyer asked to pay');
     return status;
