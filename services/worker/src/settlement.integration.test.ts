@@ -95,13 +95,21 @@ describe('settling a show', () => {
     await request(hostSocket, 'show:end', { showId: show.id, clientOpId: newOpId() });
     const [order] = await waitForOrders(buyer.cookie, 1, 'paid');
 
-    // Enqueue the settlement again many times, with fresh job ids, and once more after cleaning.
-    await stack.settlementQueue.clean(0, 1_000, 'completed');
+    // Enqueue the settlement 1,000 times more after the finished jobs were removed: half
+    // under its own job id (BullMQ keeps one), half under fresh ids (each one runs); and
+    // the charge itself again, as a duplicate would.
+    await stack.settlementQueue.clean(0, 10_000, 'completed');
     await stack.settlementQueue.addBulk(
-      Array.from({ length: 50 }, (_, i) => ({ name: JOBS.settleShow.name, data: { showId: show.id }, opts: { jobId: `${jobIds.settleShow(show.id)}-again-${i}` } })),
+      Array.from({ length: 1_000 }, (_, i) => ({
+        name: JOBS.settleShow.name,
+        data: { showId: show.id },
+        opts: { jobId: i % 2 ? jobIds.settleShow(show.id) : `${jobIds.settleShow(show.id)}-again-${i}` },
+      })),
     );
-    await stack.settlementQueue.add(JOBS.chargeOrder.name, { orderId: order!.id }, { jobId: `${jobIds.chargeOrder(order!.id)}-again` });
-    const deadline = Date.now() + 20_000;
+    await stack.settlementQueue.addBulk(
+      Array.from({ length: 100 }, (_, i) => ({ name: JOBS.chargeOrder.name, data: { orderId: order!.id }, opts: { jobId: `${jobIds.chargeOrder(order!.id)}-again-${i}` } })),
+    );
+    const deadline = Date.now() + 60_000;
     const busy = async () => {
       const counts = await stack.settlementQueue.getJobCounts('waiting', 'active', 'delayed');
       return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) > 0;
