@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 
 /**
- * A proxy in front of stripe-mock that supplies the two behaviours stripe-mock cannot
+ * A proxy in front of stripe-mock that supplies the behaviours stripe-mock cannot
  * produce, with exactly the shapes of Stripe's API:
  *
  * - outcomes: stripe-mock answers every confirmed PaymentIntent with a fixed status. Here a
@@ -12,6 +12,10 @@ import { randomBytes } from 'node:crypto';
  * - idempotency: stripe-mock ignores `Idempotency-Key`; Stripe replays the first response
  *   for a key. The proxy does the same, and counts requests per key so tests can check
  *   that each charge was made once.
+ * - test cards: attaching one of Stripe's test payment methods makes a new PaymentMethod
+ *   that behaves like the card it was made from.
+ * - latency (tests only, per secret key): Stripe's answers take a while, and a client that
+ *   dies meanwhile leaves behind a request Stripe still carried out.
  *
  * It is only ever used in front of stripe-mock; with real Stripe keys nothing is proxied.
  */
@@ -55,7 +59,7 @@ const attachTestMethod = (body: string, testMethod: string, madeFrom: Map<string
   return { status: 200, body: JSON.stringify({ ...method, id, card: { ...method.card, ...card } }) };
 };
 
-type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number };
+type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean };
 type TStored = { status: number; body: string };
 
 const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchParams) =>
@@ -108,6 +112,7 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
   const replies = new Map<string, TStored>();
   const recorded: TRecorded[] = [];
   const madeFrom = new Map<string, string>();
+  const latency = new Map<string, number>();
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -120,11 +125,19 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded));
       return;
     }
+    if (url.pathname === '/__test/latency' && method === 'POST') {
+      // Requests made with this secret key take this long, as real Stripe's do (~0.3 s):
+      // a client killed meanwhile leaves a request that Stripe still carried out.
+      const { secretKey, ms } = JSON.parse(raw) as { secretKey: string; ms: number };
+      latency.set(`Bearer ${secretKey}`, ms);
+      res.writeHead(204).end();
+      return;
+    }
 
     const idempotencyKey = (req.headers['idempotency-key'] as string | undefined) ?? null;
     const replayKey = idempotencyKey && method === 'POST' ? `${req.headers.authorization}|${idempotencyKey}` : null;
     const send = (stored: TStored, replayed: boolean) => {
-      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status });
+      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status, replayed });
       res.writeHead(stored.status, {
         'content-type': 'application/json',
         'request-id': `req_${randomBytes(8).toString('hex')}`,
@@ -146,6 +159,8 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
       if (typeof value === 'string') headers[name] = value;
     }
     try {
+      const delay = latency.get(req.headers.authorization ?? '');
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
       const upstream = await fetch(new URL(url.pathname + url.search, p.upstream), {
         method,
         headers,

@@ -56,7 +56,8 @@ export const startStack = async (
     env?: Record<string, string>;
   } = {},
 ) => {
-  const config: TConfig = loadConfig({
+  /** The services' environment: a service started as its own process gets the same. */
+  const env: Record<string, string> = {
     ...inject('componentEnv'),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -64,7 +65,8 @@ export const startStack = async (
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     ...opts.env,
-  });
+  };
+  const config: TConfig = loadConfig(env);
   const logger = createLogger('test', config.logLevel);
   const db = createDb(config.databaseUrl, 8);
   const redis = createRedis(config.redisUrl);
@@ -101,6 +103,7 @@ export const startStack = async (
   const sockets: TClientSocket[] = [];
 
   const stack = {
+    env,
     config,
     db,
     redis,
@@ -199,11 +202,26 @@ export const startStack = async (
     runShow: async (p: {
       host: { cookie: string };
       entries: { variantId: string; priceMinor?: number; quantity?: number }[];
+      /** Other sellers' variants, with their consent and the host's commission; they follow `entries`. */
+      cohosted?: { sellerId: string; variantId: string; commissionBps: number; priceMinor: number; quantity: number }[];
       claims: { cookie: string; entry: number }[];
       waitlist?: { cookie: string; entry: number }[];
     }) => {
       const show = await stack.createShow(p.host.cookie, p.entries);
       const entryIds = show.entries.map((e) => e.entryId);
+      for (const c of p.cohosted ?? []) {
+        const { rows: consent } = await db.query<{ id: string }>(
+          `insert into cohost_items (show_id, variant_id, seller_id, commission_bps, status, decided_at)
+           values ($1, $2, $3, $4, 'approved', now()) returning id`,
+          [show.id, c.variantId, c.sellerId, c.commissionBps],
+        );
+        const { rows } = await db.query<{ id: string }>(
+          `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity, cohost_item_id, commission_bps)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+          [show.id, entryIds.length, c.variantId, c.sellerId, c.priceMinor, c.quantity, consent[0]!.id, c.commissionBps],
+        );
+        entryIds.push(rows[0]!.id);
+      }
       const hostSocket = await stack.connect(p.host.cookie);
       const ask = async <R extends { ok: boolean }>(socket: TClientSocket, event: string, extra: object = {}) => {
         const reply = await request<R>(socket, event, { showId: show.id, clientOpId: newOpId(), ...extra });
