@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * A proxy in front of stripe-mock that supplies the behaviours stripe-mock cannot
@@ -59,7 +59,8 @@ const attachTestMethod = (body: string, testMethod: string, madeFrom: Map<string
   return { status: 200, body: JSON.stringify({ ...method, id, card: { ...method.card, ...card } }) };
 };
 
-type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean };
+/** One request as the proxy saw it; `client` tells apart clients with different (test) secret keys. */
+type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string };
 type TStored = { status: number; body: string };
 
 const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchParams) =>
@@ -108,6 +109,10 @@ const settlePaymentIntent = (body: string, form: URLSearchParams, madeFrom: Map<
   };
 };
 
+/** A short fingerprint of the secret key a request came with; the key itself is not kept. */
+const clientOf = (authorization: string | undefined) =>
+  createHash('sha256').update(authorization ?? '').digest('hex').slice(0, 12);
+
 export const startStripeTestProxy = async (p: { port: number; upstream: string; host?: string }) => {
   const replies = new Map<string, TStored>();
   const recorded: TRecorded[] = [];
@@ -137,7 +142,7 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
     const idempotencyKey = (req.headers['idempotency-key'] as string | undefined) ?? null;
     const replayKey = idempotencyKey && method === 'POST' ? `${req.headers.authorization}|${idempotencyKey}` : null;
     const send = (stored: TStored, replayed: boolean) => {
-      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status, replayed });
+      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status, replayed, client: clientOf(req.headers.authorization) });
       res.writeHead(stored.status, {
         'content-type': 'application/json',
         'request-id': `req_${randomBytes(8).toString('hex')}`,

@@ -94,8 +94,19 @@ export type TOrder = {
   /** An unpaid order's deadline to pay; the items are released after it. */
   payBy: string | null;
   origin: 'show' | 'waitlist' | 'replay';
+  /** Given back by the seller so far. */
+  refundedMinor: number;
   items: { claimId: string; title: string; variantLabel: string; priceMinor: number }[];
 };
+
+/** A seller gives back part or all of a paid order. */
+export const ZRefundBody = z.strictObject({
+  attemptId: ZId,
+  amountMinor: ZAmountMinor.positive(),
+  reason: z.string().trim().min(1).max(200),
+});
+export type TRefundBody = z.infer<typeof ZRefundBody>;
+export type TRefund = { id: string; orderId: string; amountMinor: number; status: 'pending' | 'succeeded' };
 
 /** A buyer's saved card, as much of it as is safe to show. */
 export type TCard = { brand: string; last4: string; exp: string | null };
@@ -148,6 +159,7 @@ export type TSale = {
   status: TOrderStatus;
   totalMinor: number;
   sellerShareMinor: number;
+  refundedMinor: number;
   items: { title: string; variantLabel: string; priceMinor: number }[];
   transfer: { amountMinor: number; status: 'waiting' | 'sent' } | null;
 };

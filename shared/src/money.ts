@@ -40,6 +40,27 @@ export type TOrderSplit = {
   refundedMinor: number;
 };
 
+type TShares = { sellerShareMinor: number; commissionMinor: number; platformFeeMinor: number };
+
+/**
+ * Takes a refund out of an order's shares: the seller's first, then the commission, then
+ * the fee. Returns the shares after it and what each gave back.
+ */
+export const takeRefund = (shares: TShares, refundMinor: number) => {
+  const fromSeller = Math.min(refundMinor, shares.sellerShareMinor);
+  const fromCommission = Math.min(refundMinor - fromSeller, shares.commissionMinor);
+  const fromFee = refundMinor - fromSeller - fromCommission;
+  if (fromFee > shares.platformFeeMinor) throw new RangeError(`a refund of ${refundMinor} is more than is left of the order`);
+  return {
+    sellerShareMinor: shares.sellerShareMinor - fromSeller,
+    commissionMinor: shares.commissionMinor - fromCommission,
+    platformFeeMinor: shares.platformFeeMinor - fromFee,
+    fromSeller,
+    fromCommission,
+    fromFee,
+  };
+};
+
 /**
  * Splits an order: total = items + shipping; the host's commission and the platform fee
  * are shares of the item prices, rounded down; the seller gets the rest. A refund comes out
@@ -63,16 +84,14 @@ export const splitOrder = (p: {
   const fee = shareOfMinor(itemsMinor, p.platformFeeBps);
   const seller = totalMinor - commission - fee;
   if (seller < 0) throw new RangeError('commission and fee exceed the order');
-  const fromSeller = Math.min(refundedMinor, seller);
-  const fromCommission = Math.min(refundedMinor - fromSeller, commission);
-  const fromFee = refundedMinor - fromSeller - fromCommission;
+  const after = takeRefund({ sellerShareMinor: seller, commissionMinor: commission, platformFeeMinor: fee }, refundedMinor);
   return {
     itemsMinor,
     shippingMinor,
     totalMinor,
-    commissionMinor: commission - fromCommission,
-    platformFeeMinor: fee - fromFee,
-    sellerShareMinor: seller - fromSeller,
+    commissionMinor: after.commissionMinor,
+    platformFeeMinor: after.platformFeeMinor,
+    sellerShareMinor: after.sellerShareMinor,
     refundedMinor,
   };
 };

@@ -18,6 +18,8 @@ export const JOBS = {
   transferOrder: { name: 'transfer-order', schema: orderJob },
   /** At an unpaid order's deadline: its items go to the waitlist or back to the closet. */
   releaseOrder: { name: 'release-order', schema: orderJob },
+  /** A seller's refund: Stripe refunds the buyer, payouts already made are reversed. */
+  refundOrder: { name: 'refund-order', schema: z.strictObject({ refundId: z.uuid() }) },
   /** At a waitlist offer's deadline: the next in line gets it. */
   expireOffer: { name: 'expire-offer', schema: z.strictObject({ offerId: z.uuid() }) },
 } as const;
@@ -36,6 +38,8 @@ export const jobIds = {
   transferOrder: (orderId: string, reason = 'paid') => `transfer-order-${orderId}-${reason}`,
   releaseOrder: (orderId: string) => `release-order-${orderId}`,
   expireOffer: (offerId: string) => `expire-offer-${offerId}`,
+  /** `reason` tells the first run from one after a payout the refund must partly reverse. */
+  refundOrder: (refundId: string, reason = 'asked') => `refund-order-${refundId}-${reason}`,
 };
 
 /** Every job's options: retries with the workers' jittered backoff, bounded history. */

@@ -40,9 +40,15 @@ export const postJournal = async (
 export const journals = {
   charge: (orderId: string) => `order:${orderId}:charge`,
   transfer: (orderId: string, kind: TTransferKind) => `order:${orderId}:transfer:${kind}`,
+  refund: (refundId: string) => `refund:${refundId}`,
+  reversal: (refundId: string, kind: TTransferKind) => `refund:${refundId}:reversal:${kind}`,
 };
 
 export type TTransferKind = 'seller' | 'commission';
+
+/** The ledger account that a transfer of this kind pays. */
+export const payableOf = (kind: TTransferKind, userId: string) =>
+  kind === 'seller' ? ledgerAccounts.sellerPayable(userId) : ledgerAccounts.hostPayable(userId);
 
 /** The shipping fee of one bundle: the seller's rate, else the default, never above the cap. */
 export const shippingFor = (sellerRateMinor: number | null, rules: { defaultShippingMinor: number; shippingCapMinor: number }) =>

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { splitOrder } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,9 +26,13 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-type TProxied = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean };
-const stripeRequests = async (): Promise<TProxied[]> =>
-  (await fetch(`${stack.config.stripe.apiBase}/__test/requests`)).json() as Promise<TProxied[]>;
+type TProxied = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string };
+/** This test's requests only: other test files share the proxy, with other keys. */
+const stripeRequests = async (): Promise<TProxied[]> => {
+  const all = (await (await fetch(`${stack.config.stripe.apiBase}/__test/requests`)).json()) as TProxied[];
+  const mine = createHash('sha256').update(`Bearer ${stack.config.stripe.secretKey}`).digest('hex').slice(0, 12);
+  return all.filter((r) => r.client === mine);
+};
 
 const startWorker = (): ChildProcess =>
   spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {

@@ -2,6 +2,7 @@ import { createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, SETTLEMENT_QUEUE } fro
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
 import { chargeOrder } from './jobs/charge-order.ts';
+import { refundOrder } from './jobs/refund-order.ts';
 import { expireOffer, releaseOrder } from './jobs/release-order.ts';
 import { settleShow } from './jobs/settle-show.ts';
 import { transferOrder } from './jobs/transfer-order.ts';
@@ -89,7 +90,22 @@ export const createWorkers = (deps: TWorkerDeps) => {
       }
       case JOBS.transferOrder.name: {
         const { orderId } = parsePayload(JOBS.transferOrder.schema, job.data);
-        return transferOrder(deps, orderId);
+        const result = await transferOrder(deps, orderId);
+        if (result.sent.length > 0) {
+          // Refunds made before this payout take their part back from it now.
+          const { rows } = await deps.db.query<{ id: string }>(
+            `select id from refunds where order_id = $1 and status = 'succeeded'`,
+            [orderId],
+          );
+          for (const { id } of rows) {
+            await enqueue(queue, JOBS.refundOrder.name, { refundId: id }, jobIds.refundOrder(id, `payout-${result.sent.join('-')}`));
+          }
+        }
+        return result;
+      }
+      case JOBS.refundOrder.name: {
+        const { refundId } = parsePayload(JOBS.refundOrder.schema, job.data);
+        return { reversals: await refundOrder(deps, refundId) };
       }
       case JOBS.releaseOrder.name: {
         const { orderId } = parsePayload(JOBS.releaseOrder.schema, job.data);

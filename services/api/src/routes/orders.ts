@@ -15,7 +15,9 @@ import {
   AppError,
   ZAttemptBody,
   ZPayCompleteBody,
+  ZRefundBody,
   type TOrder,
+  type TRefund,
   type TPayReply,
   type TSale,
   type TShowSales,
@@ -32,7 +34,7 @@ type TOrderRow = Omit<TOrder, 'createdAt' | 'paidAt' | 'payBy'> & { createdAt: D
 const ORDER_SELECT = `select o.id, o.show_id as "showId", s.title as "showTitle", u.display_name as "sellerName",
         o.currency, o.items_minor as "itemsMinor", o.shipping_minor as "shippingMinor",
         o.discount_minor as "discountMinor", o.total_minor as "totalMinor", o.status, o.origin,
-        o.failure_code as "failureCode", o.pay_by as "payBy",
+        o.failure_code as "failureCode", o.pay_by as "payBy", o.refunded_minor as "refundedMinor",
         o.created_at as "createdAt", o.paid_at as "paidAt",
         (select json_agg(json_build_object('claimId', c.id, 'title', l.title,
                   'variantLabel', v.label, 'priceMinor', oi.price_minor) order by c.position)
@@ -166,12 +168,51 @@ export const orderRoutes = (deps: TApiDeps) => {
     res.json({ order: await buyersOrder(db, id, user.id) });
   });
 
+  /**
+   * The seller gives back part or all of a paid order. The attempt id is the refund's id,
+   * so a retried request is the same refund; the worker carries it out.
+   */
+  router.post('/orders/:id/refunds', async (req, res) => {
+    const { id } = parseWith(ZIdParam, req.params);
+    const body = parseWith(ZRefundBody, req.body);
+    const user = currentUser(res);
+    const refund = await withTransaction(db, async (tx) => {
+      const { rows } = await tx.query<{ sellerId: string; status: string; left: number }>(
+        `select o.seller_id as "sellerId", o.status,
+                o.total_minor - (select coalesce(sum(amount_minor), 0) from refunds r where r.order_id = o.id and r.id <> $2)::int as left
+           from orders o where o.id = $1 for update`,
+        [id, body.attemptId],
+      );
+      const order = rows[0];
+      if (!order || order.sellerId !== user.id) throw new AppError('NOT_FOUND', 'No such sale.');
+      const { rows: earlier } = await tx.query<TRefund>(
+        `select id, order_id as "orderId", amount_minor as "amountMinor", status from refunds where id = $1`,
+        [body.attemptId],
+      );
+      if (earlier[0]) {
+        if (earlier[0].orderId !== id || earlier[0].amountMinor !== body.amountMinor) throw new AppError('CONFLICT', 'That attempt id was used for another refund.');
+        return earlier[0];
+      }
+      if (order.status !== 'paid') throw new AppError('CONFLICT', 'Only a paid order can be refunded.');
+      if (body.amountMinor > order.left) throw new AppError('CONFLICT', `At most ${order.left} can still be refunded.`);
+      const { rows: made } = await tx.query<TRefund>(
+        `insert into refunds (id, order_id, amount_minor, reason, created_by) values ($1, $2, $3, $4, $5)
+         returning id, order_id as "orderId", amount_minor as "amountMinor", status`,
+        [body.attemptId, id, body.amountMinor, body.reason, user.id],
+      );
+      return made[0]!;
+    });
+    if (refund.status === 'pending') await enqueue(settlementQueue, JOBS.refundOrder.name, { refundId: refund.id }, jobIds.refundOrder(refund.id));
+    res.status(202).json({ refund });
+  });
+
   /** The seller's sales, per order, with what it is paid and whether the payout went. */
   router.get('/sales', async (_req, res) => {
     const user = currentUser(res);
     const { rows } = await db.query<TSale>(
       `select o.id as "orderId", o.show_id as "showId", s.title as "showTitle", b.display_name as "buyerName",
               o.currency, o.status, o.total_minor as "totalMinor", o.seller_share_minor as "sellerShareMinor",
+              o.refunded_minor as "refundedMinor",
               (select json_agg(json_build_object('title', l.title, 'variantLabel', v.label, 'priceMinor', oi.price_minor))
                  from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id
                  join listing_variants v on v.id = e.variant_id join listings l on l.id = v.listing_id

@@ -1,4 +1,4 @@
-import { journals, ledgerAccounts, postJournal, withTransaction, type Stripe, type TDb, type TLogger, type TTransferKind } from '@showcart/common';
+import { journals, ledgerAccounts, payableOf, postJournal, withTransaction, type Stripe, type TDb, type TLogger, type TTransferKind } from '@showcart/common';
 
 /** Derived from our ids: a retried transfer is the same transfer to Stripe. */
 export const transferIdempotencyKey = (orderId: string, kind: TTransferKind) => `order-${orderId}-transfer-${kind}`;
@@ -7,12 +7,12 @@ export const transferIdempotencyKey = (orderId: string, kind: TTransferKind) => 
  * Pays out a paid order's waiting transfers: the seller's share and the host's
  * commission, each from the order's charge (`source_transaction`) and grouped by the
  * order id. A receiver without a ready Connect account keeps its transfer waiting until
- * Stripe says the account is ready. Returns how many were sent and how many still wait.
+ * Stripe says the account is ready. Returns the kinds sent and how many still wait.
  */
 export const transferOrder = async (
   deps: { db: TDb; stripe: Stripe; logger: TLogger },
   orderId: string,
-): Promise<{ sent: number; waiting: number }> => {
+): Promise<{ sent: TTransferKind[]; waiting: number }> => {
   const { db, stripe, logger } = deps;
   const { rows } = await db.query<{
     id: string; kind: TTransferKind; destinationUserId: string; amountMinor: number; currency: string;
@@ -26,7 +26,7 @@ export const transferOrder = async (
       order by t.kind`,
     [orderId],
   );
-  let sent = 0;
+  const sent: TTransferKind[] = [];
   let waiting = 0;
   for (const t of rows) {
     if (!t.accountId || !t.ready) {
@@ -51,7 +51,7 @@ export const transferOrder = async (
         [t.id, transfer.id],
       );
       if (!rowCount) return;
-      const payable = t.kind === 'seller' ? ledgerAccounts.sellerPayable(t.destinationUserId) : ledgerAccounts.hostPayable(t.destinationUserId);
+      const payable = payableOf(t.kind, t.destinationUserId);
       await postJournal(tx, {
         journal: journals.transfer(orderId, t.kind),
         orderId,
@@ -62,7 +62,7 @@ export const transferOrder = async (
         ],
       });
     });
-    sent++;
+    sent.push(t.kind);
   }
   return { sent, waiting };
 };
