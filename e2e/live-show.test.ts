@@ -186,4 +186,54 @@ describe('one live show in the browser', () => {
     await shot(hostPage, 'host-studio-voided');
     await expect.poll(() => pat.getByTestId('offer').count()).toBe(0);
   });
+
+  it('lets a buyer whose card was declined change card and pay from the orders page; the seller sees sale and payout', async () => {
+    const seller = await stack.createUser({ name: 'Nina Seller', shippingMinor: 450 });
+    const lamp = await stack.createListing(seller.id, { title: 'Brass desk lamp', priceMinor: 3_900, variants: [['One size', 1]] });
+    const dee = await stack.createUser({ name: 'Declined Dee' });
+    const page = await newPage('dee');
+    await signIn(page, baseUrl, dee.email, TEST_PASSWORD);
+
+    // Dee saves Stripe's declining test card on the card page.
+    await page.goto(`${baseUrl}/wallet`);
+    await page.getByLabel('Visa 0002 — declined').check();
+    await page.getByTestId('save-card').click();
+    await expect.poll(() => page.getByTestId('saved-card').textContent(), { timeout: 5_000 }).toContain('Visa ···· 0002');
+
+    const { show } = await stack.runShow({ host: seller, entries: [{ variantId: lamp.variantIds[0]! }], claims: [{ cookie: dee.cookie, entry: 0 }] });
+
+    // After the show her order waits for her, with a deadline and a way to pay.
+    await page.goto(`${baseUrl}/orders`);
+    await expect.poll(() => page.getByTestId('order-row').first().getAttribute('data-status'), { timeout: 20_000 }).toBe('payment_failed');
+    expect(await page.getByTestId('order-due').textContent()).toMatch(/declined.*Pay by/);
+    await shot(page, 'buyer-order-payment-failed', true);
+    await page.getByRole('link', { name: 'Pay now' }).click();
+    await page.getByTestId('pay-now').click();
+    await expect.poll(() => page.getByTestId('pay-error').textContent(), { timeout: 5_000 }).toMatch(/declined/i);
+    await shot(page, 'buyer-pay-declined', true);
+
+    // She picks another card and comes back to pay.
+    await page.getByRole('link', { name: 'use another card' }).click();
+    await page.getByLabel('Visa 4242 — pays').check();
+    await page.getByTestId('save-card').click();
+    await page.getByRole('link', { name: 'Back to where you were' }).click();
+    await page.getByTestId('pay-now').click();
+    await expect.poll(() => page.getByTestId('paid').isVisible(), { timeout: 10_000 }).toBe(true);
+    await shot(page, 'buyer-paid', true);
+
+    // The seller's sales page: the sale, its share, and that its payout waits for Stripe.
+    const sellerPage = await newPage('seller');
+    await signIn(sellerPage, baseUrl, seller.email, TEST_PASSWORD);
+    await sellerPage.goto(`${baseUrl}/sales`);
+    await expect.poll(() => sellerPage.getByTestId('sale-row').first().textContent(), { timeout: 10_000 }).toContain('Brass desk lamp');
+    const sale = await sellerPage.getByTestId('sale-row').first().textContent();
+    expect(sale).toContain('Declined Dee');
+    expect(sale).toMatch(/Your share\$41\.55/); // 39.00 + 4.50 shipping - 5 % fee on the item
+    expect(sale).toContain('Payout waiting for your Stripe account');
+    expect(await sellerPage.getByTestId('connect-status').textContent()).toContain('Set up payouts');
+    await shot(sellerPage, 'seller-sales');
+    await sellerPage.goto(`${baseUrl}/shows/${show.id}/sales`);
+    await expect.poll(() => sellerPage.getByTestId('show-sales').textContent(), { timeout: 5_000 }).toMatch(/Items sold1/);
+    await shot(sellerPage, 'host-show-sales', true);
+  });
 });

@@ -7,6 +7,8 @@ export const DEMO_LOGINS = [
   { email: 'host@showcart.test', role: 'host of the demo show, with a closet of its own' },
   { email: 'viewer1@showcart.test', role: 'viewer with a saved test card' },
   { email: 'viewer2@showcart.test', role: 'viewer with a saved test card' },
+  { email: 'viewer3@showcart.test', role: 'viewer whose saved test card is declined (pays on-session after the show)' },
+  { email: 'admin@showcart.test', role: 'operator: the job dashboard at /admin/queues' },
   { email: 'vintage@showcart.test', role: 'seller whose items are co-hosted in the demo show' },
 ] as const;
 
@@ -45,8 +47,9 @@ const CLOSETS: { email: string; name: string; shippingMinor: number; listings: T
 ];
 
 const VIEWERS = [
-  { email: 'viewer1@showcart.test', name: 'Sam Lee' },
-  { email: 'viewer2@showcart.test', name: 'Priya Shah' },
+  { email: 'viewer1@showcart.test', name: 'Sam Lee', card: 'pm_card_visa' },
+  { email: 'viewer2@showcart.test', name: 'Priya Shah', card: 'pm_card_visa' },
+  { email: 'viewer3@showcart.test', name: 'Alex Kim', card: 'pm_card_chargeDeclined' },
 ];
 
 /** Commission the host earns on the co-hosted items of the demo show, in basis points. */
@@ -63,9 +66,10 @@ const upsertUser = async (db: TDb, email: string, name: string, passwordHash: st
 };
 
 /**
- * Demo data for `npm start`: sellers with closets, a host, two viewers with saved test
- * cards (through Stripe, so stripe-mock or test mode holds the customers), and a scheduled
- * show whose queue has the host's items and two co-hosted with the seller's consent.
+ * Demo data for `npm start`: sellers with closets (two with Connect accounts for payouts),
+ * a host, three viewers with saved test cards (one that declines), an operator, all
+ * through Stripe, so stripe-mock or test mode holds them, and a scheduled show whose queue
+ * has the host's items and two co-hosted with the seller's consent.
  * Runs once: a database that has the host already is left as it is.
  */
 export const seedDemo = async (db: TDb, stripe: Stripe): Promise<boolean> => {
@@ -99,11 +103,29 @@ export const seedDemo = async (db: TDb, stripe: Stripe): Promise<boolean> => {
       { email: viewer.email, name: viewer.name, metadata: { userId } },
       { idempotencyKey: `seed-customer-${userId}` },
     );
-    // Stripe's test card that always succeeds; attaching returns the customer's own copy.
-    const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    // One of Stripe's test cards; attaching returns the customer's own copy.
+    const method = await stripe.paymentMethods.attach(viewer.card, { customer: customer.id });
     await db.query(
-      `insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id) values ($1, $2, $3)`,
-      [userId, customer.id, method.id],
+      `insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id, card_brand, card_last4, card_exp)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [userId, customer.id, method.id, method.card?.brand ?? 'visa', method.card?.last4 ?? '4242',
+        method.card ? `${String(method.card.exp_month).padStart(2, '0')}/${String(method.card.exp_year).slice(-2)}` : null],
+    );
+  }
+  const adminId = await upsertUser(db, 'admin@showcart.test', 'Ops', passwordHash, null);
+  await db.query('update users set is_admin = true where id = $1', [adminId]);
+  // The host and the co-hosting seller have Connect accounts for their payouts; the other
+  // sellers have not set theirs up, so their payouts wait (as a new seller's would).
+  for (const email of ['host@showcart.test', 'vintage@showcart.test']) {
+    const userId = userIds.get(email)!;
+    const account = await stripe.accounts.create(
+      { type: 'express', email, capabilities: { transfers: { requested: true } }, metadata: { userId } },
+      { idempotencyKey: `seed-connect-${userId}` },
+    );
+    await db.query(
+      `insert into connect_accounts (user_id, stripe_account_id, details_submitted, payouts_enabled, transfers_active)
+       values ($1, $2, true, true, $3)`,
+      [userId, account.id, account.capabilities?.transfers === 'active'],
     );
   }
 

@@ -5,6 +5,10 @@ import { CohostPage } from './pages/Cohost.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { NewShowPage } from './pages/NewShow.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
+import { PayPage } from './pages/Pay.tsx';
+import { SalesPage } from './pages/Sales.tsx';
+import { ShowSalesPage } from './pages/ShowSales.tsx';
+import { WalletPage } from './pages/Wallet.tsx';
 import { ReceiptsPage } from './pages/Receipts.tsx';
 import { ShowsPage } from './pages/Shows.tsx';
 import { StudioPage } from './pages/Studio.tsx';
@@ -23,7 +27,11 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/shows/:id" element={<WatchPage />} />
           <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
           <Route path="/studio/:id" element={<StudioPage />} />
+          <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
           <Route path="/orders" element={<OrdersPage />} />
+          <Route path="/orders/:id/pay" element={<PayPage />} />
+          <Route path="/wallet" element={<WalletPage />} />
+          <Route path="/sales" element={<SalesPage />} />
           <Route path="/cohost" element={<CohostPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

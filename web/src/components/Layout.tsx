@@ -17,6 +17,7 @@ export const Layout = ({ children, wide }: { children: ReactNode; wide?: boolean
         <nav>
           <Link to="/">Shows</Link>
           <Link to="/orders">Orders</Link>
+          <Link to="/sales">Sales</Link>
           <Link to="/cohost">Co-host</Link>
         </nav>
         <div className="me">

@@ -60,7 +60,11 @@ export const StudioPage = () => {
             )}
           </ShowStage>
           {(actionError ?? error) && <p className="error" role="alert">{actionError ?? error}</p>}
-          {state.status === 'settled' && <Link to={`/shows/${showId}/receipts`}>Claim receipts</Link>}
+          {state.status === 'settled' && (
+            <>
+              <Link to={`/shows/${showId}/sales`}>What the show sold</Link> · <Link to={`/shows/${showId}/receipts`}>Claim receipts</Link>
+            </>
+          )}
         </div>
 
         <section className="panel">

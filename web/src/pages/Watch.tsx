@@ -15,7 +15,7 @@ export const WatchPage = () => {
   const { me } = useSession();
   const over = state.status === 'ended' || state.status === 'settled';
   const [claiming, setClaiming] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string; needsCard?: boolean } | null>(null);
   const featured = featuredEntry(state);
   const soldOut = featured ? availableOf(featured) <= 0 : false;
   const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
@@ -37,7 +37,7 @@ export const WatchPage = () => {
     setResult(
       reply.ok
         ? { ok: true, text: `Claimed — #${reply.position}. You'll be charged after the show.`, entryId: featured.entryId }
-        : { ok: false, text: reply.message, entryId: featured.entryId },
+        : { ok: false, text: reply.message, entryId: featured.entryId, needsCard: reply.code === 'NO_PAYMENT_METHOD' },
     );
   };
 
@@ -105,6 +105,7 @@ export const WatchPage = () => {
               {result && result.entryId === featured.entryId && (
                 <p data-testid="claim-result" className={result.ok ? 'success' : 'error'} role="status">
                   {result.text}
+                  {result.needsCard && <> <Link to={`/wallet?back=/shows/${showId}`}>Add a card</Link></>}
                 </p>
               )}
             </ItemCard>

@@ -1,0 +1,112 @@
+import { formatMoney, type TOrder, type TPayReply, type TPaymentSetup } from '@showcart/shared';
+import { Elements, PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, messageOf } from '../api.ts';
+import { Layout } from '../components/Layout.tsx';
+import { stripeFor } from '../payments/stripe.ts';
+import { cardLabel } from './Wallet.tsx';
+
+/** Confirms the order's PaymentIntent in the Payment Element (3-D Secure happens here). */
+const ConfirmInElements = ({ orderId, onPaid }: { orderId: string; onPaid: (order: TOrder) => void }) => {
+  const stripe = useStripe();
+  const elements = useElements();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="stack"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!stripe || !elements) return;
+        const { error: failed, paymentIntent } = await stripe.confirmPayment({
+          elements, redirect: 'if_required', confirmParams: { return_url: `${location.origin}/orders/${orderId}/pay` },
+        });
+        if (failed || !paymentIntent) return setError(failed?.message ?? 'The payment did not go through.');
+        try {
+          onPaid((await api<{ order: TOrder }>('POST', `/orders/${orderId}/pay/complete`, { paymentIntentId: paymentIntent.id })).order);
+        } catch (err) {
+          setError(messageOf(err));
+        }
+      }}
+    >
+      <PaymentElement />
+      {error && <p className="error" role="alert">{error}</p>}
+      <button className="button primary" disabled={!stripe}>Pay</button>
+    </form>
+  );
+};
+
+/** An order whose after-show charge failed: the buyer pays it here before its deadline. */
+export const PayPage = () => {
+  const { id = '' } = useParams();
+  const [order, setOrder] = useState<TOrder | null>(null);
+  const [setup, setSetup] = useState<TPaymentSetup | null>(null);
+  const [confirm, setConfirm] = useState<{ clientSecret: string; publishableKey: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api<TOrder>('GET', `/orders/${id}`).then(setOrder, (e) => setError(messageOf(e)));
+    api<TPaymentSetup>('GET', '/payments').then(setSetup, () => {});
+  }, [id]);
+
+  const pay = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const reply = await api<TPayReply>('POST', `/orders/${id}/pay`, { attemptId: crypto.randomUUID() });
+      if ('order' in reply) setOrder(reply.order);
+      else setConfirm(reply);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+    setBusy(false);
+  };
+
+  return (
+    <Layout>
+      <h1>Pay for your order</h1>
+      {error && <p className="error" role="alert" data-testid="pay-error">{error}</p>}
+      {order && (
+        <section className="card stack">
+          <p>
+            <strong>{order.showTitle}</strong> <span className="muted">from {order.sellerName}</span>
+          </p>
+          <ul className="order-items">
+            {order.items.map((item) => (
+              <li key={item.claimId}>
+                <span>{item.title} <span className="muted">· {item.variantLabel}</span></span>
+                <span>{formatMoney(item.priceMinor, order.currency)}</span>
+              </li>
+            ))}
+            <li className="muted"><span>Shipping</span><span>{formatMoney(order.shippingMinor, order.currency)}</span></li>
+          </ul>
+          <p className="order-total"><span>Total</span><strong>{formatMoney(order.totalMinor, order.currency)}</strong></p>
+          {order.status === 'paid' ? (
+            <p className="success" role="status" data-testid="paid">Paid — thank you. <Link to="/orders">Back to your orders</Link></p>
+          ) : order.status === 'canceled' ? (
+            <p className="error">The time to pay has passed; the items went to the next buyer in line.</p>
+          ) : (
+            <>
+              {order.payBy && <p>Pay by <strong>{new Date(order.payBy).toLocaleString()}</strong>, or the items go to the next buyer in line.</p>}
+              {setup?.card && (
+                <p className="row">
+                  <span>Card: <strong>{cardLabel(setup.card)}</strong></span>
+                  <Link to={`/wallet?back=/orders/${id}/pay`}>use another card</Link>
+                </p>
+              )}
+              {confirm ? (
+                <Elements stripe={stripeFor(confirm.publishableKey)} options={{ clientSecret: confirm.clientSecret }}>
+                  <ConfirmInElements orderId={id} onPaid={setOrder} />
+                </Elements>
+              ) : (
+                <button className="button primary" onClick={pay} disabled={busy || order.status === 'pending'} data-testid="pay-now">
+                  {busy ? 'Paying…' : `Pay ${formatMoney(order.totalMinor, order.currency)}`}
+                </button>
+              )}
+            </>
+          )}
+        </section>
+      )}
+    </Layout>
+  );
+};

@@ -1,0 +1,113 @@
+import { formatMoney, type TConnectStatus, type TSale } from '@showcart/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { api, messageOf } from '../api.ts';
+import { Layout } from '../components/Layout.tsx';
+
+const PAYOUT_LABELS = { waiting: 'Payout waiting for your Stripe account', sent: 'Paid out' } as const;
+
+/** Payouts: the seller's Stripe Connect account, then where each order's money stands. */
+const Payouts = ({ status, onError }: { status: TConnectStatus; onError: (message: string) => void }) => (
+  <section className="card stack" data-testid="connect-status">
+    {status.ready ? (
+      <p>Payouts go to your Stripe account <code>{status.accountId}</code>.</p>
+    ) : (
+      <>
+        <p>{status.accountId ? 'Stripe has not finished checking your account yet.' : 'Set up payouts to receive the money from your sales.'} You can sell meanwhile: payouts wait until your account is ready.</p>
+        <button
+          className="button primary"
+          onClick={async () => {
+            try {
+              location.assign((await api<{ url: string }>('POST', '/connect/onboarding')).url);
+            } catch (err) {
+              onError(messageOf(err));
+            }
+          }}
+        >
+          {status.accountId ? 'Continue with Stripe' : 'Set up payouts with Stripe'}
+        </button>
+      </>
+    )}
+  </section>
+);
+
+const RefundForm = ({ sale, onDone }: { sale: TSale; onDone: () => void }) => {
+  const left = sale.totalMinor - sale.refundedMinor;
+  const [amount, setAmount] = useState((left / 100).toFixed(2));
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="refund-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        const amountMinor = Math.round(Number(amount) * 100);
+        if (!Number.isInteger(amountMinor) || amountMinor <= 0 || amountMinor > left) return setError(`Between 0.01 and ${formatMoney(left, sale.currency)}.`);
+        try {
+          await api('POST', `/orders/${sale.orderId}/refunds`, { attemptId: crypto.randomUUID(), amountMinor, reason });
+          onDone();
+        } catch (err) {
+          setError(messageOf(err));
+        }
+      }}
+    >
+      <input aria-label="Amount to refund" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+      <input aria-label="Reason" placeholder="Reason (the buyer sees it)" required maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <button className="button">Refund</button>
+      {error && <p className="error" role="alert">{error}</p>}
+    </form>
+  );
+};
+
+export const SalesPage = () => {
+  const [status, setStatus] = useState<TConnectStatus | null>(null);
+  const [sales, setSales] = useState<TSale[] | null>(null);
+  const [refunding, setRefunding] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api<TConnectStatus>('GET', '/connect').then(setStatus, (e) => setError(messageOf(e)));
+    api<{ sales: TSale[] }>('GET', '/sales').then((r) => setSales(r.sales), (e) => setError(messageOf(e)));
+  }, []);
+  useEffect(load, [load]);
+
+  return (
+    <Layout>
+      <h1>Your sales</h1>
+      {error && <p className="error" role="alert">{error}</p>}
+      {status && <Payouts status={status} onError={setError} />}
+      {sales?.length === 0 && <p className="muted">Nothing sold yet. Items you sell in shows, yours or a host’s, appear here after the show.</p>}
+      <div className="orders">
+        {sales?.map((sale) => (
+          <article key={sale.orderId} className="card order" data-testid="sale-row">
+            <header className="order-head">
+              <div>
+                <h3>{sale.showTitle}</h3>
+                <p className="muted">to {sale.buyerName}</p>
+              </div>
+              <span className={`badge badge-order-${sale.status}`}>{sale.status.replace('_', ' ')}</span>
+            </header>
+            <ul className="order-items">
+              {sale.items.map((item, i) => (
+                <li key={i}>
+                  <span>{item.title} <span className="muted">· {item.variantLabel}</span></span>
+                  <span>{formatMoney(item.priceMinor, sale.currency)}</span>
+                </li>
+              ))}
+              {sale.refundedMinor > 0 && <li className="muted"><span>Refunded</span><span>−{formatMoney(sale.refundedMinor, sale.currency)}</span></li>}
+            </ul>
+            <p className="order-total">
+              <span>Your share</span>
+              <strong>{formatMoney(sale.sellerShareMinor, sale.currency)}</strong>
+            </p>
+            {sale.transfer && <p className="muted">{PAYOUT_LABELS[sale.transfer.status]}</p>}
+            {sale.status === 'paid' && sale.refundedMinor < sale.totalMinor && (
+              refunding === sale.orderId
+                ? <RefundForm sale={sale} onDone={() => { setRefunding(null); setTimeout(load, 1_000); }} />
+                : <button className="link-button" onClick={() => setRefunding(sale.orderId)}>Refund…</button>
+            )}
+          </article>
+        ))}
+      </div>
+    </Layout>
+  );
+};
