@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+const integration = {
+  globalSetup: ['infra/test/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
 export default defineConfig({
   test: {
     // Two cores: integration files run two at a time, sharing the components.
@@ -10,15 +16,28 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'web/src/**/*.test.ts', 'infra/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['services/*/src/**/*.integration.test.ts', 'e2e/**/*.test.ts'],
-          globalSetup: ['infra/test/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          include: ['services/*/src/**/*.integration.test.ts'],
+          sequence: { groupOrder: 0 },
+          ...integration,
+        },
+      },
+      {
+        // Browser tests run last, on their own: Chromium, LiveKit and the whole stack in
+        // one flow each need the two cores more than the clock, and a busy CI machine
+        // shared with the worker-crash test made them miss a 60 s budget.
+        test: {
+          name: 'browser',
+          include: ['e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          ...integration,
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
         },
       },
     ],

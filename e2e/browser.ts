@@ -37,7 +37,14 @@ export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: s
   process.env.REALTIME_ORIGIN = p.realtimeUrl;
   process.env.WEB_PORT = String(p.port);
   const root = path.join(REPO_ROOT, 'web');
-  await build({ root, logLevel: 'warn' });
+  // Vitest sets NODE_ENV=test, which would otherwise give React's slower development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   return preview({ root, logLevel: 'warn', preview: { port: p.port, host: '127.0.0.1', strictPort: true } });
 };
 

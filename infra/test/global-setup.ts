@@ -16,14 +16,13 @@ declare module 'vitest' {
   }
 }
 
-let components: TComponents | undefined;
-const dataDir = path.join(REPO_ROOT, `.data/test-${process.pid}`);
-
 /**
  * Starts PostgreSQL, Redis, LiveKit and stripe-mock once for the whole run, on free
  * ports, in a data directory of this run's own; every test then uses its own names.
  */
 export default async function setup(project: TestProject) {
+  // Each project that asks (integration, browser) gets components of its own.
+  const dataDir = path.join(REPO_ROOT, `.data/test-${process.pid}-${project.name}`);
   const ports = {
     postgres: await freePort(),
     redis: await freePort(),
@@ -34,7 +33,7 @@ export default async function setup(project: TestProject) {
     stripeProxy: await freePort(),
   };
   const webhookPort = await freePort();
-  components = await startComponents({
+  const components: TComponents = await startComponents({
     dataDir,
     ports,
     livekitWebhookUrl: `http://127.0.0.1:${webhookPort}/api/webhooks/livekit`,
@@ -49,7 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide('webhookPort', webhookPort);
   project.provide('webPort', await freePort());
   return async () => {
-    await components?.stop();
+    await components.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
 }
