@@ -70,6 +70,8 @@ export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppend
     db,
     redis,
     nodes,
+    /** The components' environment, for services the benchmark starts itself. */
+    env: components.env,
     passwordHash: await hash('bench-password'),
     stop: async () => {
       await db.end();

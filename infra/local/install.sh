@@ -26,6 +26,8 @@ missing=()
 have_pg() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 have_pg || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# The built-in recorder encodes live shows into HLS replays with ffmpeg.
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 if [ "${SHOWCART_BROWSER:-}" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi liberation || missing+=(fonts-liberation)

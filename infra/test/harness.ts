@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { createApi } from '@showcart/api';
 import {
@@ -14,6 +16,7 @@ import {
   type TConfig,
 } from '@showcart/common';
 import { createRealtime } from '@showcart/realtime';
+import { createBuiltinBackend, createRecorderService } from '@showcart/recorder';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -26,6 +29,7 @@ import { createWorkers } from '@showcart/worker';
 import { Queue } from 'bullmq';
 import { io as connect, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
+import { REPO_ROOT } from '../local/components.ts';
 import { createBuyers } from './fixtures.ts';
 import type {} from './global-setup.ts';
 
@@ -50,6 +54,8 @@ export const startStack = async (
     apiPort?: number;
     realtimeNodes?: number;
     worker?: boolean;
+    /** The built-in recorder, in this process, recording every live show. */
+    recorder?: boolean;
     redisUrl?: string;
     publicUrl?: string;
     /** More environment for the services' config. */
@@ -63,6 +69,7 @@ export const startStack = async (
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PUBLIC_URL: opts.publicUrl ?? 'http://localhost:5173',
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    RECORDINGS_DIR: path.join(REPO_ROOT, `.data/test-recordings/${randomUUID()}`),
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     ...opts.env,
   };
@@ -98,6 +105,16 @@ export const startStack = async (
 
   const workers = opts.worker ? createWorkers({ config, db, redis, stripe, logger }) : undefined;
   if (workers) closers.push(workers.close);
+
+  closers.push(() => rm(config.recordings.dir, { recursive: true, force: true }));
+  if (opts.recorder) {
+    const backend = createBuiltinBackend({
+      db, livekit, logger, dir: config.recordings.dir,
+      segmentSeconds: config.recordings.segmentSeconds, height: config.recordings.height,
+    });
+    const recorder = createRecorderService({ db, redis, backend, logger, recorderId: `test-${randomUUID()}`, tickMs: 500 });
+    closers.push(recorder.close);
+  }
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const sockets: TClientSocket[] = [];

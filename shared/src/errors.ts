@@ -23,6 +23,8 @@ export const ERRORS = {
   CARD_DECLINED: { status: 402, message: 'Your card was declined; try another card.' },
   AUTHENTICATION_REQUIRED: { status: 402, message: 'Your bank asks you to confirm this payment.' },
   PAYMENT_DEADLINE_PASSED: { status: 409, message: 'The time to pay for this order has passed.' },
+  NO_REPLAY: { status: 404, message: 'This show has no replay: it never went live, was not recorded, or was deleted.' },
+  REPLAY_NOT_READY: { status: 409, message: 'The replay is still being prepared; try again in a moment.' },
   NOT_CONFIGURED: { status: 404, message: 'That is not available on this server.' },
   PROTOCOL_TOO_OLD: { status: 426, message: 'This app is out of date; please reload the page.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },

@@ -4,3 +4,4 @@ export * from './ids.ts';
 export * from './money.ts';
 export * from './protocol.ts';
 export * from './show.ts';
+export * from './replay.ts';

@@ -7,6 +7,7 @@ import type { TApiDeps } from './deps.ts';
 import { errorHandler } from './http.ts';
 import { closetRoutes } from './routes/closet.ts';
 import { cohostRoutes } from './routes/cohost.ts';
+import { replayRoutes } from './routes/replays.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
@@ -56,6 +57,7 @@ export const createApi = (deps: TApiDeps) => {
   app.use('/api', signedIn, orderRoutes(deps));
   app.use('/api', signedIn, paymentRoutes(deps));
   app.use('/api', signedIn, cohostRoutes(deps));
+  app.use('/api', signedIn, replayRoutes(deps));
 
   app.use('/api', (_req) => {
     throw new AppError('NOT_FOUND', 'No such endpoint.');

@@ -39,6 +39,22 @@ const ZEnv = z.object({
   WAITLIST_OFFER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /** Namespace of the BullMQ keys in Redis: deployments (or test runs) sharing a Redis differ here. */
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('showcart'),
+  /** Where the built-in recorder writes HLS segments and the api serves them from. */
+  RECORDINGS_DIR: z.string().min(1).default('.data/recordings'),
+  /** `builtin` (a hidden participant and ffmpeg) or `egress` (LiveKit Egress to S3). */
+  RECORDER: z.enum(['builtin', 'egress']).default('builtin'),
+  /** Length of a recorded HLS segment: a recorder crash loses at most one. */
+  RECORDING_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(10).default(2),
+  /** The recorder's encoder resolution (the height; the width follows the camera's shape). */
+  RECORDING_HEIGHT: z.coerce.number().int().min(144).max(1080).default(720),
+  /** Egress writes to this S3-compatible bucket (only with RECORDER=egress). */
+  EGRESS_S3_BUCKET: z.string().optional(),
+  EGRESS_S3_ENDPOINT: z.url().optional(),
+  EGRESS_S3_REGION: z.string().default('us-east-1'),
+  EGRESS_S3_ACCESS_KEY: z.string().optional(),
+  EGRESS_S3_SECRET: z.string().optional(),
+  /** Where browsers fetch Egress's segments (the bucket's public or CDN address). */
+  EGRESS_PUBLIC_BASE_URL: z.url().optional(),
 });
 
 export type TConfig = {
@@ -66,6 +82,20 @@ export type TConfig = {
   workerLockMs: number;
   queuePrefix: string;
   waitlistOfferMs: number;
+  recordings: {
+    dir: string;
+    backend: 'builtin' | 'egress';
+    segmentSeconds: number;
+    height: number;
+    egress: {
+      bucket: string | undefined;
+      endpoint: string | undefined;
+      region: string;
+      accessKey: string | undefined;
+      secret: string | undefined;
+      publicBaseUrl: string | undefined;
+    };
+  };
 };
 
 export class ConfigError extends Error {
@@ -109,6 +139,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     workerLockMs: e.WORKER_LOCK_MS,
     queuePrefix: e.QUEUE_PREFIX,
     waitlistOfferMs: e.WAITLIST_OFFER_SECONDS * 1_000,
+    recordings: {
+      dir: e.RECORDINGS_DIR,
+      backend: e.RECORDER,
+      segmentSeconds: e.RECORDING_SEGMENT_SECONDS,
+      height: e.RECORDING_HEIGHT,
+      egress: {
+        bucket: e.EGRESS_S3_BUCKET,
+        endpoint: e.EGRESS_S3_ENDPOINT,
+        region: e.EGRESS_S3_REGION,
+        accessKey: e.EGRESS_S3_ACCESS_KEY,
+        secret: e.EGRESS_S3_SECRET,
+        publicBaseUrl: e.EGRESS_PUBLIC_BASE_URL,
+      },
+    },
   };
 };
 

@@ -4,11 +4,12 @@ import type { TConfig } from './config.ts';
 /** How long a join token is valid; LiveKit keeps a joined participant past it. */
 const TOKEN_TTL_SECONDS = 6 * 60 * 60;
 
-export type TLiveKitRole = 'host' | 'viewer';
+export type TLiveKitRole = 'host' | 'viewer' | 'recorder';
 
 /**
  * LiveKit access for one deployment. Tokens carry the least grants (invariant 7): a host
- * may publish camera and microphone and nothing else; a viewer may only subscribe.
+ * may publish camera and microphone and nothing else; a viewer may only subscribe; the
+ * recorder may only subscribe, hidden.
  */
 export const createLiveKit = (config: TConfig['livekit']) => {
   const httpUrl = config.url.replace(/^ws/, 'http');
@@ -28,7 +29,10 @@ export const createLiveKit = (config: TConfig['livekit']) => {
         ttl: TOKEN_TTL_SECONDS,
       });
       token.addGrant(
-        p.role === 'host'
+        p.role === 'recorder'
+          ? // Subscribe only, and hidden: viewers neither see nor count it.
+            { room: p.room, roomJoin: true, hidden: true, canPublish: false, canSubscribe: true, canPublishData: false, canUpdateOwnMetadata: false }
+          : p.role === 'host'
           ? {
               room: p.room,
               roomJoin: true,

@@ -105,7 +105,7 @@ export const markOrderPaid = async (
 ): Promise<boolean> => {
   const { rows } = await tx.query<{
     currency: string; totalMinor: number; sellerId: string; hostId: string | null;
-    commissionMinor: number; platformFeeMinor: number; sellerShareMinor: number;
+    commissionMinor: number; platformFeeMinor: number; sellerShareMinor: number; origin: string;
   }>(
     `update orders set status = 'paid', paid_at = now(), stripe_payment_intent_id = $2,
                        stripe_charge_id = coalesce(stripe_charge_id, $3), failure_code = null, pay_by = null
@@ -113,7 +113,7 @@ export const markOrderPaid = async (
             and (stripe_payment_intent_id is null or stripe_payment_intent_id = $2)
       returning currency, total_minor as "totalMinor", seller_id as "sellerId", host_id as "hostId",
                 commission_minor as "commissionMinor", platform_fee_minor as "platformFeeMinor",
-                seller_share_minor as "sellerShareMinor"`,
+                seller_share_minor as "sellerShareMinor", origin`,
     [p.orderId, p.paymentIntentId, p.chargeId],
   );
   const o = rows[0];
@@ -141,14 +141,15 @@ export const markOrderPaid = async (
     ],
   });
   // Sold units leave the closet; a seller who sold the same unit elsewhere meanwhile
-  // stops at zero rather than failing a paid order.
+  // stops at zero rather than failing a paid order. A replay's units were held: no more.
   await tx.query(
-    `update listing_variants v set quantity = greatest(0, v.quantity - sold.n)
+    `update listing_variants v set quantity = greatest(0, v.quantity - sold.n),
+                                   held = case when $2 then greatest(0, v.held - sold.n) else v.held end
        from (select e.variant_id, count(*)::int as n
                from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id
               where oi.order_id = $1 group by e.variant_id) sold
       where v.id = sold.variant_id`,
-    [p.orderId],
+    [p.orderId, o.origin === 'replay'],
   );
   return true;
 };
@@ -189,6 +190,12 @@ export const waitingAfterShow = async (tx: TQueryable, p: { showId: string; entr
     'select user_id as "userId" from waitlist_offers where entry_id = $1',
     [p.entryId],
   );
+  // Then those who joined from the replay, in the order they joined.
+  const { rows: fromReplay } = await tx.query<{ userId: string }>(
+    'select user_id as "userId" from replay_waitlist where entry_id = $1 order by joined_at, user_id',
+    [p.entryId],
+  );
+  for (const r of fromReplay) if (!line.includes(r.userId)) line.push(r.userId);
   const done = new Set([...offered.map((o) => o.userId), p.exceptUserId]);
   return line.filter((u) => !done.has(u));
 };

@@ -52,7 +52,7 @@ const toOrder = (o: TOrderRow): TOrder => ({
   payBy: o.payBy?.toISOString() ?? null,
 });
 
-const buyersOrder = async (db: TQueryable, orderId: string, buyerId: string): Promise<TOrder> => {
+export const buyersOrder = async (db: TQueryable, orderId: string, buyerId: string): Promise<TOrder> => {
   const { rows } = await db.query<TOrderRow>(`${ORDER_SELECT} where o.id = $1 and o.buyer_id = $2`, [orderId, buyerId]);
   if (!rows[0]) throw new AppError('NOT_FOUND', 'No such order.');
   return toOrder(rows[0]);

@@ -10,10 +10,10 @@ export const releaseOrder = async (
   orderId: string,
 ): Promise<string[]> =>
   withTransaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<{ buyerId: string }>(
+    const { rows } = await tx.query<{ buyerId: string; origin: string }>(
       `update orders set status = 'canceled', released_at = now()
         where id = $1 and status in ('payment_failed', 'action_required') and pay_by <= now()
-        returning buyer_id as "buyerId"`,
+        returning buyer_id as "buyerId", origin`,
       [orderId],
     );
     const order = rows[0];
@@ -24,6 +24,17 @@ export const releaseOrder = async (
         returning c.id`,
       [orderId],
     );
+    if (order.origin === 'replay') {
+      // A replay's units were held for the buyer; an offer to the next in line is counted
+      // as taken on its own (see replayAvailability).
+      await tx.query(
+        `update listing_variants v set held = greatest(0, v.held - gone.n)
+           from (select e.variant_id, count(*)::int as n from claims c join show_entries e on e.id = c.entry_id
+                  where c.id = any($1::uuid[]) group by e.variant_id) gone
+          where v.id = gone.variant_id`,
+        [claims.map((c) => c.id)],
+      );
+    }
     const offers: string[] = [];
     for (const claim of claims) {
       const offerId = await offerReleasedUnit(tx, {

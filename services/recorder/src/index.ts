@@ -1,0 +1,4 @@
+export * from './backend.ts';
+export * from './builtin.ts';
+export * from './egress.ts';
+export * from './service.ts';
