@@ -60,7 +60,7 @@ const attachTestMethod = (body: string, testMethod: string, madeFrom: Map<string
 };
 
 /** One request as the proxy saw it; `client` tells apart clients with different (test) secret keys. */
-type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string };
+type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string; at: number };
 type TStored = { status: number; body: string };
 
 const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchParams) =>
@@ -142,7 +142,7 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
     const idempotencyKey = (req.headers['idempotency-key'] as string | undefined) ?? null;
     const replayKey = idempotencyKey && method === 'POST' ? `${req.headers.authorization}|${idempotencyKey}` : null;
     const send = (stored: TStored, replayed: boolean) => {
-      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status, replayed, client: clientOf(req.headers.authorization) });
+      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status, replayed, client: clientOf(req.headers.authorization), at: Date.now() });
       res.writeHead(stored.status, {
         'content-type': 'application/json',
         'request-id': `req_${randomBytes(8).toString('hex')}`,
