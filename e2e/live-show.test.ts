@@ -14,7 +14,7 @@ let baseUrl: string;
 beforeAll(async () => {
   const port = inject('webPort');
   baseUrl = `http://localhost:${port}`;
-  stack = await startStack({ worker: true, publicUrl: baseUrl });
+  stack = await startStack({ worker: true, recorder: true, publicUrl: baseUrl });
   web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -185,6 +185,91 @@ describe('one live show in the browser', () => {
     await expect.poll(() => hostPage.getByTestId('claims-list').textContent()).toContain('voided: Buyer asked to cancel');
     await shot(hostPage, 'host-studio-voided');
     await expect.poll(() => pat.getByTestId('offer').count()).toBe(0);
+  });
+
+  it('records the show: the replay plays, its chapters are where the items were shown, and it still sells', async () => {
+    const host = await stack.createUser({ name: 'Rita Replay', shippingMinor: 300 });
+    const boots = await stack.createListing(host.id, { title: 'Chelsea boots', priceMinor: 6_500, variants: [['40', 1]] });
+    const tote = await stack.createListing(host.id, { title: 'Canvas tote', priceMinor: 1_800, variants: [['One size', 2]] });
+    const show = await stack.createShow(host.cookie, [{ variantId: boots.variantIds[0]! }, { variantId: tote.variantIds[0]! }]);
+    const buyer = await stack.createUser({ name: 'Rory Buyer', withCard: true });
+
+    const hostPage = await newPage('replay-host');
+    hostPage.on('dialog', (dialog) => void dialog.accept());
+    await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
+    await hostPage.goto(`${baseUrl}/studio/${show.id}`);
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/scheduled/i);
+    await hostPage.getByTestId('studio-go-live').click();
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
+    // The recorder is in the room and has the host's first frames.
+    await expect.poll(async () => (await stack.db.query('select 1 from recordings where show_id = $1', [show.id])).rows.length, { timeout: 20_000 }).toBe(1);
+
+    const feature = async (title: string) => {
+      await hostPage.getByTestId('queue-entry').filter({ hasText: title }).getByTestId('feature-button').click();
+      return Date.now();
+    };
+    const chat = async (text: string) => {
+      await hostPage.getByTestId('chat-input').fill(text);
+      await hostPage.getByTestId('chat-send').click();
+    };
+    await hostPage.waitForTimeout(3_000);
+    const bootsAt = await feature('Chelsea boots');
+    await chat('Boots first: real leather');
+    await hostPage.waitForTimeout(12_000);
+    const toteAt = await feature('Canvas tote');
+    await chat('And a tote for the beach');
+    await hostPage.waitForTimeout(12_000);
+    await hostPage.getByTestId('studio-end').click();
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settled/i);
+    const endedAt = Date.now();
+
+    // The replay page plays the recording, with a chapter per item.
+    const page = await newPage('replay-buyer');
+    await signIn(page, baseUrl, buyer.email, TEST_PASSWORD);
+    await page.goto(`${baseUrl}/replays/${show.id}`);
+    await expect.poll(() => page.getByTestId('chapter').count(), { timeout: 30_000 }).toBe(2);
+    const playableAfter = (Date.now() - endedAt) / 1_000;
+    const video = page.getByTestId('replay-video');
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="replay-video"]')?.currentTime ?? 0) > 0.5, undefined, { timeout: 20_000 });
+    const t1 = await video.evaluate((el: HTMLVideoElement) => el.currentTime);
+    await page.waitForTimeout(1_000);
+    expect(await video.evaluate((el: HTMLVideoElement) => el.currentTime)).toBeGreaterThan(t1);
+    await shot(page, 'replay-playing', true);
+
+    // The playlist covers the show: its segments add up to within 10 % of it.
+    const { rows: [times] } = await stack.db.query<{ started: Date; ended: Date; recording: string }>(
+      'select s.started_at as started, s.ended_at as ended, r.id as recording from shows s join recordings r on r.show_id = s.id where s.id = $1',
+      [show.id],
+    );
+    const showMs = times!.ended.getTime() - times!.started.getTime();
+    const playlist = await page.evaluate(async (url) => (await fetch(url)).text(), `/api/recordings/${times!.recording}/index.m3u8`);
+    const recordedMs = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].reduce((sum, m) => sum + Number(m[1]) * 1_000, 0);
+    expect(playlist).toContain('#EXT-X-ENDLIST');
+    const { rows: [edges] } = await stack.db.query<{ first: Date; last: Date }>(
+      `select min(started_at) as first, max(started_at + duration_ms * interval '1 millisecond') as last
+         from recording_segments where recording_id = $1`, [times!.recording]);
+    console.log(`show ${showMs} ms; recorded ${recordedMs} ms, from ${edges!.first.getTime() - times!.started.getTime()} ms after going live to ${times!.ended.getTime() - edges!.last.getTime()} ms before the end`);
+    expect(Math.abs(recordedMs - showMs) / showMs).toBeLessThan(0.1);
+
+    // Chapters sit where the host featured the items, within 2 s.
+    const starts = await page.getByTestId('chapter').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-start-ms'))));
+    expect(Math.abs(starts[1]! - starts[0]! - (toteAt - bootsAt))).toBeLessThan(2_000);
+    expect(Math.abs(starts[0]! - (bootsAt - times!.started.getTime()))).toBeLessThan(2_000 + showMs - recordedMs);
+
+    // Seeking to the second chapter brings up the tote's card, and the chat up to there.
+    await page.getByTestId('chapter').nth(1).click();
+    await expect.poll(() => page.getByTestId('replay-current-title').textContent(), { timeout: 5_000 }).toBe('Canvas tote');
+    await expect.poll(() => page.getByTestId('replay-chat').textContent(), { timeout: 5_000 }).toContain('Boots first: real leather');
+    await shot(page, 'replay-second-chapter', true);
+
+    // The tote was never claimed live: buying it from the replay makes a paid order.
+    await page.getByTestId('replay-buy').click();
+    await expect.poll(() => page.getByTestId('replay-buy-result').textContent(), { timeout: 10_000 }).toMatch(/Bought/);
+    await expect.poll(async () => (await stack.db.query<{ status: string; origin: string; total: number }>(
+      'select status, origin, total_minor as total from orders where show_id = $1 and buyer_id = $2', [show.id, buyer.id],
+    )).rows, { timeout: 30_000 }).toEqual([{ status: 'paid', origin: 'replay', total: 1_800 + 300 }]);
+    await shot(page, 'replay-bought', true);
+    console.log(`replay playable ${playableAfter.toFixed(1)} s after the show ended; first frame ${await page.getByTestId('replay').getAttribute('data-first-frame-ms')} ms after the page opened`);
   });
 
   it('lets a buyer whose card was declined change card and pay from the orders page; the seller sees sale and payout', async () => {

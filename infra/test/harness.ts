@@ -112,7 +112,7 @@ export const startStack = async (
       db, livekit, logger, dir: config.recordings.dir,
       segmentSeconds: config.recordings.segmentSeconds, height: config.recordings.height,
     });
-    const recorder = createRecorderService({ db, redis, backend, logger, recorderId: `test-${randomUUID()}`, tickMs: 500 });
+    const recorder = createRecorderService({ db, redis, backend, logger, recorderId: `test-${randomUUID()}`, tickMs: 500, subscriber: createRedis(config.redisUrl) });
     closers.push(recorder.close);
   }
 

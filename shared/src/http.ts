@@ -49,6 +49,9 @@ export type TShowSummary = {
   scheduledAt: string | null;
   startedAt: string | null;
   entryCount: number;
+  /** The show's replay: being recorded, ready to watch, or none (never live, failed, deleted). */
+  replay: 'recording' | 'ready' | null;
+  replayListed: boolean;
 };
 
 export type TShowDetail = TShowSummary & { entries: TShowEntry[] };

@@ -1,7 +1,7 @@
 import { AppError, isErrorCode } from '@showcart/shared';
 
 /** Calls the api with the session cookie; a failure becomes an AppError with its message. */
-export const api = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+export const api = async <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> => {
   const res = await fetch(`/api${path}`, {
     method,
     credentials: 'same-origin',

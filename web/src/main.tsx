@@ -10,6 +10,7 @@ import { SalesPage } from './pages/Sales.tsx';
 import { ShowSalesPage } from './pages/ShowSales.tsx';
 import { WalletPage } from './pages/Wallet.tsx';
 import { ReceiptsPage } from './pages/Receipts.tsx';
+import { ReplayPage } from './pages/Replay.tsx';
 import { ShowsPage } from './pages/Shows.tsx';
 import { StudioPage } from './pages/Studio.tsx';
 import { WatchPage } from './pages/Watch.tsx';
@@ -26,6 +27,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/shows/new" element={<NewShowPage />} />
           <Route path="/shows/:id" element={<WatchPage />} />
           <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
+          <Route path="/replays/:id" element={<ReplayPage />} />
           <Route path="/studio/:id" element={<StudioPage />} />
           <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
           <Route path="/orders" element={<OrdersPage />} />

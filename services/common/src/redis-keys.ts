@@ -41,3 +41,6 @@ export const showKeys = (showId: string) => {
 };
 
 export type TShowKeys = ReturnType<typeof showKeys>;
+
+/** Pub/sub: a show went live or ended (the message is its id). The recorder wakes on it. */
+export const SHOW_STATUS_CHANNEL = 'showcart:show-status';

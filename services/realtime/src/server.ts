@@ -13,6 +13,7 @@ import {
   resolveSession,
   sessionTokenFromCookieHeader,
   setShowStatus,
+  SHOW_STATUS_CHANNEL,
   showKeys,
   type TSessionUser,
 } from '@showcart/common';
@@ -222,6 +223,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       await ensureOpen(showId);
       const applied = await engine.start({ showId, actorId: user.id, clientOpId });
       await setShowStatus(db, showId, ['scheduled'], 'live');
+      await redis.publish(SHOW_STATUS_CHANNEL, showId);
       return { seq: applied.seq };
     });
 
@@ -229,6 +231,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       await ensureOpen(showId);
       const applied = await engine.end({ showId, actorId: user.id, clientOpId });
       await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
+      await redis.publish(SHOW_STATUS_CHANNEL, showId);
       await enqueue(settlementQueue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
       return { seq: applied.seq };
     });

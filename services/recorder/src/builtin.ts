@@ -81,6 +81,20 @@ export const registerPart = async (db: TDb, root: string, recordingId: string, p
   return rowCount ?? 0;
 };
 
+/** Reads a stream to its end, or until `stop()` says so. */
+const eachOf = async <T>(stream: ReadableStream<T>, fn: (value: T) => unknown, stop: () => boolean) => {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || stop()) return;
+      await fn(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+};
+
 /** One run of ffmpeg: raw I420 video on stdin (timed by arrival), 48 kHz mono PCM on fd 3. */
 class Encoder {
   readonly proc: ChildProcess;
@@ -201,9 +215,8 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
       if (recordingId) await registerPart(db, deps.dir, recordingId, part);
     };
 
-    const pumpVideo = async (track: RemoteTrack) => {
-      for await (const event of new VideoStream(track)) {
-        if (closed) break;
+    const pumpVideo = (track: RemoteTrack) =>
+      eachOf(new VideoStream(track), async (event) => {
         const frame = event.frame.type === VideoBufferType.I420 ? event.frame : event.frame.convert(VideoBufferType.I420);
         if (encoder && (encoder.width !== frame.width || encoder.height !== frame.height)) await closeEncoder();
         if (!encoder) {
@@ -212,15 +225,12 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
           starting = undefined;
         }
         encoder.writeVideo(frame.data);
-      }
-    };
+      }, () => closed);
 
-    const pumpAudio = async (track: RemoteTrack) => {
-      for await (const frame of new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 })) {
-        if (closed) break;
+    const pumpAudio = (track: RemoteTrack) =>
+      eachOf(new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 }), (frame) => {
         encoder?.writeAudio(frame.data);
-      }
-    };
+      }, () => closed);
 
     room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (!participant.identity.startsWith(show.hostIdentityPrefix)) return;

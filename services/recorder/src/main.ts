@@ -18,7 +18,7 @@ const backend = config.recordings.backend === 'egress'
     });
 // A recorder that restarts under the same id takes its shows straight back.
 const recorderId = process.env.RECORDER_ID ?? hostname();
-const service = createRecorderService({ db, redis, backend, logger, recorderId });
+const service = createRecorderService({ db, redis, backend, logger, recorderId, subscriber: createRedis(config.redisUrl) });
 logger.info({ backend: backend.name, recorderId }, 'recorder running');
 
 const shutdown = async (signal: string) => {

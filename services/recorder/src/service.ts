@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { roomNameOf, type TDb, type TLogger } from '@showcart/common';
+import { roomNameOf, SHOW_STATUS_CHANNEL, type TDb, type TLogger } from '@showcart/common';
 import type { TRecorderBackend, TRecordingSession } from './backend.ts';
 
 const LEASE = `
@@ -29,6 +29,8 @@ export const createRecorderService = (deps: {
   recorderId: string;
   tickMs?: number;
   leaseMs?: number;
+  /** A connection of its own to hear shows go live or end at once, not at the next tick. */
+  subscriber?: Redis;
 }): TRecorderService => {
   const { db, redis, backend, logger } = deps;
   const tickMs = deps.tickMs ?? 1_000;
@@ -70,6 +72,7 @@ export const createRecorderService = (deps: {
   };
 
   let running: Promise<void> | undefined;
+  let again = false;
   const tick = async () => {
     const { rows } = await db.query<{ id: string }>(`select id from shows where status = 'live'`);
     const live = new Set(rows.map((r) => r.id));
@@ -96,20 +99,35 @@ export const createRecorderService = (deps: {
       logger.info({ showId: o.showId }, 'recording left by a stopped recorder finished');
     }
   };
-  const safeTick = () => {
-    running ??= tick()
+  const safeTick = (): Promise<void> => {
+    if (running) {
+      again = true; // news that came in mid-tick gets a tick of its own
+      return running;
+    }
+    running = tick()
       .catch((error: unknown) => logger.error({ err: error }, 'recorder tick failed'))
-      .finally(() => (running = undefined));
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          void safeTick();
+        }
+      });
     return running;
   };
   const timer = setInterval(() => void safeTick(), tickMs);
   void safeTick();
+  if (deps.subscriber) {
+    void deps.subscriber.subscribe(SHOW_STATUS_CHANNEL);
+    deps.subscriber.on('message', () => void safeTick());
+  }
 
   return {
     tick: safeTick,
     recording: () => [...sessions.keys()],
     close: async () => {
       clearInterval(timer);
+      deps.subscriber?.disconnect();
       await running;
       // Stopping a recorder is not the end of its shows: their recordings stay open for
       // the next recorder, which goes on in a new part.

@@ -6,10 +6,12 @@ import { Layout } from '../components/Layout.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useSession } from '../session.tsx';
 
-const SECTIONS: { title: string; statuses: TShowSummary['status'][] }[] = [
-  { title: 'Live now', statuses: ['live'] },
-  { title: 'Upcoming', statuses: ['scheduled'] },
-  { title: 'Past', statuses: ['ended', 'settled'] },
+const SECTIONS: { title: string; shows: (s: TShowSummary, myId: string | undefined) => boolean }[] = [
+  { title: 'Live now', shows: (s) => s.status === 'live' },
+  { title: 'Upcoming', shows: (s) => s.status === 'scheduled' },
+  // Replays anyone can shop; an unlisted one only on its host's list (its link still works).
+  { title: 'Replays', shows: (s, me) => s.replay === 'ready' && (s.replayListed || s.hostId === me) },
+  { title: 'Your past shows', shows: (s, me) => s.hostId === me && (s.status === 'ended' || s.status === 'settled') && s.replay !== 'ready' },
 ];
 
 export const ShowsPage = () => {
@@ -30,7 +32,7 @@ export const ShowsPage = () => {
       {shows === null && !error && <p className="muted">Loading shows…</p>}
       {shows &&
         SECTIONS.map((section) => {
-          const list = shows.filter((s) => section.statuses.includes(s.status));
+          const list = shows.filter((s) => section.shows(s, me?.id));
           if (list.length === 0) return null;
           return (
             <section key={section.title}>
@@ -46,7 +48,11 @@ export const ShowsPage = () => {
                         {show.hostName} · {show.entryCount} {show.entryCount === 1 ? 'item' : 'items'}
                         {show.scheduledAt && show.status === 'scheduled' && <> · {new Date(show.scheduledAt).toLocaleString()}</>}
                       </p>
-                      {mine ? (
+                      {show.replay === 'ready' ? (
+                        <Link className="button" to={`/replays/${show.id}`}>
+                          Watch replay{!show.replayListed && ' (unlisted)'}
+                        </Link>
+                      ) : mine ? (
                         <Link className="button" to={`/studio/${show.id}`}>Open studio</Link>
                       ) : (
                         <Link className="button" to={`/shows/${show.id}`}>{show.status === 'live' ? 'Watch live' : 'Watch'}</Link>

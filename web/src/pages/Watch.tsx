@@ -50,7 +50,8 @@ export const WatchPage = () => {
           {over && (
             <div className="banner" data-testid="show-ended">
               This show has ended. Your claims become orders: <Link to="/orders">see your orders</Link>
-              {state.status === 'settled' && <> · <Link to={`/shows/${showId}/receipts`}>claim receipts</Link></>}.
+              {state.status === 'settled' && <> · <Link to={`/shows/${showId}/receipts`}>claim receipts</Link></>} ·{' '}
+              <Link to={`/replays/${showId}`} data-testid="replay-link">watch the replay</Link>.
             </div>
           )}
           {error && <p className="error">{error}</p>}

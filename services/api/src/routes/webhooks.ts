@@ -7,6 +7,7 @@ import {
   markOrderPaid,
   markOrderUnpaid,
   setShowStatus,
+  SHOW_STATUS_CHANNEL,
   showIdOfRoom,
   withTransaction,
   type Stripe,
@@ -134,6 +135,7 @@ export const webhookRoutes = (deps: TApiDeps) => {
           if (!(error instanceof AppError)) throw error;
         });
         await setShowStatus(db, showId, ['live'], 'ended');
+        await deps.redis.publish(SHOW_STATUS_CHANNEL, showId);
         await enqueue(settlementQueue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
         logger.info({ showId }, 'room finished: show ended and settling');
       }

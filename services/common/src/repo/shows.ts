@@ -3,7 +3,9 @@ import type { TQueryable } from '../db.ts';
 
 const SUMMARY = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name as "hostName",
   s.scheduled_at as "scheduledAt", s.started_at as "startedAt",
-  (select count(*)::int from show_entries e where e.show_id = s.id) as "entryCount"`;
+  (select count(*)::int from show_entries e where e.show_id = s.id) as "entryCount",
+  (select r.status from recordings r where r.show_id = s.id and r.status in ('recording', 'ready')) as replay,
+  coalesce((select r.listed from recordings r where r.show_id = s.id), true) as "replayListed"`;
 
 type TSummaryRow = Omit<TShowSummary, 'scheduledAt' | 'startedAt'> & {
   scheduledAt: Date | null;
