@@ -219,7 +219,6 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
     const { id, entryId } = parseWith(ZEntryParams, req.params);
     const { attemptId } = parseWith(ZReplayBuyBody, req.body);
     const user = currentUser(res);
-    if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
     await recordingOfShow(db, id);
     const orderId = await withTransaction(db, async (tx) => {
       const { rows: again } = await tx.query<{ orderId: string | null; buyerId: string }>(
@@ -247,6 +246,7 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
       const entry = rows[0];
       if (!entry) throw new AppError('NOT_FOUND', 'That item is not in this show.');
       if (entry.sellerId === user.id) throw new AppError('FORBIDDEN', 'You cannot buy your own item.');
+      if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
       await tx.query('select 1 from listing_variants where id = $1 for update', [entry.variantId]);
       const available = (await replayAvailability(tx, [entryId])).get(entryId) ?? 0;
       if (available < 1) throw new AppError('SOLD_OUT', 'Sold out since the show: join the waitlist to get the next one.');
