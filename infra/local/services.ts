@@ -18,7 +18,7 @@ export const startServices = async (p: {
   const env = { ...process.env, ...p.env };
   const tsx = ['--import', 'tsx'];
   const started: TManaged[] = [];
-  for (const service of ['api', 'realtime', 'worker']) {
+  for (const service of ['api', 'realtime', 'worker', 'recorder']) {
     started.push(
       await startProcess({
         name: service,

@@ -32,6 +32,8 @@ const env: Record<string, string> = {
   API_PORT: String(apiPort),
   REALTIME_PORT: String(realtimePort),
   PUBLIC_URL: webUrl,
+  // The recorder writes replays here and the api serves them from here.
+  RECORDINGS_DIR: path.join(dataDir, 'recordings'),
 };
 
 let services: Awaited<ReturnType<typeof startServices>> = [];
