@@ -193,6 +193,7 @@ describe('one live show in the browser', () => {
     const tote = await stack.createListing(host.id, { title: 'Canvas tote', priceMinor: 1_800, variants: [['One size', 2]] });
     const show = await stack.createShow(host.cookie, [{ variantId: boots.variantIds[0]! }, { variantId: tote.variantIds[0]! }]);
     const buyer = await stack.createUser({ name: 'Rory Buyer', withCard: true });
+    stack.recordShow(show.id);
 
     const hostPage = await newPage('replay-host');
     hostPage.on('dialog', (dialog) => void dialog.accept());

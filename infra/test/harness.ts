@@ -54,7 +54,7 @@ export const startStack = async (
     apiPort?: number;
     realtimeNodes?: number;
     worker?: boolean;
-    /** The built-in recorder, in this process, recording every live show. */
+    /** The built-in recorder, in this process, recording the shows given to `recordShow`. */
     recorder?: boolean;
     redisUrl?: string;
     publicUrl?: string;
@@ -107,12 +107,14 @@ export const startStack = async (
   if (workers) closers.push(workers.close);
 
   closers.push(() => rm(config.recordings.dir, { recursive: true, force: true }));
+  const recorded = new Set<string>();
   if (opts.recorder) {
     const backend = createBuiltinBackend({
       db, livekit, logger, dir: config.recordings.dir,
       segmentSeconds: config.recordings.segmentSeconds, height: config.recordings.height,
     });
-    const recorder = createRecorderService({ db, redis, backend, logger, recorderId: `test-${randomUUID()}`, tickMs: 500, subscriber: createRedis(config.redisUrl) });
+    const recorder = createRecorderService({ db, redis, backend, logger, recorderId: `test-${randomUUID()}`, tickMs: 500,
+      subscriber: createRedis(config.redisUrl), shouldRecord: (showId) => recorded.has(showId) });
     closers.push(recorder.close);
   }
 
@@ -129,6 +131,9 @@ export const startStack = async (
     settlementQueue,
     apiUrl,
     realtimeUrls,
+
+    /** Has the stack's recorder record this show while it is live. */
+    recordShow: (showId: string) => void recorded.add(showId),
 
     /** Calls the API as a browser would: JSON, with the session cookie. */
     http: async (method: string, path: string, p: { cookie?: string; body?: unknown; raw?: string } = {}) => {

@@ -81,6 +81,29 @@ export const registerPart = async (db: TDb, root: string, recordingId: string, p
   return rowCount ?? 0;
 };
 
+/** Nearest-neighbour scaling of an I420 picture (rare: only while the camera's size differs). */
+export const scaleI420 = (src: Uint8Array, sw: number, sh: number, dw: number, dh: number): Uint8Array => {
+  const planes = (w: number, h: number) => {
+    const cw = Math.ceil(w / 2);
+    const ch = Math.ceil(h / 2);
+    return [{ off: 0, w, h }, { off: w * h, w: cw, h: ch }, { off: w * h + cw * ch, w: cw, h: ch }];
+  };
+  const from = planes(sw, sh);
+  const to = planes(dw, dh);
+  const out = new Uint8Array(to[2]!.off + to[2]!.w * to[2]!.h);
+  for (let p = 0; p < 3; p++) {
+    const a = from[p]!;
+    const b = to[p]!;
+    const xs = Int32Array.from({ length: b.w }, (_, x) => Math.min(a.w - 1, Math.floor((x * a.w) / b.w)));
+    for (let y = 0; y < b.h; y++) {
+      const row = a.off + Math.min(a.h - 1, Math.floor((y * a.h) / b.h)) * a.w;
+      const base = b.off + y * b.w;
+      for (let x = 0; x < b.w; x++) out[base + x] = src[row + xs[x]!]!;
+    }
+  }
+  return out;
+};
+
 /** Reads a stream to its end, or until `stop()` says so. */
 const eachOf = async <T>(stream: ReadableStream<T>, fn: (value: T) => unknown, stop: () => boolean) => {
   const reader = stream.getReader();
@@ -218,13 +241,18 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
     const pumpVideo = (track: RemoteTrack) =>
       eachOf(new VideoStream(track), async (event) => {
         const frame = event.frame.type === VideoBufferType.I420 ? event.frame : event.frame.convert(VideoBufferType.I420);
-        if (encoder && (encoder.width !== frame.width || encoder.height !== frame.height)) await closeEncoder();
         if (!encoder) {
           starting ??= openEncoder(frame.width, frame.height);
           encoder = await starting;
           starting = undefined;
         }
-        encoder.writeVideo(frame.data);
+        // WebRTC lowers the resolution when the host's network or CPU is short: the encoder
+        // keeps its size and the frame is scaled to it, so the recording runs on unbroken.
+        encoder.writeVideo(
+          frame.width === encoder.width && frame.height === encoder.height
+            ? frame.data
+            : scaleI420(frame.data, frame.width, frame.height, encoder.width, encoder.height),
+        );
       }, () => closed);
 
     const pumpAudio = (track: RemoteTrack) =>

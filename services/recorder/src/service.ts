@@ -31,6 +31,8 @@ export const createRecorderService = (deps: {
   leaseMs?: number;
   /** A connection of its own to hear shows go live or end at once, not at the next tick. */
   subscriber?: Redis;
+  /** Which live shows to record (every one unless told; tests pick theirs). */
+  shouldRecord?: (showId: string) => boolean;
 }): TRecorderService => {
   const { db, redis, backend, logger } = deps;
   const tickMs = deps.tickMs ?? 1_000;
@@ -75,7 +77,7 @@ export const createRecorderService = (deps: {
   let again = false;
   const tick = async () => {
     const { rows } = await db.query<{ id: string }>(`select id from shows where status = 'live'`);
-    const live = new Set(rows.map((r) => r.id));
+    const live = new Set(rows.map((r) => r.id).filter((id) => deps.shouldRecord?.(id) ?? true));
     for (const showId of live) {
       if (sessions.has(showId)) {
         if (!(await lease(showId))) {
