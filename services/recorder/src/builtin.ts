@@ -238,11 +238,16 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
       if (recordingId) await registerPart(db, deps.dir, recordingId, part);
     };
 
-    const pumpVideo = (track: RemoteTrack) =>
+    // The encoder's size is the camera's as published: LiveKit starts a subscriber on a low
+    // simulcast layer and climbs, so the first frames are smaller than the show. Even
+    // sizes, as H.264's 4:2:0 needs.
+    const pumpVideo = (track: RemoteTrack, published: { width?: number; height?: number }) =>
       eachOf(new VideoStream(track), async (event) => {
         const frame = event.frame.type === VideoBufferType.I420 ? event.frame : event.frame.convert(VideoBufferType.I420);
         if (!encoder) {
-          starting ??= openEncoder(frame.width, frame.height);
+          const width = (published.width || frame.width) & ~1;
+          const height = (published.height || frame.height) & ~1;
+          starting ??= openEncoder(width, height);
           encoder = await starting;
           starting = undefined;
         }
@@ -260,10 +265,11 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
         encoder?.writeAudio(frame.data);
       }, () => closed);
 
-    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, participant: RemoteParticipant) => {
+    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, pub: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (!participant.identity.startsWith(show.hostIdentityPrefix)) return;
-      const pump = track.kind === TrackKind.KIND_VIDEO ? pumpVideo : track.kind === TrackKind.KIND_AUDIO ? pumpAudio : null;
-      pump?.(track).catch((error: unknown) => log.warn({ err: error }, 'track ended'));
+      const pumping = track.kind === TrackKind.KIND_VIDEO ? pumpVideo(track, { width: pub.width, height: pub.height })
+        : track.kind === TrackKind.KIND_AUDIO ? pumpAudio(track) : null;
+      pumping?.catch((error: unknown) => log.warn({ err: error }, 'track ended'));
     });
 
     const token = await deps.livekit.mintToken({ room: show.room, identity: `recorder-${show.showId}`, name: 'Recorder', role: 'recorder' });

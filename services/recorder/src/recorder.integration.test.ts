@@ -17,14 +17,22 @@ const SEGMENT_MS = 2_000;
 beforeAll(async () => {
   stack = await startStack({ env: { RECORDING_SEGMENT_SECONDS: String(SEGMENT_MS / 1_000), RECORDING_HEIGHT: '240' } });
 });
-afterAll(async () => stack?.close());
+// A test that timed out leaves its `finally` unrun: no recorder may outlive the file.
+const started = new Set<ChildProcess>();
+afterAll(async () => {
+  for (const child of started) child.kill('SIGKILL');
+  await stack?.close();
+});
 
-const startRecorder = (): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {
+const startRecorder = (): ChildProcess => {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {
     // The same id after a restart: it takes its shows straight back.
     env: { ...process.env, ...stack.env, RECORDER_ID: 'recorder-under-test' },
     stdio: 'ignore',
   });
+  started.add(child);
+  return child;
+};
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -24,7 +24,12 @@ beforeAll(async () => {
     body: JSON.stringify({ secretKey: stack.config.stripe.secretKey, ms: 250 }),
   });
 });
-afterAll(async () => stack?.close());
+// A test that timed out leaves its own cleanup unrun: no worker may outlive the file.
+const started = new Set<ChildProcess>();
+afterAll(async () => {
+  for (const child of started) child.kill('SIGKILL');
+  await stack?.close();
+});
 
 type TProxied = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string };
 /** This test's requests only: other test files share the proxy, with other keys. */
@@ -34,11 +39,14 @@ const stripeRequests = async (): Promise<TProxied[]> => {
   return all.filter((r) => r.client === mine);
 };
 
-const startWorker = (): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {
+const startWorker = (): ChildProcess => {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {
     env: { ...process.env, ...stack.env },
     stdio: 'ignore',
   });
+  started.add(child);
+  return child;
+};
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -137,10 +137,13 @@ export const ReplayPage = () => {
         <section className="stage">
           <video ref={setVideo} className="video" data-testid="replay-video" controls playsInline muted autoPlay />
           {playError && <p className="error">{playError}</p>}
-          <p className="muted replay-head">
-            <strong>{replay.title}</strong> · {replay.hostName} · replay, {clock(replay.durationMs)}
-            {!replay.listed && <span className="badge">Unlisted</span>}
-          </p>
+          <div className="replay-head">
+            <h1 className="replay-title">{replay.title}</h1>
+            <p className="muted">
+              {replay.hostName} · replay, {clock(replay.durationMs)}
+              {!replay.listed && <> <span className="badge">Unlisted</span></>}
+            </p>
+          </div>
           <ol className="chapters" data-testid="chapters">
             {replay.chapters.map((c) => (
               <li key={c.entryId}>
@@ -200,6 +203,7 @@ export const ReplayPage = () => {
           <section className="chat" aria-label="Chat replay">
             <h2 className="section-title">Chat</h2>
             <ol className="chat-list" data-testid="replay-chat">
+              {chat.length === 0 && <li className="muted">The chat replays here as the video plays.</li>}
               {chat.map((m, i) =>
                 m.kind === 'chat' ? (
                   <li key={i} className="chat-message"><strong>{m.displayName}</strong> <span className="chat-text">{m.text}</span></li>
