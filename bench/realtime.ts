@@ -1,7 +1,8 @@
 /**
  * Benchmarks of the live show engine (issue #3 targets), on this machine over loopback,
- * with the load generator in this process and the realtime node in its own. Viewers are
- * lean protocol-level clients (bench/lean-viewer.ts); claimers use socket.io-client.
+ * with the load generator in this process and the realtime nodes in their own. Viewers are
+ * lean protocol-level clients (bench/lean-viewer.ts) read on worker threads
+ * (bench/viewer-pool.ts); claimers use socket.io-client.
  *
  *   claims      claim acks at a steady 2,000 claims/s: p50/p95/p99 ms (target p99 ≤ 5 ms)
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms)
@@ -16,7 +17,7 @@ import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import {
   connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, summarize, writeResults,
 } from './lib.ts';
-import { connectLeanViewer, type TLeanViewer } from './lean-viewer.ts';
+import { absoluteNow, startViewerPool } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 const CLAIMS_PER_S = Number(process.env.BENCH_CLAIMS_PER_S ?? 2_000);
@@ -33,6 +34,9 @@ const op = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 
 /** `everysec` measures what the durable-claim choice (`always`) costs. */
 const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
+
+/** Threads the viewers are read on (BENCH_GENERATOR_THREADS): one is the generator's own bottleneck. */
+const GENERATOR_THREADS = Number(process.env.BENCH_GENERATOR_THREADS ?? 2);
 
 /** Realtime nodes side by side (BENCH_NODES), viewers split evenly over them, as deployed. */
 const NODES = Number(process.env.BENCH_NODES ?? 2);
@@ -95,60 +99,50 @@ try {
   const viewerCookies = (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => b.cookie);
   await sleep(2_000);
   const rssBefore = nodeRss();
-  const viewers: TLeanViewer[] = [];
-  for (let i = 0; i < viewerCookies.length; i += 250) {
-    viewers.push(...(await Promise.all(viewerCookies.slice(i, i + 250).map((c, j) => connectLeanViewer(nodeUrl(i + j), c)))));
-  }
-  for (let i = 0; i < viewers.length; i += 250) {
-    await Promise.all(viewers.slice(i, i + 250).map((v) => v.join(show.showId)));
-  }
+  const pool = await startViewerPool({
+    threads: GENERATOR_THREADS,
+    viewers: viewerCookies.map((cookie, i) => ({ url: nodeUrl(i), cookie })),
+    showId: show.showId,
+  });
+  const viewerCount = viewerCookies.length;
   await sleep(3_000);
   const rssAfter = nodeRss();
-  results.memory = { rssBeforeMB: round(rssBefore / 2 ** 20), rssAfterMB: round(rssAfter / 2 ** 20), perViewerKB: round((rssAfter - rssBefore) / viewers.length / 1_024) };
+  results.memory = { rssBeforeMB: round(rssBefore / 2 ** 20), rssAfterMB: round(rssAfter / 2 ** 20), perViewerKB: round((rssAfter - rssBefore) / viewerCount / 1_024) };
 
   // --- fan-out: each claim's event reaching every viewer ---
   const claimer = await connectClient(node.url, (await createBuyers(platform.db, 1, platform.passwordHash))[0]!.cookie);
   const baseSeq = Number(await platform.redis.hget(`show:{${show.showId}}:meta`, 'seq'));
   const sentAt: number[] = [];
-  const fanout: number[] = [];
-  let received = 0;
   // Only claims are appended during this phase: seq baseSeq + i + 1 is the i-th claim.
-  const onEvents = (seqs: number[]) => {
-    const now = performance.now();
-    for (const seq of seqs) {
-      const at = sentAt[seq - baseSeq - 1];
-      if (at !== undefined) {
-        fanout.push(now - at);
-        received++;
-      }
-    }
-  };
-  for (const v of viewers) v.onEvents(onEvents);
+  pool.record(baseSeq);
   const fanoutCpu0 = nodeCpu();
   const generatorCpu0 = process.cpuUsage();
   const fanoutT0 = performance.now();
   for (let i = 0; i < FANOUT_CLAIMS; i++) {
-    sentAt.push(performance.now());
+    sentAt.push(absoluteNow());
     void emitAck(claimer, 'claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
     await sleep(FANOUT_INTERVAL_MS);
   }
   const until = Date.now() + 30_000;
-  while (received < FANOUT_CLAIMS * viewers.length && Date.now() < until) await sleep(50);
+  while (pool.received() < FANOUT_CLAIMS * viewerCount && Date.now() < until) await sleep(50);
   const fanoutWall = (performance.now() - fanoutT0) / 1_000;
   const generatorCpu = process.cpuUsage(generatorCpu0);
+  const fanout: number[] = [];
+  for (const part of await pool.collect()) {
+    part.seqs.forEach((seq, i) => {
+      const at = sentAt[seq - baseSeq - 1];
+      if (at !== undefined) fanout.push(part.times[i]! - at);
+    });
+  }
   results.fanout = {
     ...summarize(fanout),
-    expected: FANOUT_CLAIMS * viewers.length,
+    expected: FANOUT_CLAIMS * viewerCount,
     nodeCpuShare: round((nodeCpu() - fanoutCpu0) / fanoutWall),
     generatorCpuShare: round((generatorCpu.user + generatorCpu.system) / 1e6 / fanoutWall),
   };
 
   // --- deliveries: a burst of events to every viewer ---
-  let delivered = 0;
-  const countEvents = (seqs: number[]) => {
-    delivered += seqs.length;
-  };
-  for (const v of viewers) v.onEvents(countEvents);
+  pool.count();
   // One claim from each of many buyers (a single user's commands are rate limited).
   const bursters = await connectMany(nodeUrl, (await createBuyers(platform.db, BURST_EVENTS, platform.passwordHash)).map((b) => b.cookie));
   const cpu0 = nodeCpu();
@@ -157,9 +151,10 @@ try {
     bursters.map((b) => emitAck<TClaimAck>(b, 'claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() })),
   );
   if (acks.some((a) => !a.ok)) throw new Error('a burst claim failed');
-  const target = BURST_EVENTS * viewers.length;
+  const target = BURST_EVENTS * viewerCount;
   const burstUntil = Date.now() + 60_000;
-  while (delivered < target && Date.now() < burstUntil) await sleep(10);
+  while (pool.delivered() < target && Date.now() < burstUntil) await sleep(10);
+  const delivered = pool.delivered();
   const wall = (performance.now() - t0) / 1_000;
   const cpu = nodeCpu() - cpu0;
   results.deliveries = {
@@ -171,7 +166,7 @@ try {
     nodeCpuSeconds: round(cpu, 3),
     perCpuSecond: round(delivered / cpu, 0),
   };
-  for (const v of viewers) v.close();
+  await pool.close();
   for (const s of [...bursters, hostSocket, claimer]) s.disconnect();
 } finally {
   await platform.stop();
@@ -180,7 +175,7 @@ try {
 const { claims, fanout: spread, deliveries, memory } = results;
 const table = [
   ['claims', `p50 ${claims.p50} ms, p95 ${claims.p95} ms, p99 ${claims.p99} ms at ${claims.achievedPerSecond}/s (${claims.failures} failed)`, 'p99 ≤ 5 ms at 2,000/s'],
-  ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}`, ''],
+  ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}, viewers read on ${GENERATOR_THREADS} thread(s)`, ''],
   ['fan-out', `p50 ${spread.p50} ms, p99 ${spread.p99} ms over ${spread.count}/${spread.expected} deliveries (CPU: node ${spread.nodeCpuShare}, generator ${spread.generatorCpuShare})`, `p99 ≤ 50 ms to ${VIEWERS} viewers`],
   ['deliveries', `${deliveries.perSecond}/s wall, ${deliveries.perCpuSecond} per node CPU-second`, '≥ 150,000/s per core (all nodes\' CPU)'],
   ['memory', `${memory.perViewerKB} KB per idle viewer (RSS of all nodes ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB)`, '≤ 20 KB'],

@@ -1,0 +1,60 @@
+import { Worker } from 'node:worker_threads';
+
+/** Absolute time in ms, the same clock on every thread. */
+export const absoluteNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * The benchmark's viewers spread over worker threads (viewer-worker.ts): a single thread
+ * reading 5,000 sockets stamps the last viewers tens of ms late and measures itself, not
+ * the server.
+ */
+export const startViewerPool = async (p: { threads: number; viewers: { url: string; cookie: string }[]; showId: string }) => {
+  const progress = new Map<Worker, { received: number; delivered: number }>();
+  const workers = await Promise.all(
+    Array.from({ length: p.threads }, (_, t) => {
+      // The worker is TypeScript too: a one-line entry has tsx load it on that thread.
+      const entry = new URL('./viewer-worker.ts', import.meta.url).href;
+      const worker = new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, {
+        eval: true,
+        workerData: { viewers: p.viewers.filter((_, i) => i % p.threads === t), showId: p.showId },
+      });
+      progress.set(worker, { received: 0, delivered: 0 });
+      worker.on('message', (m: { type: string; received?: number; delivered?: number }) => {
+        if (m.type === 'progress') progress.set(worker, { received: m.received!, delivered: m.delivered! });
+      });
+      return new Promise<Worker>((resolve, reject) => {
+        worker.on('error', reject);
+        worker.on('message', (m: { type: string }) => m.type === 'ready' && resolve(worker));
+      });
+    }),
+  );
+  const sum = (k: 'received' | 'delivered') => [...progress.values()].reduce((s, v) => s + v[k], 0);
+  return {
+    /** From now on, record each event with a seq above `baseSeq` and when it arrived. */
+    record: (baseSeq: number) => {
+      for (const w of workers) w.postMessage({ cmd: 'record', baseSeq });
+    },
+    received: () => sum('received'),
+    collect: async () => {
+      const parts = await Promise.all(workers.map((w) => new Promise<{ seqs: Int32Array; times: Float64Array }>((resolve) => {
+        const on = (m: { type: string; seqs: Int32Array; times: Float64Array }) => {
+          if (m.type !== 'collected') return;
+          w.off('message', on);
+          resolve(m);
+        };
+        w.on('message', on);
+        w.postMessage({ cmd: 'collect' });
+      })));
+      return parts;
+    },
+    count: () => {
+      for (const w of workers) w.postMessage({ cmd: 'count' });
+      for (const v of progress.values()) v.delivered = 0;
+    },
+    delivered: () => sum('delivered'),
+    close: async () => {
+      for (const w of workers) w.postMessage({ cmd: 'close' });
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+};
