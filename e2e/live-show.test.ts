@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStack, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
 import { launchChromium, PHONE, SCREENSHOTS, serveWeb, signIn, videoIsPlaying } from './browser.ts';
 
@@ -30,8 +30,15 @@ afterAll(async () => {
 /** What the pages logged, kept for reading after a failure. */
 const consoleLines: string[] = [];
 
+/** Each test's pages; closed after it, so a show left live stops sending video to the next. */
+const contexts: BrowserContext[] = [];
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close().catch(() => {});
+});
+
 const newPage = async (name: string) => {
   const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+  contexts.push(context);
   const page = await context.newPage();
   page.on('console', (m) => consoleLines.push(`[${name}] ${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`[${name}] pageerror: ${e.message}`));
@@ -42,6 +49,18 @@ const newPage = async (name: string) => {
 const shot = (page: Page, name: string, firstScreen = false) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: !firstScreen });
 
+/** The host signs in, opens the studio of its scheduled show and goes live. */
+const goLive = async (name: string, email: string, showId: string) => {
+  const hostPage = await newPage(name);
+  hostPage.on('dialog', (dialog) => void dialog.accept());
+  await signIn(hostPage, baseUrl, email, TEST_PASSWORD);
+  await hostPage.goto(`${baseUrl}/studio/${showId}`);
+  await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/scheduled/i);
+  await hostPage.getByTestId('studio-go-live').click();
+  await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
+  return hostPage;
+};
+
 describe('one live show in the browser', () => {
   it('goes live with the host camera, sells the last unit to exactly one viewer, and charges the order', async () => {
     const host = await stack.createUser({ name: 'Maya Host', shippingMinor: 500 });
@@ -51,13 +70,7 @@ describe('one live show in the browser', () => {
     const sam = await stack.createUser({ name: 'Sam Viewer', withCard: true });
     const priya = await stack.createUser({ name: 'Priya Viewer', withCard: true });
 
-    const hostPage = await newPage('host');
-    hostPage.on('dialog', (dialog) => void dialog.accept());
-    await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
-    await hostPage.goto(`${baseUrl}/studio/${show.id}`);
-    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/scheduled/i);
-    await hostPage.getByTestId('studio-go-live').click();
-    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
+    const hostPage = await goLive('host', host.email, show.id);
     const jacketCard = hostPage.getByTestId('queue-entry').filter({ hasText: 'Vintage denim jacket' });
     await jacketCard.getByTestId('feature-button').click();
 
@@ -195,13 +208,7 @@ describe('one live show in the browser', () => {
     const buyer = await stack.createUser({ name: 'Rory Buyer', withCard: true });
     stack.recordShow(show.id);
 
-    const hostPage = await newPage('replay-host');
-    hostPage.on('dialog', (dialog) => void dialog.accept());
-    await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
-    await hostPage.goto(`${baseUrl}/studio/${show.id}`);
-    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/scheduled/i);
-    await hostPage.getByTestId('studio-go-live').click();
-    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
+    const hostPage = await goLive('replay-host', host.email, show.id);
     // The recorder is in the room and has the host's first frames.
     await expect.poll(async () => (await stack.db.query('select 1 from recordings where show_id = $1', [show.id])).rows.length, { timeout: 20_000 }).toBe(1);
 

@@ -133,8 +133,11 @@ export const createRecorderService = (deps: {
       await running;
       // Stopping a recorder is not the end of its shows: their recordings stay open for
       // the next recorder, which goes on in a new part.
+      // A session still joining its room (or one that hangs) does not hold up the stop.
+      const within = <T>(p: Promise<T>, ms: number) =>
+        Promise.race([p, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
       for (const [showId, session] of sessions) {
-        await (await session)?.stop().catch(() => {});
+        await within(session.then((s) => s?.stop()).catch(() => {}), 20_000);
         await release(showId);
       }
       sessions.clear();
