@@ -10,12 +10,13 @@
  * Run: npm run bench:settlement   (BENCH_SETTLE_RATES=0,100,25 to choose the limits;
  *                                  BENCH_CLAIMS, BENCH_BUYERS, BENCH_SELLERS to change the show)
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { enqueue, JOBS, jobIds, SETTLEMENT_QUEUE, createRedis } from '@showcart/common';
 import { Queue } from 'bullmq';
 import { createBuyers } from '../infra/test/fixtures.ts';
 import { REPO_ROOT } from '../infra/local/components.ts';
+import { recordedRequests } from '../infra/local/stripe-test-proxy.ts';
 import { startProcess, type TManaged } from '../infra/local/processes.ts';
 import { round, sleep, startBenchPlatform, writeResults } from './lib.ts';
 
@@ -29,12 +30,8 @@ const COMMISSION_BPS = 1_000;
 const platform = await startBenchPlatform({ realtimeNodes: 0 });
 const { db } = platform;
 
-type TProxied = { path: string; client: string; at: number; replayed: boolean };
-const stripeRequests = async (secretKey: string) => {
-  const client = createHash('sha256').update(`Bearer ${secretKey}`).digest('hex').slice(0, 12);
-  const all = (await (await fetch(`${platform.env.STRIPE_API_BASE}/__test/requests`)).json()) as TProxied[];
-  return all.filter((r) => r.client === client && !r.replayed);
-};
+const stripeRequests = (secretKey: string) =>
+  recordedRequests(platform.env.STRIPE_API_BASE!, secretKey).then((all) => all.filter((r) => !r.replayed));
 
 /** The host, 19 sellers with ready Connect accounts, 1,000 buyers with cards: made once. */
 const people = async () => {

@@ -60,7 +60,7 @@ const attachTestMethod = (body: string, testMethod: string, madeFrom: Map<string
 };
 
 /** One request as the proxy saw it; `client` tells apart clients with different (test) secret keys. */
-type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string; at: number };
+export type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string; at: number };
 type TStored = { status: number; body: string };
 
 const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchParams) =>
@@ -112,6 +112,16 @@ const settlePaymentIntent = (body: string, form: URLSearchParams, madeFrom: Map<
 /** A short fingerprint of the secret key a request came with; the key itself is not kept. */
 const clientOf = (authorization: string | undefined) =>
   createHash('sha256').update(authorization ?? '').digest('hex').slice(0, 12);
+
+/**
+ * What the proxy at `proxyUrl` recorded for one secret key: a test's or benchmark's own
+ * requests, whoever else shares the proxy with other keys.
+ */
+export const recordedRequests = async (proxyUrl: string, secretKey: string): Promise<TRecorded[]> => {
+  const mine = clientOf(`Bearer ${secretKey}`);
+  const all = (await (await fetch(`${proxyUrl}/__test/requests`)).json()) as TRecorded[];
+  return all.filter((r) => r.client === mine);
+};
 
 export const startStripeTestProxy = async (p: { port: number; upstream: string; host?: string }) => {
   const replies = new Map<string, TStored>();

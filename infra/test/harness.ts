@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -120,6 +121,7 @@ export const startStack = async (
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const sockets: TClientSocket[] = [];
+  const spawned = new Set<ChildProcess>();
 
   const stack = {
     env,
@@ -131,6 +133,16 @@ export const startStack = async (
     settlementQueue,
     apiUrl,
     realtimeUrls,
+
+    /**
+     * A service's main (`services/<name>/src/main.ts`) as a process of its own, with the
+     * stack's environment; killed when the stack closes, even if its test timed out.
+     */
+    spawnService: (mainTs: string, extraEnv: Record<string, string> = {}): ChildProcess => {
+      const child = spawn(process.execPath, ['--import', 'tsx', mainTs], { env: { ...process.env, ...env, ...extraEnv }, stdio: 'ignore' });
+      spawned.add(child);
+      return child;
+    },
 
     /** Has the stack's recorder record this show while it is live. */
     recordShow: (showId: string) => void recorded.add(showId),
@@ -264,6 +276,7 @@ export const startStack = async (
     },
 
     close: async () => {
+      for (const child of spawned) child.kill('SIGKILL');
       for (const socket of sockets) socket.disconnect();
       for (const close of closers.reverse()) await close();
       await settlementQueue.close();
@@ -277,6 +290,23 @@ export const startStack = async (
 export type TStack = Awaited<ReturnType<typeof startStack>>;
 
 export const newOpId = () => randomUUID().replaceAll('-', '');
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Asks `probe` every 100 ms until it gives a value (not undefined, null or false), and returns it. */
+export const until = async <T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+};
+
+/** Resolves when the process has exited (at once if it has). */
+export const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 /** Joins a show and returns the snapshot of its state the server sends. */
 export const snapshotOf = async (socket: TClientSocket, showId: string): Promise<TShowState> => {

@@ -1,6 +1,6 @@
 import type { TConnectStatus, TOrder, TPaymentSetup, TSale, TShowSales, TWaitlistOffer } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type TStack } from '../../../infra/test/harness.ts';
+import { startStack, until, type TStack } from '../../../infra/test/harness.ts';
 
 /** Money after a show against stripe-mock (through the test proxy, which declines Stripe's declining test cards). */
 let stack: TStack;
@@ -13,15 +13,6 @@ type TProxied = { method: string; path: string; idempotencyKey: string | null; s
 const stripeRequests = async (): Promise<TProxied[]> =>
   (await fetch(`${stack.config.stripe.apiBase}/__test/requests`)).json() as Promise<TProxied[]>;
 
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const ordersOf = async (cookie: string) => ((await stack.http('GET', '/api/orders', { cookie })).body as { orders: TOrder[] }).orders;
 const orderIn = (cookie: string, status: string) =>
   until(`an order ${status}`, async () => (await ordersOf(cookie)).find((o) => o.status === status));
@@ -111,7 +102,7 @@ describe('cards, declines and the waitlist after a show', () => {
     expect(paid.status).toBe(200);
     expect(paid.body.order).toMatchObject({ status: 'paid', totalMinor: 2_400 });
     expect((await stack.http('POST', `/api/orders/${asked.id}/pay`, { cookie: cara.cookie, body: attempt() })).body.error.code).toBe('CONFLICT');
-    await until('the payout job', async () => ((await transfersOf(asked.id))[0]?.status === 'waiting' ? true : undefined));
+    await until('the payout job', async () => (await transfersOf(asked.id))[0]?.status === 'waiting');
 
     // The host onboards to Connect; stripe-mock's accounts can take transfers at once, so
     // the waiting payout goes: one transfer, from the order's charge, with the order's key.
@@ -120,7 +111,7 @@ describe('cards, declines and the waitlist after a show', () => {
     const onboarding = await stack.http('POST', '/api/connect/onboarding', { cookie: host.cookie });
     expect(onboarding.body.url).toMatch(/^https:\/\//);
     expect(((await stack.http('GET', '/api/connect', { cookie: host.cookie })).body as TConnectStatus).ready).toBe(true);
-    await until('the transfer', async () => ((await transfersOf(asked.id))[0]?.status === 'sent' ? true : undefined));
+    await until('the transfer', async () => (await transfersOf(asked.id))[0]?.status === 'sent');
     expect(await transfersOf(asked.id)).toEqual([{ kind: 'seller', amount: 2_400 - 100, status: 'sent' }]);
     const transfers = (await stripeRequests()).filter((r) => r.path === '/v1/transfers' && r.idempotencyKey === `order-${asked.id}-transfer-seller`);
     expect(transfers.map((r) => r.status)).toEqual([200]);

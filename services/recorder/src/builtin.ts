@@ -54,23 +54,30 @@ const partsOnDisk = async (root: string, recordingId: string): Promise<number[]>
 };
 
 /**
- * Registers the finished segments of one part that are not in `recording_segments` yet.
- * A segment starts on the server clock where the part started plus the segments before it.
+ * Registers the finished segments of one part that are not in `recording_segments` yet,
+ * from the `known`-th on (those before it were registered by an earlier call). A segment
+ * starts on the server clock where the part started plus the segments before it. Returns
+ * how many of the part's segments are registered now: the next call's `known`.
  */
-export const registerPart = async (db: TDb, root: string, recordingId: string, part: number): Promise<number> => {
+export const registerPart = async (db: TDb, root: string, recordingId: string, part: number, known = 0): Promise<number> => {
   const dir = partDir(root, recordingId, part);
   const meta = await readFile(path.join(dir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as { startedAt: number }, () => null);
   const playlist = await readFile(path.join(dir, 'index.m3u8'), 'utf8').catch(() => '');
-  if (!meta || !playlist) return 0;
+  if (!meta || !playlist) return known;
   let at = meta.startedAt;
+  let upTo = known;
   const rows: { seq: number; startedAt: number; durationMs: number; bytes: number; file: string }[] = [];
   for (const [seq, s] of parsePlaylist(playlist).entries()) {
-    const bytes = (await stat(path.join(dir, s.file)).catch(() => null))?.size ?? 0;
-    if (bytes > 0) rows.push({ seq, startedAt: at, durationMs: s.durationMs, bytes, file: path.join(`part-${part}`, s.file) });
+    if (seq >= known) {
+      const bytes = (await stat(path.join(dir, s.file)).catch(() => null))?.size ?? 0;
+      if (bytes === 0) break;
+      rows.push({ seq, startedAt: at, durationMs: s.durationMs, bytes, file: path.join(`part-${part}`, s.file) });
+      upTo = seq + 1;
+    }
     at += s.durationMs;
   }
-  if (rows.length === 0) return 0;
-  const { rowCount } = await db.query(
+  if (rows.length === 0) return upTo;
+  await db.query(
     `insert into recording_segments (recording_id, part, seq, started_at, duration_ms, bytes, path)
      select $1, $2, r.seq, to_timestamp(r.at / 1000.0), r.duration, r.bytes, r.path
        from unnest($3::int[], $4::float8[], $5::int[], $6::int[], $7::text[]) as r(seq, at, duration, bytes, path)
@@ -78,7 +85,7 @@ export const registerPart = async (db: TDb, root: string, recordingId: string, p
     [recordingId, part, rows.map((r) => r.seq), rows.map((r) => r.startedAt), rows.map((r) => r.durationMs),
       rows.map((r) => r.bytes), rows.map((r) => r.file)],
   );
-  return rowCount ?? 0;
+  return upTo;
 };
 
 /** Nearest-neighbour scaling of an I420 picture (rare: only while the camera's size differs). */
@@ -214,6 +221,7 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
     let starting: Promise<Encoder> | undefined;
     let recordingId: string | undefined;
     let part = -1;
+    let registered = 0; // segments of the current part already registered
     let closed = false;
 
     const openEncoder = async (width: number, height: number) => {
@@ -223,6 +231,7 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
       // A recorder that crashed left parts behind: register what they finished, go on after them.
       for (const earlier of onDisk) if (earlier > part) await registerPart(db, deps.dir, recordingId, earlier);
       part = Math.max(part, ...onDisk) + 1;
+      registered = 0;
       const dir = partDir(deps.dir, recordingId, part);
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'meta.json'), JSON.stringify({ startedAt: firstFrameAt, width, height }));
@@ -235,7 +244,7 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
       encoder = undefined;
       if (!e) return;
       await e.close();
-      if (recordingId) await registerPart(db, deps.dir, recordingId, part);
+      if (recordingId) registered = await registerPart(db, deps.dir, recordingId, part, registered);
     };
 
     // The encoder's size is the camera's as published: LiveKit starts a subscriber on a low
@@ -276,7 +285,14 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
     await room.connect(deps.livekit.url, token, { autoSubscribe: true, dynacast: false });
     // Finished segments are registered as they come, so a crash loses only the one in progress.
     const scan = setInterval(() => {
-      if (encoder && recordingId) void registerPart(db, deps.dir, recordingId, part).catch((error: unknown) => log.warn({ err: error }, 'segment scan failed'));
+      if (!encoder || !recordingId) return;
+      const scanned = part;
+      registerPart(db, deps.dir, recordingId, part, registered).then(
+        (n) => {
+          if (scanned === part) registered = Math.max(registered, n);
+        },
+        (error: unknown) => log.warn({ err: error }, 'segment scan failed'),
+      );
     }, 500);
 
     return {

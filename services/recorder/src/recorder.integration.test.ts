@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { TLiveKitGrant } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishCamera } from '../../../infra/test/camera.ts';
-import { startStack, type TStack } from '../../../infra/test/harness.ts';
+import { exited, sleep, startStack, until, type TStack } from '../../../infra/test/harness.ts';
 
 /**
  * The built-in recorder as its own process, killed with SIGKILL in the middle of a show
@@ -17,24 +17,10 @@ const SEGMENT_MS = 2_000;
 beforeAll(async () => {
   stack = await startStack({ env: { RECORDING_SEGMENT_SECONDS: String(SEGMENT_MS / 1_000), RECORDING_HEIGHT: '240' } });
 });
-// A test that timed out leaves its `finally` unrun: no recorder may outlive the file.
-const started = new Set<ChildProcess>();
-afterAll(async () => {
-  for (const child of started) child.kill('SIGKILL');
-  await stack?.close();
-});
+afterAll(async () => stack?.close());
 
-const startRecorder = (): ChildProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {
-    // The same id after a restart: it takes its shows straight back.
-    env: { ...process.env, ...stack.env, RECORDER_ID: 'recorder-under-test' },
-    stdio: 'ignore',
-  });
-  started.add(child);
-  return child;
-};
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The same id after a restart: it takes its shows straight back.
+const startRecorder = () => stack.spawnService(path.resolve(import.meta.dirname, 'main.ts'), { RECORDER_ID: 'recorder-under-test' });
 
 type TSeg = { part: number; seq: number; startedAt: Date; durationMs: number; path: string };
 const segmentsOf = async (showId: string) =>
@@ -43,16 +29,6 @@ const segmentsOf = async (showId: string) =>
        from recording_segments s join recordings r on r.id = s.recording_id where r.show_id = $1 order by part, seq`,
     [showId],
   )).rows;
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-};
-
 describe('a recorder killed mid-show', () => {
   it('loses at most the segment in progress and resumes in a new part', async () => {
     const host = await stack.createUser({ name: 'Rec Host' });
@@ -62,16 +38,16 @@ describe('a recorder killed mid-show', () => {
     const camera = await publishCamera(grant, { width: 320, height: 240, fps: 30 });
     let recorder = startRecorder();
     try {
-      await waitFor('four segments', async () => ((await segmentsOf(show.id)).length >= 4 ? true : undefined), 60_000);
+      await until('four segments', async () => (await segmentsOf(show.id)).length >= 4, 60_000);
       await sleep(700); // into the next segment
       recorder.kill('SIGKILL');
       const crashAt = Date.now();
       await exited(recorder);
       await sleep(3_000);
       recorder = startRecorder();
-      await waitFor('a second part', async () => ((await segmentsOf(show.id)).filter((s) => s.part === 1).length >= 2 ? true : undefined), 60_000);
+      await until('a second part', async () => (await segmentsOf(show.id)).filter((s) => s.part === 1).length >= 2, 60_000);
       await stack.db.query(`update shows set status = 'ended', ended_at = now() where id = $1`, [show.id]);
-      const rec = await waitFor('the recording to be ready', async () => {
+      const rec = await until('the recording to be ready', async () => {
         const { rows } = await stack.db.query<{ id: string; status: string }>('select id, status from recordings where show_id = $1', [show.id]);
         return rows[0]?.status === 'ready' ? rows[0] : undefined;
       });

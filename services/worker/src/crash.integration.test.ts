@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { splitOrder } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type TStack } from '../../../infra/test/harness.ts';
+import { recordedRequests } from '../../../infra/local/stripe-test-proxy.ts';
+import { exited, sleep, startStack, type TStack } from '../../../infra/test/harness.ts';
 import { chargeIdempotencyKey } from './jobs/charge-order.ts';
 import { transferIdempotencyKey } from './jobs/transfer-order.ts';
 
@@ -24,31 +23,12 @@ beforeAll(async () => {
     body: JSON.stringify({ secretKey: stack.config.stripe.secretKey, ms: 250 }),
   });
 });
-// A test that timed out leaves its own cleanup unrun: no worker may outlive the file.
-const started = new Set<ChildProcess>();
-afterAll(async () => {
-  for (const child of started) child.kill('SIGKILL');
-  await stack?.close();
-});
+afterAll(async () => stack?.close());
 
-type TProxied = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string };
 /** This test's requests only: other test files share the proxy, with other keys. */
-const stripeRequests = async (): Promise<TProxied[]> => {
-  const all = (await (await fetch(`${stack.config.stripe.apiBase}/__test/requests`)).json()) as TProxied[];
-  const mine = createHash('sha256').update(`Bearer ${stack.config.stripe.secretKey}`).digest('hex').slice(0, 12);
-  return all.filter((r) => r.client === mine);
-};
+const stripeRequests = () => recordedRequests(stack.config.stripe.apiBase!, stack.config.stripe.secretKey);
 
-const startWorker = (): ChildProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'main.ts')], {
-    env: { ...process.env, ...stack.env },
-    stdio: 'ignore',
-  });
-  started.add(child);
-  return child;
-};
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const startWorker = () => stack.spawnService(path.resolve(import.meta.dirname, 'main.ts'));
 
 describe('a worker killed mid-settlement', () => {
   it('charges each order once, pays out each transfer once, and finishes every order', { timeout: 120_000 }, async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type TStack } from '../../../infra/test/harness.ts';
+import { startStack, until, type TStack } from '../../../infra/test/harness.ts';
 
 /**
  * Random shows through the whole pipeline (live claims, settlement, charges with good and
@@ -21,14 +21,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => stack?.close());
-
-const until = async (what: string, probe: () => Promise<boolean>, ms = 30_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 const seller = fc.record({
   shippingMinor: fc.option(fc.integer({ min: 0, max: 3_000 }), { nil: null }),

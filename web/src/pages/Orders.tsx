@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, messageOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { OrderLines } from '../components/OrderLines.tsx';
 
 const STATUS_LABELS: Record<TOrder['status'], string> = {
   pending: 'Being charged',
@@ -91,25 +92,7 @@ export const OrdersPage = () => {
               </div>
               <span className={`badge badge-order-${order.status}`}>{STATUS_LABELS[order.status]}</span>
             </header>
-            <ul className="order-items">
-              {order.items.map((item) => (
-                <li key={item.claimId}>
-                  <span>{item.title} <span className="muted">· {item.variantLabel}</span></span>
-                  <span>{formatMoney(item.priceMinor, order.currency)}</span>
-                </li>
-              ))}
-              <li className="muted">
-                <span>Shipping</span>
-                <span>{formatMoney(order.shippingMinor, order.currency)}</span>
-              </li>
-              {order.refundedMinor > 0 && (
-                <li className="muted"><span>Refunded</span><span>−{formatMoney(order.refundedMinor, order.currency)}</span></li>
-              )}
-            </ul>
-            <p className="order-total">
-              <span>Total</span>
-              <strong data-testid="order-total">{formatMoney(order.totalMinor, order.currency)}</strong>
-            </p>
+            <OrderLines order={order} />
             {(order.status === 'payment_failed' || order.status === 'action_required') && (
               <div className="order-due" data-testid="order-due">
                 <span>

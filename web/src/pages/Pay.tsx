@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, messageOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { OrderLines } from '../components/OrderLines.tsx';
 import { stripeFor } from '../payments/stripe.ts';
 import { cardLabel } from './Wallet.tsx';
 
@@ -71,16 +72,7 @@ export const PayPage = () => {
           <p>
             <strong>{order.showTitle}</strong> <span className="muted">from {order.sellerName}</span>
           </p>
-          <ul className="order-items">
-            {order.items.map((item) => (
-              <li key={item.claimId}>
-                <span>{item.title} <span className="muted">· {item.variantLabel}</span></span>
-                <span>{formatMoney(item.priceMinor, order.currency)}</span>
-              </li>
-            ))}
-            <li className="muted"><span>Shipping</span><span>{formatMoney(order.shippingMinor, order.currency)}</span></li>
-          </ul>
-          <p className="order-total"><span>Total</span><strong>{formatMoney(order.totalMinor, order.currency)}</strong></p>
+          <OrderLines order={order} />
           {order.status === 'paid' ? (
             <p className="success" role="status" data-testid="paid">Paid — thank you. <Link to="/orders">Back to your orders</Link></p>
           ) : order.status === 'canceled' ? (

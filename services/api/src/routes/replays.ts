@@ -31,16 +31,17 @@ const ZEntryParams = z.strictObject({ id: z.uuid(), entryId: z.uuid() });
 const ZSegmentParams = z.strictObject({ id: z.uuid(), part: z.coerce.number().int().min(0).max(10_000), file: z.string().regex(/^seg-\d{5}\.ts$/) });
 
 type TRecordingRow = {
-  id: string; showId: string; hostId: string; backend: string; status: string; listed: boolean;
-  startedAt: Date; endedAt: Date | null; playlistUrl: string | null; showStatus: string;
+  id: string; showId: string; title: string; hostId: string; hostName: string; backend: string; status: string;
+  listed: boolean; startedAt: Date; endedAt: Date | null; playlistUrl: string | null; showStatus: string;
 };
 
 /** The show's recording, for anyone who may see it: an unlisted replay too (by its link), a deleted one to nobody. */
 const recordingOfShow = async (db: TQueryable, showId: string): Promise<TRecordingRow> => {
   const { rows } = await db.query<TRecordingRow>(
-    `select r.id, r.show_id as "showId", s.host_id as "hostId", r.backend, r.status, r.listed, r.started_at as "startedAt",
-            r.ended_at as "endedAt", r.playlist_url as "playlistUrl", s.status as "showStatus"
-       from shows s left join recordings r on r.show_id = s.id where s.id = $1`,
+    `select r.id, s.id as "showId", s.title, s.host_id as "hostId", h.display_name as "hostName", r.backend, r.status,
+            r.listed, r.started_at as "startedAt", r.ended_at as "endedAt", r.playlist_url as "playlistUrl",
+            s.status as "showStatus"
+       from shows s join users h on h.id = s.host_id left join recordings r on r.show_id = s.id where s.id = $1`,
     [showId],
   );
   const r = rows[0];
@@ -116,15 +117,11 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
       entries: entries.map((e) => ({ ...e, available: available.get(e.entryId) ?? 0 })),
       segments,
     });
-    const { rows: show } = await db.query<{ title: string; hostName: string }>(
-      'select s.title, u.display_name as "hostName" from shows s join users u on u.id = s.host_id where s.id = $1',
-      [id],
-    );
     const replay: TReplay = {
       showId: id,
-      title: show[0]!.title,
+      title: rec.title,
       hostId: rec.hostId,
-      hostName: show[0]!.hostName,
+      hostName: rec.hostName,
       recordingId: rec.id,
       listed: rec.listed,
       startedAt: rec.startedAt.getTime(),
@@ -184,13 +181,13 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
     if (!r) throw new AppError('NOT_FOUND', 'No such show.');
     if (r.hostId !== userId) throw new AppError('FORBIDDEN', 'Only the host can change this replay.');
     if (!r.id || r.status === 'deleted') throw new AppError('NO_REPLAY');
-    return r.id;
+    return { recordingId: r.id, status: r.status };
   };
 
   router.patch('/replays/:id', async (req, res) => {
     const { id } = parseWith(ZIdParam, req.params);
     const { listed } = parseWith(ZReplayListedBody, req.body);
-    const recordingId = await hostsRecording(id, currentUser(res).id);
+    const { recordingId } = await hostsRecording(id, currentUser(res).id);
     await db.query('update recordings set listed = $2 where id = $1', [recordingId, listed]);
     res.json({ listed });
   });
@@ -198,9 +195,8 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
   /** Deletes a replay for good: its segments' files are removed and its rows go. */
   router.delete('/replays/:id', async (req, res) => {
     const { id } = parseWith(ZIdParam, req.params);
-    const recordingId = await hostsRecording(id, currentUser(res).id);
-    const { rows } = await db.query<{ status: string }>('select status from recordings where id = $1', [recordingId]);
-    if (rows[0]?.status === 'recording') throw new AppError('CONFLICT', 'The show is still being recorded.');
+    const { recordingId, status } = await hostsRecording(id, currentUser(res).id);
+    if (status === 'recording') throw new AppError('CONFLICT', 'The show is still being recorded.');
     await withTransaction(db, async (tx) => {
       await tx.query(`update recordings set status = 'deleted', ended_at = coalesce(ended_at, now()) where id = $1`, [recordingId]);
       await tx.query('delete from recording_segments where recording_id = $1', [recordingId]);
