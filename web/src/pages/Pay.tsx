@@ -1,41 +1,29 @@
 import { formatMoney, type TOrder, type TPayReply, type TPaymentSetup } from '@showcart/shared';
-import { Elements, PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
+import { Elements } from '@stripe/react-stripe-js';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, messageOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { OrderLines } from '../components/OrderLines.tsx';
+import { ConfirmForm } from '../payments/ConfirmForm.tsx';
 import { stripeFor } from '../payments/stripe.ts';
 import { cardLabel } from './Wallet.tsx';
 
 /** Confirms the order's PaymentIntent in the Payment Element (3-D Secure happens here). */
-const ConfirmInElements = ({ orderId, onPaid }: { orderId: string; onPaid: (order: TOrder) => void }) => {
-  const stripe = useStripe();
-  const elements = useElements();
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <form
-      className="stack"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (!stripe || !elements) return;
-        const { error: failed, paymentIntent } = await stripe.confirmPayment({
-          elements, redirect: 'if_required', confirmParams: { return_url: `${location.origin}/orders/${orderId}/pay` },
-        });
-        if (failed || !paymentIntent) return setError(failed?.message ?? 'The payment did not go through.');
-        try {
-          onPaid((await api<{ order: TOrder }>('POST', `/orders/${orderId}/pay/complete`, { paymentIntentId: paymentIntent.id })).order);
-        } catch (err) {
-          setError(messageOf(err));
-        }
-      }}
-    >
-      <PaymentElement />
-      {error && <p className="error" role="alert">{error}</p>}
-      <button className="button primary" disabled={!stripe}>Pay</button>
-    </form>
-  );
-};
+const ConfirmInElements = ({ orderId, onPaid }: { orderId: string; onPaid: (order: TOrder) => void }) => (
+  <ConfirmForm
+    label="Pay"
+    busyLabel="Paying…"
+    confirm={async (stripe, elements) => {
+      const { error, paymentIntent } = await stripe.confirmPayment({
+        elements, redirect: 'if_required', confirmParams: { return_url: `${location.origin}/orders/${orderId}/pay` },
+      });
+      return { id: paymentIntent?.id, error: error?.message ?? (paymentIntent ? undefined : 'The payment did not go through.') };
+    }}
+    complete={async (paymentIntentId) =>
+      onPaid((await api<{ order: TOrder }>('POST', `/orders/${orderId}/pay/complete`, { paymentIntentId })).order)}
+  />
+);
 
 /** An order whose after-show charge failed: the buyer pays it here before its deadline. */
 export const PayPage = () => {

@@ -1,49 +1,30 @@
 import type { TCard, TPaymentSetup } from '@showcart/shared';
-import { Elements, PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
+import { Elements } from '@stripe/react-stripe-js';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, messageOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { ConfirmForm } from '../payments/ConfirmForm.tsx';
 import { stripeFor } from '../payments/stripe.ts';
 import { useSession } from '../session.tsx';
 
 export const cardLabel = (card: TCard) => `${card.brand[0]!.toUpperCase()}${card.brand.slice(1)} ···· ${card.last4}${card.exp ? ` · ${card.exp}` : ''}`;
 
-/** Confirms a SetupIntent in Stripe's Payment Element, then tells the api, which checks it with Stripe. */
-const ElementsForm = ({ onSaved }: { onSaved: (card: TCard) => void }) => {
-  const stripe = useStripe();
-  const elements = useElements();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <form
-      className="stack"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (!stripe || !elements) return;
-        setBusy(true);
-        setError(null);
-        const { error: failed, setupIntent } = await stripe.confirmSetup({
-          elements, redirect: 'if_required', confirmParams: { return_url: `${location.origin}/wallet` },
-        });
-        if (failed || !setupIntent) {
-          setError(failed?.message ?? 'The card was not saved.');
-        } else {
-          try {
-            onSaved((await api<{ card: TCard }>('POST', '/payments/setup-intent/complete', { setupIntentId: setupIntent.id })).card);
-          } catch (err) {
-            setError(messageOf(err));
-          }
-        }
-        setBusy(false);
-      }}
-    >
-      <PaymentElement />
-      {error && <p className="error" role="alert">{error}</p>}
-      <button className="button primary" disabled={!stripe || busy}>{busy ? 'Saving…' : 'Save card'}</button>
-    </form>
-  );
-};
+/** Saves a card through a SetupIntent confirmed in Stripe's Payment Element. */
+const ElementsForm = ({ onSaved }: { onSaved: (card: TCard) => void }) => (
+  <ConfirmForm
+    label="Save card"
+    busyLabel="Saving…"
+    confirm={async (stripe, elements) => {
+      const { error, setupIntent } = await stripe.confirmSetup({
+        elements, redirect: 'if_required', confirmParams: { return_url: `${location.origin}/wallet` },
+      });
+      return { id: setupIntent?.id, error: error?.message ?? (setupIntent ? undefined : 'The card was not saved.') };
+    }}
+    complete={async (setupIntentId) =>
+      onSaved((await api<{ card: TCard }>('POST', '/payments/setup-intent/complete', { setupIntentId })).card)}
+  />
+);
 
 /** With stripe-mock: Stripe's test cards, each behaving like the real one in test mode. */
 const TestCards = ({ setup, onSaved }: { setup: TPaymentSetup; onSaved: (card: TCard) => void }) => {
