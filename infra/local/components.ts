@@ -188,6 +188,43 @@ const startStripeMock = async (dataDir: string, ports: TPorts) => {
   return { proc, proxy };
 };
 
+/**
+ * An S3-compatible store (versitygw over a directory) with one bucket, for tests of
+ * recordings kept in S3. Returns the recordings' S3 environment and a stop.
+ */
+export const startS3 = async (dataDir: string, port: number, bucket = 'showcart-recordings') => {
+  const bin = path.join(TOOLS, 'versitygw');
+  if (!existsSync(bin)) throw new Error('versitygw is not built: run `SHOWCART_TEST_TOOLS=1 bash infra/local/install.sh`.');
+  const root = path.join(dataDir, 's3/data');
+  const meta = path.join(dataDir, 's3/meta');
+  await Promise.all([mkdir(root, { recursive: true }), mkdir(meta, { recursive: true })]);
+  const accessKey = `AK${randomBytes(8).toString('hex')}`;
+  const secret = randomBytes(24).toString('base64url');
+  const proc = await startProcess({
+    name: 'versitygw',
+    command: bin,
+    // Metadata in a sidecar directory: not every filesystem has extended attributes.
+    args: ['--port', `127.0.0.1:${port}`, '--quiet', 'posix', '--sidecar', meta, root],
+    // Keys in the environment, not the arguments any `ps` shows.
+    options: { env: { ...process.env, ROOT_ACCESS_KEY: accessKey, ROOT_SECRET_KEY: secret } },
+    logDir: path.join(dataDir, 'logs'),
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor('versitygw', async () => (await fetch(endpoint)).status > 0, { process: proc });
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: accessKey, secretAccessKey: secret } });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  const env = {
+    RECORDINGS_S3_BUCKET: bucket,
+    RECORDINGS_S3_ENDPOINT: endpoint,
+    RECORDINGS_S3_REGION: 'us-east-1',
+    RECORDINGS_S3_ACCESS_KEY: accessKey,
+    RECORDINGS_S3_SECRET: secret,
+  };
+  return { env, root: path.join(root, bucket), stop: () => proc.stop('SIGTERM') };
+};
+
 export type TComponents = {
   /** Environment for the services: every URL and key they need. */
   env: Record<string, string>;

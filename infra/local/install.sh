@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what this machine lacks to run Showcart locally: Debian packages (PostgreSQL,
-# Redis, Chromium for browser tests), the pinned LiveKit server and stripe-mock built from
-# Go modules into .tools/bin, and the npm dependencies. Safe to run again: it only adds
+# Redis, ffmpeg), the pinned LiveKit server and stripe-mock built from Go modules into
+# .tools/bin, and the npm dependencies; with SHOWCART_TEST_TOOLS=1 also what only the tests
+# use (Chromium for browser tests, versitygw as an S3 store). Safe to run again: it only adds
 # what is missing. Stops with a message naming what cannot be installed, never silently.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -28,7 +29,7 @@ have_pg || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 # The built-in recorder encodes live shows into HLS replays with ffmpeg.
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
-if [ "${SHOWCART_BROWSER:-}" = 1 ]; then
+if [ "${SHOWCART_TEST_TOOLS:-}" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi liberation || missing+=(fonts-liberation)
 fi
@@ -56,6 +57,10 @@ go_tool() { # name module version
 }
 go_tool server "$LIVEKIT_SERVER_MODULE" "$LIVEKIT_SERVER_VERSION"
 go_tool stripe-mock "$STRIPE_MOCK_MODULE" "$STRIPE_MOCK_VERSION"
+# The tests' S3-compatible store, for recordings kept in a bucket.
+if [ "${SHOWCART_TEST_TOOLS:-}" = 1 ]; then
+  go_tool versitygw "$VERSITYGW_MODULE" "$VERSITYGW_VERSION"
+fi
 
 # npm ci when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -10,6 +10,7 @@ import {
   createDb,
   createLiveKit,
   createLogger,
+  createRecordingStore,
   createRedis,
   createStripe,
   loadConfig,
@@ -111,7 +112,7 @@ export const startStack = async (
   const recorded = new Set<string>();
   if (opts.recorder) {
     const backend = createBuiltinBackend({
-      db, livekit, logger, dir: config.recordings.dir,
+      db, livekit, logger, dir: config.recordings.dir, store: createRecordingStore(config.recordings),
       segmentSeconds: config.recordings.segmentSeconds, height: config.recordings.height,
     });
     const recorder = createRecorderService({ db, redis, backend, logger, recorderId: `test-${randomUUID()}`, tickMs: 500,

@@ -30,4 +30,12 @@ describe('loadConfig', () => {
     expect(problems.sort()).toEqual(['API_PORT', 'DATABASE_URL', 'LIVEKIT_API_SECRET', 'REDIS_URL']);
     expect((error as Error).message).not.toContain('short');
   });
+
+  it('keeps recordings in S3 only when a bucket is named, and refuses a bad bucket name', () => {
+    expect(loadConfig(valid).recordings.s3).toBeNull();
+    const s3 = { RECORDINGS_S3_BUCKET: 'replays', RECORDINGS_S3_ENDPOINT: 'http://127.0.0.1:7070', RECORDINGS_S3_SECRET: 'hidden-value' };
+    expect(loadConfig({ ...valid, ...s3 }).recordings.s3).toMatchObject({ bucket: 'replays', region: 'us-east-1', secret: 'hidden-value' });
+    expect(() => loadConfig({ ...valid, ...s3, RECORDINGS_S3_BUCKET: 'Bad_Bucket' })).toThrow(/RECORDINGS_S3_BUCKET/);
+    expect(() => loadConfig({ ...valid, ...s3, RECORDINGS_S3_ENDPOINT: 'not a url' })).toThrow(/RECORDINGS_S3_ENDPOINT/);
+  });
 });

@@ -39,7 +39,10 @@ const ZEnv = z.object({
   WAITLIST_OFFER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /** Namespace of the BullMQ keys in Redis: deployments (or test runs) sharing a Redis differ here. */
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('showcart'),
-  /** Where the built-in recorder writes HLS segments and the api serves them from. */
+  /**
+   * Where the built-in recorder writes HLS segments and the api serves them from; with
+   * RECORDINGS_S3_BUCKET set, only the segment being written (the rest is in S3).
+   */
   RECORDINGS_DIR: z.string().min(1).default('.data/recordings'),
   /** `builtin` (a hidden participant and ffmpeg) or `egress` (LiveKit Egress to S3). */
   RECORDER: z.enum(['builtin', 'egress']).default('builtin'),
@@ -47,15 +50,27 @@ const ZEnv = z.object({
   RECORDING_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(10).default(2),
   /** The recorder's encoder resolution (the height; the width follows the camera's shape). */
   RECORDING_HEIGHT: z.coerce.number().int().min(144).max(1080).default(720),
-  /** Egress writes to this S3-compatible bucket (only with RECORDER=egress). */
-  EGRESS_S3_BUCKET: z.string().optional(),
-  EGRESS_S3_ENDPOINT: z.url().optional(),
-  EGRESS_S3_REGION: z.string().default('us-east-1'),
-  EGRESS_S3_ACCESS_KEY: z.string().optional(),
-  EGRESS_S3_SECRET: z.string().optional(),
+  /**
+   * Recordings go to this S3-compatible bucket when it is set (always with RECORDER=egress).
+   * The endpoint is for a store other than AWS (MinIO, versitygw, R2...); without keys
+   * the AWS SDK's own chain (instance role, AWS_* variables) is used.
+   */
+  RECORDINGS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').optional(),
+  RECORDINGS_S3_ENDPOINT: z.url().optional(),
+  RECORDINGS_S3_REGION: z.string().min(1).default('us-east-1'),
+  RECORDINGS_S3_ACCESS_KEY: z.string().min(1).optional(),
+  RECORDINGS_S3_SECRET: z.string().min(1).optional(),
   /** Where browsers fetch Egress's segments (the bucket's public or CDN address). */
   EGRESS_PUBLIC_BASE_URL: z.url().optional(),
 });
+
+export type TS3Config = {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKey: string | undefined;
+  secret: string | undefined;
+};
 
 export type TConfig = {
   env: 'development' | 'test' | 'production';
@@ -87,14 +102,9 @@ export type TConfig = {
     backend: 'builtin' | 'egress';
     segmentSeconds: number;
     height: number;
-    egress: {
-      bucket: string | undefined;
-      endpoint: string | undefined;
-      region: string;
-      accessKey: string | undefined;
-      secret: string | undefined;
-      publicBaseUrl: string | undefined;
-    };
+    s3: TS3Config | null;
+    /** Where browsers fetch Egress's segments (the bucket's public or CDN address). */
+    egressPublicBaseUrl: string | undefined;
   };
 };
 
@@ -144,14 +154,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
       backend: e.RECORDER,
       segmentSeconds: e.RECORDING_SEGMENT_SECONDS,
       height: e.RECORDING_HEIGHT,
-      egress: {
-        bucket: e.EGRESS_S3_BUCKET,
-        endpoint: e.EGRESS_S3_ENDPOINT,
-        region: e.EGRESS_S3_REGION,
-        accessKey: e.EGRESS_S3_ACCESS_KEY,
-        secret: e.EGRESS_S3_SECRET,
-        publicBaseUrl: e.EGRESS_PUBLIC_BASE_URL,
-      },
+      s3: e.RECORDINGS_S3_BUCKET
+        ? {
+            bucket: e.RECORDINGS_S3_BUCKET,
+            endpoint: e.RECORDINGS_S3_ENDPOINT,
+            region: e.RECORDINGS_S3_REGION,
+            accessKey: e.RECORDINGS_S3_ACCESS_KEY,
+            secret: e.RECORDINGS_S3_SECRET,
+          }
+        : null,
+      egressPublicBaseUrl: e.EGRESS_PUBLIC_BASE_URL,
     },
   };
 };

@@ -11,3 +11,4 @@ export * from './show-log.ts';
 export * from './payments.ts';
 export * from './stripe.ts';
 export * from './repo/index.ts';
+export * from './recording-store.ts';

@@ -13,7 +13,7 @@ import {
   type RemoteTrack,
   type RemoteTrackPublication,
 } from '@livekit/rtc-node';
-import type { TDb, TLiveKit, TLogger } from '@showcart/common';
+import type { TDb, TLiveKit, TLogger, TRecordingStore } from '@showcart/common';
 import type { TRecorderBackend, TRecordingSession, TShowToRecord } from './backend.ts';
 
 const SAMPLE_RATE = 48_000;
@@ -23,8 +23,10 @@ export type TBuiltinDeps = {
   db: TDb;
   livekit: TLiveKit;
   logger: TLogger;
-  /** RECORDINGS_DIR, absolute. */
+  /** RECORDINGS_DIR, absolute: where ffmpeg writes. */
   dir: string;
+  /** Where finished segments are kept: this directory, or S3. */
+  store: TRecordingStore;
   segmentSeconds: number;
   height: number;
 };
@@ -54,29 +56,34 @@ const partsOnDisk = async (root: string, recordingId: string): Promise<number[]>
 };
 
 /**
- * Registers the finished segments of one part that are not in `recording_segments` yet,
- * from the `known`-th on (those before it were registered by an earlier call). A segment
- * starts on the server clock where the part started plus the segments before it. Returns
- * how many of the part's segments are registered now: the next call's `known`.
+ * Registers the finished segments of one part that are not in `recording_segments` yet:
+ * each is stored (uploaded, with S3), then registered with its start on the server clock
+ * (where the part started plus the segments before it), then the directory's copy may go.
+ * Safe to run twice at once or again after a crash: what is registered is skipped.
  */
-export const registerPart = async (db: TDb, root: string, recordingId: string, part: number, known = 0): Promise<number> => {
+export const registerPart = async (db: TDb, store: TRecordingStore, root: string, recordingId: string, part: number) => {
   const dir = partDir(root, recordingId, part);
   const meta = await readFile(path.join(dir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as { startedAt: number }, () => null);
   const playlist = await readFile(path.join(dir, 'index.m3u8'), 'utf8').catch(() => '');
-  if (!meta || !playlist) return known;
+  if (!meta || !playlist) return;
+  const { rows: done } = await db.query<{ next: number }>(
+    'select coalesce(max(seq) + 1, 0)::int as next from recording_segments where recording_id = $1 and part = $2',
+    [recordingId, part],
+  );
+  const known = done[0]!.next;
   let at = meta.startedAt;
-  let upTo = known;
   const rows: { seq: number; startedAt: number; durationMs: number; bytes: number; file: string }[] = [];
   for (const [seq, s] of parsePlaylist(playlist).entries()) {
     if (seq >= known) {
+      const file = path.join(`part-${part}`, s.file);
       const bytes = (await stat(path.join(dir, s.file)).catch(() => null))?.size ?? 0;
       if (bytes === 0) break;
-      rows.push({ seq, startedAt: at, durationMs: s.durationMs, bytes, file: path.join(`part-${part}`, s.file) });
-      upTo = seq + 1;
+      await store.upload(path.join(recordingId, file));
+      rows.push({ seq, startedAt: at, durationMs: s.durationMs, bytes, file });
     }
     at += s.durationMs;
   }
-  if (rows.length === 0) return upTo;
+  if (rows.length === 0) return;
   await db.query(
     `insert into recording_segments (recording_id, part, seq, started_at, duration_ms, bytes, path)
      select $1, $2, r.seq, to_timestamp(r.at / 1000.0), r.duration, r.bytes, r.path
@@ -85,7 +92,7 @@ export const registerPart = async (db: TDb, root: string, recordingId: string, p
     [recordingId, part, rows.map((r) => r.seq), rows.map((r) => r.startedAt), rows.map((r) => r.durationMs),
       rows.map((r) => r.bytes), rows.map((r) => r.file)],
   );
-  return upTo;
+  await store.uploaded(rows.map((r) => path.join(recordingId, r.file)));
 };
 
 /** Nearest-neighbour scaling of an I420 picture (rare: only while the camera's size differs). */
@@ -221,17 +228,20 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
     let starting: Promise<Encoder> | undefined;
     let recordingId: string | undefined;
     let part = -1;
-    let registered = 0; // segments of the current part already registered
     let closed = false;
 
     const openEncoder = async (width: number, height: number) => {
       const firstFrameAt = Date.now();
       recordingId ??= await recordingOf(show.showId, firstFrameAt);
       const onDisk = await partsOnDisk(deps.dir, recordingId);
-      // A recorder that crashed left parts behind: register what they finished, go on after them.
-      for (const earlier of onDisk) if (earlier > part) await registerPart(db, deps.dir, recordingId, earlier);
-      part = Math.max(part, ...onDisk) + 1;
-      registered = 0;
+      // A recorder that crashed left parts behind: register what they finished, go on after
+      // them and after any part registered (by a recorder elsewhere, or already cleaned up).
+      for (const earlier of onDisk) if (earlier > part) await registerPart(db, deps.store, deps.dir, recordingId, earlier);
+      const { rows } = await db.query<{ last: number }>(
+        'select coalesce(max(part), -1)::int as last from recording_segments where recording_id = $1',
+        [recordingId],
+      );
+      part = Math.max(part, rows[0]!.last, ...onDisk) + 1;
       const dir = partDir(deps.dir, recordingId, part);
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'meta.json'), JSON.stringify({ startedAt: firstFrameAt, width, height }));
@@ -244,7 +254,7 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
       encoder = undefined;
       if (!e) return;
       await e.close();
-      if (recordingId) registered = await registerPart(db, deps.dir, recordingId, part, registered);
+      if (recordingId) await registerPart(db, deps.store, deps.dir, recordingId, part);
     };
 
     // The encoder's size is the camera's as published: LiveKit starts a subscriber on a low
@@ -284,15 +294,13 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
     const token = await deps.livekit.mintToken({ room: show.room, identity: `recorder-${show.showId}`, name: 'Recorder', role: 'recorder' });
     await room.connect(deps.livekit.url, token, { autoSubscribe: true, dynacast: false });
     // Finished segments are registered as they come, so a crash loses only the one in progress.
+    let scanning = false;
     const scan = setInterval(() => {
-      if (!encoder || !recordingId) return;
-      const scanned = part;
-      registerPart(db, deps.dir, recordingId, part, registered).then(
-        (n) => {
-          if (scanned === part) registered = Math.max(registered, n);
-        },
-        (error: unknown) => log.warn({ err: error }, 'segment scan failed'),
-      );
+      if (!encoder || !recordingId || scanning) return;
+      scanning = true;
+      registerPart(db, deps.store, deps.dir, recordingId, part)
+        .catch((error: unknown) => log.warn({ err: error }, 'segment scan failed'))
+        .finally(() => (scanning = false));
     }, 500);
 
     return {
@@ -302,6 +310,7 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
         await room.disconnect().catch(() => {});
         await starting?.then((e) => (encoder ??= e), () => {});
         await closeEncoder();
+        if (recordingId) await deps.store.finished(recordingId);
         log.info({ recordingId, parts: part + 1 }, 'recording stopped');
       },
     };
@@ -311,7 +320,8 @@ export const createBuiltinBackend = (deps: TBuiltinDeps): TRecorderBackend => {
     name: 'builtin',
     start,
     finishOrphan: async (recordingId) => {
-      for (const part of await partsOnDisk(deps.dir, recordingId)) await registerPart(db, deps.dir, recordingId, part);
+      for (const part of await partsOnDisk(deps.dir, recordingId)) await registerPart(db, deps.store, deps.dir, recordingId, part);
+      await deps.store.finished(recordingId);
       const { rows } = await db.query('select 1 from recording_segments where recording_id = $1 limit 1', [recordingId]);
       return rows.length > 0;
     },

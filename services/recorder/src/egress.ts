@@ -14,8 +14,9 @@ export const createEgressBackend = (deps: {
   livekit: TConfig['livekit'];
   recordings: TConfig['recordings'];
 }): TRecorderBackend => {
-  const s3 = deps.recordings.egress;
-  if (!s3.bucket || !s3.publicBaseUrl) throw new Error('RECORDER=egress needs EGRESS_S3_BUCKET and EGRESS_PUBLIC_BASE_URL');
+  const s3 = deps.recordings.s3;
+  const publicBaseUrl = deps.recordings.egressPublicBaseUrl;
+  if (!s3 || !publicBaseUrl) throw new Error('RECORDER=egress needs RECORDINGS_S3_BUCKET and EGRESS_PUBLIC_BASE_URL');
   const egress = new EgressClient(deps.livekit.url.replace(/^ws/, 'http'), deps.livekit.apiKey, deps.livekit.apiSecret);
 
   return {
@@ -40,7 +41,7 @@ export const createEgressBackend = (deps: {
             case: 's3',
             value: new S3Upload({
               bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint ?? '', accessKey: s3.accessKey ?? '',
-              secret: s3.secret ?? '', forcePathStyle: true,
+              secret: s3.secret ?? '', forcePathStyle: Boolean(s3.endpoint),
             }),
           },
         });
@@ -50,7 +51,7 @@ export const createEgressBackend = (deps: {
           `insert into recordings (show_id, backend, started_at, egress_id, playlist_url)
            values ($1, 'egress', now(), $2, $3)
            on conflict (show_id) do update set egress_id = excluded.egress_id`,
-          [show.showId, egressId, `${s3.publicBaseUrl}/${show.showId}/index.m3u8`],
+          [show.showId, egressId, `${publicBaseUrl}/${show.showId}/index.m3u8`],
         );
         deps.logger.info({ showId: show.showId, egressId }, 'egress started');
       }

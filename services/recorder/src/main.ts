@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { createDb, createLiveKit, createLogger, createRedis, loadConfigOrExit } from '@showcart/common';
+import { createDb, createLiveKit, createLogger, createRecordingStore, createRedis, loadConfigOrExit } from '@showcart/common';
 import { createBuiltinBackend } from './builtin.ts';
 import { createEgressBackend } from './egress.ts';
 import { createRecorderService } from './service.ts';
@@ -13,7 +13,7 @@ const livekit = createLiveKit(config.livekit);
 const backend = config.recordings.backend === 'egress'
   ? createEgressBackend({ db, logger, rooms: livekit.rooms, livekit: config.livekit, recordings: config.recordings })
   : createBuiltinBackend({
-      db, livekit, logger, dir: path.resolve(config.recordings.dir),
+      db, livekit, logger, dir: path.resolve(config.recordings.dir), store: createRecordingStore(config.recordings),
       segmentSeconds: config.recordings.segmentSeconds, height: config.recordings.height,
     });
 // A recorder that restarts under the same id takes its shows straight back.

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import {
+  createRecordingStore,
   enqueue,
   insertOrder,
   JOBS,
@@ -84,7 +84,7 @@ const segmentsOf = async (db: TQueryable, recordingId: string) =>
 /** Replays: the recording as HLS, its timeline, buying from it, and the host's unlist and delete. */
 export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) => {
   const router = Router();
-  const root = path.resolve(config.recordings.dir);
+  const store = createRecordingStore(config.recordings);
 
   router.get('/replays/:id', async (req, res) => {
     const { id } = parseWith(ZIdParam, req.params);
@@ -165,43 +165,50 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
       [id, part, path.join(`part-${part}`, file)],
     );
     if (!rows[0]) throw new AppError('NOT_FOUND', 'No such segment.');
-    const full = path.join(root, id, rows[0].path);
-    const info = await stat(full).catch(() => null);
-    if (!info) throw new AppError('NOT_FOUND', 'No such segment.');
-    res.type('video/mp2t').set({ 'content-length': String(info.size), 'cache-control': 'private, max-age=86400' });
-    createReadStream(full).pipe(res);
+    const segment = await store.open(path.join(id, rows[0].path));
+    if (!segment) throw new AppError('NOT_FOUND', 'No such segment.');
+    res.type('video/mp2t').set({ 'content-length': String(segment.size), 'cache-control': 'private, max-age=86400' });
+    // A viewer who seeks away closes the request: the store's stream is closed with it.
+    await pipeline(segment.body, res).catch((error: unknown) => {
+      if (!res.destroyed) logger.warn({ err: error, recordingId: id }, 'segment send failed');
+    });
   });
 
   const hostsRecording = async (showId: string, userId: string) => {
-    const { rows } = await db.query<{ id: string; hostId: string; status: string }>(
-      `select r.id, s.host_id as "hostId", r.status from shows s left join recordings r on r.show_id = s.id where s.id = $1`,
+    const { rows } = await db.query<{ id: string; hostId: string; status: string; backend: string }>(
+      `select r.id, s.host_id as "hostId", r.status, r.backend from shows s left join recordings r on r.show_id = s.id where s.id = $1`,
       [showId],
     );
     const r = rows[0];
     if (!r) throw new AppError('NOT_FOUND', 'No such show.');
     if (r.hostId !== userId) throw new AppError('FORBIDDEN', 'Only the host can change this replay.');
-    if (!r.id || r.status === 'deleted') throw new AppError('NO_REPLAY');
-    return { recordingId: r.id, status: r.status };
+    if (!r.id) throw new AppError('NO_REPLAY');
+    return { recordingId: r.id, status: r.status, backend: r.backend };
   };
 
   router.patch('/replays/:id', async (req, res) => {
     const { id } = parseWith(ZIdParam, req.params);
     const { listed } = parseWith(ZReplayListedBody, req.body);
-    const { recordingId } = await hostsRecording(id, currentUser(res).id);
+    const { recordingId, status } = await hostsRecording(id, currentUser(res).id);
+    if (status === 'deleted') throw new AppError('NO_REPLAY');
     await db.query('update recordings set listed = $2 where id = $1', [recordingId, listed]);
     res.json({ listed });
   });
 
-  /** Deletes a replay for good: its segments' files are removed and its rows go. */
+  /**
+   * Deletes a replay for good: its rows go, then its files. Deleting again is no error and
+   * removes the files again, so a store that failed the first time is tried once more.
+   */
   router.delete('/replays/:id', async (req, res) => {
     const { id } = parseWith(ZIdParam, req.params);
-    const { recordingId, status } = await hostsRecording(id, currentUser(res).id);
+    const { recordingId, status, backend } = await hostsRecording(id, currentUser(res).id);
     if (status === 'recording') throw new AppError('CONFLICT', 'The show is still being recorded.');
     await withTransaction(db, async (tx) => {
       await tx.query(`update recordings set status = 'deleted', ended_at = coalesce(ended_at, now()) where id = $1`, [recordingId]);
       await tx.query('delete from recording_segments where recording_id = $1', [recordingId]);
     });
-    await rm(path.join(root, recordingId), { recursive: true, force: true });
+    // Egress writes under the show's id (it starts before the recording's row exists).
+    await store.remove(backend === 'egress' ? id : recordingId);
     logger.info({ showId: id, recordingId }, 'replay deleted');
     res.status(204).end();
   });
