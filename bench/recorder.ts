@@ -6,13 +6,14 @@
  *   end → playable      seconds from the show's end to its recording marked ready
  *   first frame         ms from opening the replay page to the video's first frame (median)
  *
- * Run: npm run bench:recorder   (BENCH_RECORD_SECONDS=30, BENCH_RECORD_HEIGHT=720)
+ * Run: npm run bench:recorder   (BENCH_RECORD_SECONDS=30, BENCH_RECORD_HEIGHT=720;
+ *      BENCH_RECORD_S3=1 keeps the segments in an S3 bucket, versitygw, instead of on disk)
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLiveKit, createRedis, loadConfig, roomNameOf, SHOW_STATUS_CHANNEL } from '@showcart/common';
 import { launchChromium, serveWeb, signIn } from '../e2e/browser.ts';
-import { REPO_ROOT } from '../infra/local/components.ts';
+import { REPO_ROOT, startS3 } from '../infra/local/components.ts';
 import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
 import { publishCamera } from '../infra/test/camera.ts';
 import { round, sleep, startBenchPlatform, writeResults } from './lib.ts';
@@ -22,16 +23,18 @@ const HEIGHT = Number(process.env.BENCH_RECORD_HEIGHT ?? 720);
 const WIDTH = Math.round((HEIGHT * 16) / 9 / 2) * 2;
 const PAGE_LOADS = 5;
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
+const S3 = process.env.BENCH_RECORD_S3 === '1';
 
 const platform = await startBenchPlatform({ realtimeNodes: 0 });
 const { db } = platform;
 const logDir = path.join(REPO_ROOT, '.data/bench/logs');
 const apiPort = await freePort();
 const webPort = await freePort();
+const s3 = S3 ? await startS3(path.join(REPO_ROOT, '.data/bench'), await freePort()) : undefined;
 const env: Record<string, string> = {
   ...(process.env as Record<string, string>), ...platform.env, NODE_ENV: 'production', LOG_LEVEL: 'warn',
   RECORDINGS_DIR: path.join(REPO_ROOT, '.data/bench/recordings'), RECORDING_HEIGHT: String(HEIGHT),
-  RECORDER_ID: 'bench', API_PORT: String(apiPort), PUBLIC_URL: `http://localhost:${webPort}`,
+  RECORDER_ID: 'bench', API_PORT: String(apiPort), PUBLIC_URL: `http://localhost:${webPort}`, ...s3?.env,
 };
 const config = loadConfig(env);
 
@@ -130,6 +133,7 @@ try {
 
   const results = {
     resolution: `${WIDTH}x${HEIGHT}@30`,
+    store: S3 ? 's3' : 'local',
     recordedSeconds: round(wall, 1),
     recorderCores: round((after.self - before.self) / wall, 3),
     ffmpegCores: round((after.children - before.children) / wall, 3),
@@ -142,8 +146,9 @@ try {
   };
   console.log(`\nRecording a ${WIDTH}x${HEIGHT} 30 fps camera for ${SECONDS} s, then opening its replay ${PAGE_LOADS} times`);
   console.table([results]);
-  await writeResults('recorder', results);
+  await writeResults(S3 ? 'recorder-s3' : 'recorder', results);
 } finally {
   for (const p of procs) await p.stop();
+  await s3?.stop();
   await platform.stop();
 }
