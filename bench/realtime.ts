@@ -47,10 +47,11 @@ const pids = platform.nodes.map((n) => n.proc.child.pid!);
 const nodeCpu = () => pids.reduce((sum, p) => sum + cpuSecondsOf(p), 0);
 const nodeRss = () => pids.reduce((sum, p) => sum + rssOf(p), 0);
 const nodeUrl = (i: number) => platform.nodes[i % NODES]!.url;
+const redisPid = Number(/process_id:(\d+)/.exec(await platform.redis.info('server'))![1]);
 type TLatency = ReturnType<typeof summarize>;
 const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S, seconds: SECONDS, appendfsync: APPENDFSYNC } as {
   viewers: number; nodes: number; claimsPerSecond: number; seconds: number; appendfsync: string;
-  claims: TLatency & { failures: number; achievedPerSecond: number };
+  claims: TLatency & { failures: number; achievedPerSecond: number; nodeCpuShare: number; generatorCpuShare: number; redisCpuShare: number };
   fanout: TLatency & { expected: number; nodeCpuShare: number; generatorCpuShare: number };
   deliveries: { events: number; delivered: number; expected: number; wallSeconds: number; perSecond: number; nodeCpuSeconds: number; perCpuSecond: number };
   memory: { rssBeforeMB: number; rssAfterMB: number; perViewerKB: number };
@@ -68,6 +69,7 @@ try {
   let failures = 0;
   const pending: Promise<void>[] = [];
   const perTick = (CLAIMS_PER_S * TICK_MS) / 1_000;
+  const claimCpu0 = { node: nodeCpu(), generator: process.cpuUsage(), redis: cpuSecondsOf(redisPid) };
   const started = performance.now();
   let sent = 0;
   let next = 0;
@@ -87,7 +89,13 @@ try {
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1_000;
-  results.claims = { ...summarize(latencies), failures, achievedPerSecond: round(latencies.length / elapsed, 0) };
+  const claimGenerator = process.cpuUsage(claimCpu0.generator);
+  results.claims = {
+    ...summarize(latencies), failures, achievedPerSecond: round(latencies.length / elapsed, 0),
+    nodeCpuShare: round((nodeCpu() - claimCpu0.node) / elapsed),
+    generatorCpuShare: round((claimGenerator.user + claimGenerator.system) / 1e6 / elapsed),
+    redisCpuShare: round((cpuSecondsOf(redisPid) - claimCpu0.redis) / elapsed),
+  };
   for (const s of [...claimers, host]) s.disconnect();
 
   // --- memory: idle viewers joined to one show ---
@@ -174,7 +182,7 @@ try {
 
 const { claims, fanout: spread, deliveries, memory } = results;
 const table = [
-  ['claims', `p50 ${claims.p50} ms, p95 ${claims.p95} ms, p99 ${claims.p99} ms at ${claims.achievedPerSecond}/s (${claims.failures} failed)`, 'p99 ≤ 5 ms at 2,000/s'],
+  ['claims', `p50 ${claims.p50} ms, p95 ${claims.p95} ms, p99 ${claims.p99} ms at ${claims.achievedPerSecond}/s (${claims.failures} failed; CPU: node ${claims.nodeCpuShare}, generator ${claims.generatorCpuShare}, Redis ${claims.redisCpuShare})`, 'p99 ≤ 5 ms at 2,000/s'],
   ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}, viewers read on ${GENERATOR_THREADS} thread(s)`, ''],
   ['fan-out', `p50 ${spread.p50} ms, p99 ${spread.p99} ms over ${spread.count}/${spread.expected} deliveries (CPU: node ${spread.nodeCpuShare}, generator ${spread.generatorCpuShare})`, `p99 ≤ 50 ms to ${VIEWERS} viewers`],
   ['deliveries', `${deliveries.perSecond}/s wall, ${deliveries.perCpuSecond} per node CPU-second`, '≥ 150,000/s per core (all nodes\' CPU)'],

@@ -122,9 +122,10 @@ return remember(KEYS[4], ARGV[2], {'OK', seq, json})
 `;
 
 /**
- * A viewer claims one unit of the featured entry. KEYS: meta, entry, buyers, ops, log, bans, claims.
- * ARGV: actor, opKey, entryId, eventJson (without position and price, which are decided here), claimId.
- * Reply: {'OK', seq, eventJson, position}.
+ * A viewer claims one unit of the featured entry. A viewer who holds an offer of it (from
+ * the waitlist) takes the offered unit, as accepting the offer would. KEYS: meta, entry,
+ * buyers, ops, log, bans, claims, offers. ARGV: actor, opKey, entryId, eventJson (without
+ * position and price, which are decided here), claimId. Reply: {'OK', seq, eventJson, position}.
  */
 const CLAIM = `${PRELUDE}
 local done = replay(KEYS[4], ARGV[2])
@@ -137,9 +138,15 @@ if m[1] ~= 'live' then return fail(KEYS[4], ARGV[2], 'NOT_LIVE') end
 if m[2] ~= ARGV[3] then return fail(KEYS[4], ARGV[2], 'NOT_FEATURED') end
 local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'price', 'limit', 'offered')
 local claimed = tonumber(e[2])
-if claimed + tonumber(e[5] or '0') >= tonumber(e[1]) then return fail(KEYS[4], ARGV[2], 'SOLD_OUT') end
+local offer = ARGV[3] .. '|' .. ARGV[1]
+local offered = redis.call('ZSCORE', KEYS[8], offer)
+if not offered and claimed + tonumber(e[5] or '0') >= tonumber(e[1]) then return fail(KEYS[4], ARGV[2], 'SOLD_OUT') end
 local mine = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
 if mine >= tonumber(e[4]) then return fail(KEYS[4], ARGV[2], 'LIMIT_REACHED') end
+if offered then
+  redis.call('ZREM', KEYS[8], offer)
+  redis.call('HINCRBY', KEYS[2], 'offered', -1)
+end
 local position = next_position(KEYS[2])
 redis.call('HINCRBY', KEYS[2], 'claimed', 1)
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
@@ -341,13 +348,14 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 
 /**
  * The host changes an entry's quantity and per-buyer limit. Quantity never drops below the
- * units claimed or on offer: lowering it to exactly that marks the entry sold out.
- * KEYS: meta, entry, ops, log. ARGV: actor, opKey, entryId, quantity or '', limit or ''.
+ * units claimed or on offer: lowering it to exactly that marks the entry sold out. Units
+ * added to a live show go first to the buyers waiting for them, as offers.
+ * KEYS: meta, entry, ops, log, waitlist, offers. ARGV: actor, opKey, entryId, quantity or '', limit or '', offerTtlMs.
  */
 const UPDATE = `${PRELUDE}
 local done = replay(KEYS[3], ARGV[2])
 if done then return done end
-local refused = host_only(KEYS[1], KEYS[3], ARGV[2], ARGV[1])
+local refused, m = host_only(KEYS[1], KEYS[3], ARGV[2], ARGV[1])
 if refused then return refused end
 local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'offered', 'limit')
 if not e[1] then return fail(KEYS[3], ARGV[2], 'NOT_FOUND') end
@@ -357,6 +365,7 @@ if quantity < tonumber(e[2]) + tonumber(e[3] or '0') then return fail(KEYS[3], A
 redis.call('HSET', KEYS[2], 'quantity', quantity, 'limit', limit)
 local seq, json = append(KEYS[1], KEYS[4], '', '{"type":"entry.updated","entryId":"' .. ARGV[3] ..
   '","quantity":' .. quantity .. ',"perBuyerLimit":' .. limit .. '}')
+if m[1] == 'live' then offer_next(KEYS[1], KEYS[4], KEYS[2], KEYS[5], KEYS[6], ARGV[3], ARGV[6]) end
 return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 `;
 

@@ -19,7 +19,12 @@ afterAll(() => redis.disconnect());
 type TModel = {
   status: 'scheduled' | 'live' | 'ended';
   featured: number | null;
-  entries: { quantity: number; claimed: number; offered: number; positions: number; price: number; waitlist: number[] }[];
+  entries: {
+    quantity: number; limit: number; claimed: number; offered: number; positions: number; price: number; waitlist: number[];
+    removed: boolean; featuredOnce: boolean;
+  }[];
+  /** The queue's order, as entry indexes; removed entries leave it. */
+  order: number[];
   offers: { entry: number; buyer: number }[];
   bought: Map<string, number>;
   replies: Map<string, string>;
@@ -35,7 +40,15 @@ type TCommand =
   | { kind: 'claim'; buyer: number; entry: number; op: number }
   | { kind: 'void'; claim: number; byHost: boolean; op: number }
   | { kind: 'join'; buyer: number; entry: number; op: number }
-  | { kind: 'accept'; buyer: number; entry: number; op: number };
+  | { kind: 'accept'; buyer: number; entry: number; op: number }
+  | { kind: 'update'; entry: number; quantity: number; byHost: boolean; op: number }
+  | { kind: 'remove'; entry: number; byHost: boolean; op: number }
+  | { kind: 'reorder'; rotate: number; valid: boolean; byHost: boolean; op: number }
+  /** The seller of a co-hosted entry takes it back (not an op of the show: no retries). */
+  | { kind: 'withdraw'; entry: number }
+  /** The watching client loses its connection, or comes back and catches up from its last seq. */
+  | { kind: 'disconnect' }
+  | { kind: 'reconnect' };
 
 const QUANTITIES = [1, 2, 3];
 const BUYERS = 4;
@@ -64,6 +77,12 @@ const command: fc.Arbitrary<TCommand> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('void' as const), claim: firstClaims, byHost, op: fc.nat(OPS) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant('join' as const), buyer: fc.nat(BUYERS - 1), entry: waitEntry, op: fc.nat(OPS) }), weight: 5 },
   { arbitrary: fc.record({ kind: fc.constant('accept' as const), buyer: waiter, entry: waitEntry, op: fc.nat(OPS) }), weight: 5 },
+  { arbitrary: fc.record({ kind: fc.constant('update' as const), entry: waitEntry, quantity: fc.nat(4), byHost, op: fc.nat(OPS) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('remove' as const), entry: anyEntry, byHost, op: fc.nat(OPS) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('reorder' as const), rotate: fc.nat(2), valid: fc.boolean(), byHost, op: fc.nat(OPS) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('withdraw' as const), entry: anyEntry }), weight: 2 },
+  { arbitrary: fc.constant({ kind: 'disconnect' as const }), weight: 3 },
+  { arbitrary: fc.constant({ kind: 'reconnect' as const }), weight: 3 },
 );
 
 /**
@@ -78,10 +97,16 @@ const SOLD_OUT_WITH_WAITLIST: TCommand[] = [
 ];
 const commands = fc
   .tuple(fc.boolean(), fc.array(command, { minLength: 1, maxLength: 60 }))
-  .map(([warm, rest]) => (warm ? [...SOLD_OUT_WITH_WAITLIST, ...rest] : rest));
+  // Every run ends with the client back, so every outage is caught up from.
+  .map(([warm, rest]): TCommand[] => [...(warm ? SOLD_OUT_WITH_WAITLIST : []), ...rest, { kind: 'reconnect' }]);
+/**
+ * A reconnecting client more than this many events behind reloads a snapshot (the
+ * server's bound, made small and drawn per run so that both ways back are taken).
+ */
+const catchUpLimit = fc.nat(3);
 
 /** How often the runs reached the paths worth reaching; checked after all runs. */
-const reached = { offers: 0, accepted: 0 };
+const reached = { offers: 0, accepted: 0, removed: 0, withdrawn: 0, snapshots: 0, caughtUp: 0 };
 
 /** Free units go to the first buyers on the entry's waitlist, as offers. */
 const offerNext = (m: TModel, entry: number) => {
@@ -100,8 +125,23 @@ const buy = (m: TModel, buyer: number, entry: number) => {
   m.claims.push({ buyer, entry, position: e.positions, voided: false });
 };
 
+const drop = (m: TModel, entry: number) => {
+  m.entries[entry]!.removed = true;
+  m.order = m.order.filter((i) => i !== entry);
+};
+
 /** The model's answer to a command: 'OK' or an error code; it changes the model like the engine should. */
 const step = (m: TModel, c: TCommand, actor: string): string => {
+  if (c.kind === 'withdraw') {
+    const e = m.entries[c.entry];
+    if (!e || e.removed) return 'OK';
+    if (m.status === 'ended') return 'SHOW_ENDED';
+    if (e.featuredOnce || e.claimed > 0 || e.offered > 0) return 'CONFLICT';
+    drop(m, c.entry);
+    reached.withdrawn++;
+    return 'OK';
+  }
+  if (c.kind === 'disconnect' || c.kind === 'reconnect') return 'OK';
   const key = `${actor}:${c.kind}:${c.op}`;
   const earlier = m.replies.get(key);
   if (earlier) return earlier;
@@ -112,8 +152,14 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
       if (m.status !== 'live') return 'NOT_LIVE';
       if (m.featured !== c.entry) return 'NOT_FEATURED';
       const e = m.entries[c.entry]!;
-      if (e.claimed + e.offered >= e.quantity) return 'SOLD_OUT';
-      if ((m.bought.get(`${c.buyer}:${c.entry}`) ?? 0) >= e.quantity) return 'LIMIT_REACHED';
+      // A buyer offered a unit of it claims that unit.
+      const offer = m.offers.findIndex((o) => o.entry === c.entry && o.buyer === c.buyer);
+      if (offer < 0 && e.claimed + e.offered >= e.quantity) return 'SOLD_OUT';
+      if ((m.bought.get(`${c.buyer}:${c.entry}`) ?? 0) >= e.limit) return 'LIMIT_REACHED';
+      if (offer >= 0) {
+        m.offers.splice(offer, 1);
+        e.offered--;
+      }
       buy(m, c.buyer, c.entry);
       return 'OK';
     }
@@ -121,7 +167,7 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
       if (m.status === 'ended') return 'SHOW_ENDED';
       if (m.status !== 'live') return 'NOT_LIVE';
       const e = m.entries[c.entry];
-      if (!e) return 'NOT_FOUND';
+      if (!e || e.removed) return 'NOT_FOUND';
       if (e.quantity - e.claimed - e.offered > 0) return 'CONFLICT';
       if (e.waitlist.includes(c.buyer) || m.offers.some((o) => o.entry === c.entry && o.buyer === c.buyer)) return 'CONFLICT';
       e.waitlist.push(c.buyer);
@@ -161,9 +207,27 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
       return 'OK';
     }
     if (m.status === 'ended') return 'SHOW_ENDED';
-    if (c.entry >= m.entries.length) return 'NOT_FOUND';
-    if (c.kind === 'feature') m.featured = c.entry;
-    else m.entries[c.entry]!.price = c.price;
+    if (c.kind === 'reorder') {
+      if (!c.valid) return 'INVALID_INPUT';
+      const r = m.order.length ? c.rotate % m.order.length : 0;
+      m.order = [...m.order.slice(r), ...m.order.slice(0, r)];
+      return 'OK';
+    }
+    const e = m.entries[c.entry];
+    if (!e || e.removed) return 'NOT_FOUND';
+    if (c.kind === 'feature') {
+      m.featured = c.entry;
+      e.featuredOnce = true;
+    } else if (c.kind === 'price') e.price = c.price;
+    else if (c.kind === 'update') {
+      if (c.quantity < e.claimed + e.offered) return 'CONFLICT';
+      e.quantity = c.quantity;
+      if (m.status === 'live') offerNext(m, c.entry);
+    } else {
+      if (m.featured === c.entry || e.claimed > 0 || e.offered > 0) return 'CONFLICT';
+      drop(m, c.entry);
+      reached.removed++;
+    }
     return 'OK';
   };
   reply = decide();
@@ -173,9 +237,9 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
 };
 
 describe('the show engine against a model', () => {
-  it('agrees with the model after every command, void and waitlist included, and never oversells', async () => {
+  it('agrees with the model after every command, and a reconnecting client ends in the server\'s state', async () => {
     await fc.assert(
-      fc.asyncProperty(commands, async (commands) => {
+      fc.asyncProperty(commands, catchUpLimit, async (commands, CATCH_UP) => {
         const showId = randomUUID();
         const hostId = randomUUID();
         const viewerId = randomUUID();
@@ -188,15 +252,21 @@ describe('the show engine against a model', () => {
         await engine.open({ showId, hostId, title: 'Model show', entries });
         const m: TModel = {
           status: 'scheduled', featured: null,
-          entries: QUANTITIES.map((quantity) => ({ quantity, claimed: 0, offered: 0, positions: 0, price: 1_000, waitlist: [] })),
+          entries: QUANTITIES.map((quantity) => ({
+            quantity, limit: quantity, claimed: 0, offered: 0, positions: 0, price: 1_000, waitlist: [], removed: false, featuredOnce: false,
+          })),
+          order: QUANTITIES.map((_, i) => i),
           offers: [], bought: new Map(), replies: new Map(), claims: [],
         };
+        // A viewer's client: follows the log while connected; on reconnect it asks for what
+        // came after its last seq, or reloads a snapshot when that is too far behind.
+        const client = { connected: true, state: reduceShowEvents(await readShowLog(redis, showId)) };
 
         for (const c of commands) {
-          const actor = 'buyer' in c ? buyers[c.buyer]! : c.byHost ? hostId : viewerId;
+          const actor = 'buyer' in c ? buyers[c.buyer]! : 'byHost' in c && c.byHost ? hostId : viewerId;
           // A void names a claim the model knows of (or none): look it up before the model moves.
           const target = c.kind === 'void' ? m.claims[c.claim] : undefined;
-          const p = { showId, actorId: actor, clientOpId: `op${c.op}xxxxxx` };
+          const p = { showId, actorId: actor, clientOpId: `op${'op' in c ? c.op : 0}xxxxxx` };
           const expected = step(m, c, actor);
           let got: string;
           try {
@@ -211,7 +281,25 @@ describe('the show engine against a model', () => {
               const last = m.claims.at(-1);
               if (last && !last.claimId) last.claimId = claim.claimId;
             } else if (c.kind === 'join') await engine.joinWaitlist({ ...p, entryId: entryIdOf(c.entry) });
-            else {
+            else if (c.kind === 'update') await engine.updateEntry({ ...p, entryId: entryIdOf(c.entry), quantity: c.quantity });
+            else if (c.kind === 'remove') await engine.removeEntry({ ...p, entryId: entryIdOf(c.entry) });
+            else if (c.kind === 'reorder') {
+              const ids = reduceShowEvents(await readShowLog(redis, showId)).entries.map((e) => e.entryId);
+              const r = ids.length ? c.rotate % ids.length : 0;
+              await engine.reorder({ ...p, entryIds: c.valid ? [...ids.slice(r), ...ids.slice(0, r)] : [...ids, randomUUID()] });
+            } else if (c.kind === 'withdraw') await engine.withdrawEntry(showId, entryIdOf(c.entry));
+            else if (c.kind === 'disconnect') client.connected = false;
+            else if (c.kind === 'reconnect') {
+              const missed = await readShowLog(redis, showId, client.state.seq, CATCH_UP + 1);
+              if (missed.length > CATCH_UP) {
+                client.state = reduceShowEvents(await readShowLog(redis, showId));
+                reached.snapshots++;
+              } else {
+                client.state = reduceShowEvents(missed, client.state);
+                if (missed.length > 0) reached.caughtUp++;
+              }
+              client.connected = true;
+            } else {
               await engine.voidClaim({
                 ...p,
                 entryId: entryIdOf(target?.entry ?? 0),
@@ -227,29 +315,35 @@ describe('the show engine against a model', () => {
           expect(got, JSON.stringify(c)).toBe(expected);
 
           const state = reduceShowEvents(await readShowLog(redis, showId));
+          if (client.connected) {
+            client.state = reduceShowEvents(await readShowLog(redis, showId, client.state.seq), client.state);
+            expect(client.state).toEqual(state);
+          }
           expect(state.status).toBe(m.status);
           expect(state.featuredEntryId).toBe(m.featured === null ? null : entries[m.featured]!.entryId);
-          state.entries.forEach((e, i) => {
-            expect(e.claimed).toBe(m.entries[i]!.claimed);
-            expect(e.claimed).toBeLessThanOrEqual(e.quantity);
-            expect(e.priceMinor).toBe(m.entries[i]!.price);
-          });
           const entryIndex = (id: string) => entries.findIndex((e) => e.entryId === id);
+          // The queue holds what was not removed or withdrawn, in the host's order.
+          expect(state.entries.map((e) => entryIndex(e.entryId))).toEqual(m.order);
+          for (const e of state.entries) {
+            const me = m.entries[entryIndex(e.entryId)]!;
+            expect([e.quantity, e.claimed, e.offered, e.priceMinor]).toEqual([me.quantity, me.claimed, me.offered, me.price]);
+            expect(e.claimed + e.offered).toBeLessThanOrEqual(e.quantity);
+            expect((state.waitlists[e.entryId] ?? []).map((id) => buyers.indexOf(id))).toEqual(me.waitlist);
+          }
           expect(state.claims.map((cl) => [buyers.indexOf(cl.userId), entryIndex(cl.entryId), cl.position, cl.voidedReason !== undefined])).toEqual(
             m.claims.map((cl) => [cl.buyer, cl.entry, cl.position, cl.voided]),
           );
-          state.entries.forEach((e, i) => {
-            expect(e.offered).toBe(m.entries[i]!.offered);
-            expect((state.waitlists[e.entryId] ?? []).map((id) => buyers.indexOf(id))).toEqual(m.entries[i]!.waitlist);
-            expect(e.claimed + e.offered).toBeLessThanOrEqual(e.quantity);
-          });
           expect(state.offers.map((o) => [entryIndex(o.entryId), buyers.indexOf(o.userId)])).toEqual(m.offers.map((o) => [o.entry, o.buyer]));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
     // A model test that never reaches a path cannot fail on it.
     expect(reached.offers).toBeGreaterThan(10);
     expect(reached.accepted).toBeGreaterThan(3);
+    expect(reached.removed).toBeGreaterThan(3);
+    expect(reached.withdrawn).toBeGreaterThan(3);
+    expect(reached.caughtUp).toBeGreaterThan(10);
+    expect(reached.snapshots).toBeGreaterThan(3);
   });
 });

@@ -116,7 +116,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const claimId = randomUUID();
       return decodeClaim(
-        await run('showClaim')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans, k.claims,
+        await run('showClaim')(8, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans, k.claims, k.offers,
           p.actorId, opKey('claim', p), p.entryId, claimEvent(claimId, p), claimId),
       );
     },
@@ -148,8 +148,8 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     updateEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string; quantity?: number; perBuyerLimit?: number }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showUpdate')(4, k.meta, k.entry(p.entryId), k.ops, k.log, p.actorId, opKey('update', p),
-          p.entryId, p.quantity ?? '', p.perBuyerLimit ?? ''),
+        await run('showUpdate')(6, k.meta, k.entry(p.entryId), k.ops, k.log, k.waitlist(p.entryId), k.offers, p.actorId,
+          opKey('update', p), p.entryId, p.quantity ?? '', p.perBuyerLimit ?? '', opts.offerTtlMs),
       );
     },
 
