@@ -2,7 +2,7 @@
  * Every Redis key of a show carries the hash tag {showId}, so one show lives on one
  * Redis Cluster slot and each Lua script touches a single slot.
  */
-export const showKeys = (showId: string) => {
+const keysOf = (showId: string) => {
   const prefix = `show:{${showId}}`;
   return {
     /** Hash: status, hostId, featured, seq. */
@@ -40,7 +40,19 @@ export const showKeys = (showId: string) => {
   };
 };
 
-export type TShowKeys = ReturnType<typeof showKeys>;
+export type TShowKeys = ReturnType<typeof keysOf>;
+
+/** Built once per show and kept (a node follows few shows at a time): every command asks. */
+const known = new Map<string, TShowKeys>();
+export const showKeys = (showId: string): TShowKeys => {
+  let keys = known.get(showId);
+  if (!keys) {
+    if (known.size >= 10_000) known.clear();
+    keys = keysOf(showId);
+    known.set(showId, keys);
+  }
+  return keys;
+};
 
 /** Pub/sub: a show went live or ended (the message is its id). The recorder wakes on it. */
 export const SHOW_STATUS_CHANNEL = 'showcart:show-status';

@@ -14,7 +14,7 @@ describe('the outbox', () => {
 
   it('sends the first events at once and coalesces a burst into one message', () => {
     const sent: [string, number[]][] = [];
-    const outbox = createOutbox((showId, events) => sent.push([showId, events.map((e) => e.seq)]));
+    const outbox = createOutbox<TShowEvent>((showId, events) => sent.push([showId, events.map((e) => e.seq)]));
     outbox.push('a', [event(1)]);
     expect(sent).toEqual([['a', [1]]]);
     outbox.push('a', [event(2)]);
@@ -31,7 +31,7 @@ describe('the outbox', () => {
 
   it('drops what a show had pending when its last viewer leaves', () => {
     const sent: number[][] = [];
-    const outbox = createOutbox((_, events) => sent.push(events.map((e) => e.seq)));
+    const outbox = createOutbox<TShowEvent>((_, events) => sent.push(events.map((e) => e.seq)));
     outbox.push('a', [event(1)]);
     outbox.push('a', [event(2)]);
     outbox.drop('a');

@@ -1,4 +1,4 @@
-import { SHOW_FLUSH_INTERVAL_MS, type TShowEvent } from '@showcart/shared';
+import { SHOW_FLUSH_INTERVAL_MS } from '@showcart/shared';
 
 /**
  * Coalesces a show's outgoing events. The first events after a quiet spell go out at
@@ -7,8 +7,8 @@ import { SHOW_FLUSH_INTERVAL_MS, type TShowEvent } from '@showcart/shared';
  * write per interval, however many claims land, and each message is encoded once for
  * all of a show's viewers on this node.
  */
-export const createOutbox = (send: (showId: string, events: TShowEvent[]) => void) => {
-  const shows = new Map<string, { pending: TShowEvent[]; lastSentAt: number; timer?: NodeJS.Timeout }>();
+export const createOutbox = <T>(send: (showId: string, events: T[]) => void) => {
+  const shows = new Map<string, { pending: T[]; lastSentAt: number; timer?: NodeJS.Timeout }>();
 
   const flush = (showId: string) => {
     const show = shows.get(showId);
@@ -21,7 +21,7 @@ export const createOutbox = (send: (showId: string, events: TShowEvent[]) => voi
   };
 
   return {
-    push: (showId: string, events: TShowEvent[]) => {
+    push: (showId: string, events: T[]) => {
       let show = shows.get(showId);
       if (!show) {
         show = { pending: [], lastSentAt: -Infinity };

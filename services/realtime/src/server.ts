@@ -115,9 +115,10 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   // Events reach this node's sockets only through the show's log, in log order; the
   // command handlers never emit them themselves.
   const tailer = createLogTailer({ blocking: deps.tailRedis, control: redis, logger });
-  const outbox = createOutbox((showId, events) => writeToRoom(io as unknown as Server, roomOf(showId), 'show:events', events));
-  const follow = (showId: string) =>
-    tailer.follow(showId, (jsons) => outbox.push(showId, jsons.map((json) => JSON.parse(json) as TShowEvent)));
+  // The log's entries are the events' JSON: they go out as they are, never parsed here.
+  const outbox = createOutbox<string>((showId, jsons) =>
+    writeToRoom(io as unknown as Server, roomOf(showId), 'show:events', `[${jsons.join(',')}]`));
+  const follow = (showId: string) => tailer.follow(showId, (jsons) => outbox.push(showId, jsons));
   // Viewer counts: each node writes its own count per show and reads the others'.
   const nodeId = randomUUID();
   const lastCount = new Map<string, number>();

@@ -4,23 +4,24 @@ import { showKeys } from '../redis-keys.ts';
 import {
   AppError,
   isErrorCode,
-  ZShowEvent,
   type TShowEntry,
-  type TShowEvent,
 } from '@showcart/shared';
 import { SCRIPTS } from './scripts.ts';
 
 type TScriptRunner = (numKeys: number, ...args: (string | number)[]) => Promise<unknown[]>;
 
-/** A decided command: the event it appended (to broadcast), with its seq. */
-export type TApplied = { seq: number; event: TShowEvent };
+/**
+ * A decided command: the seq and JSON of the event it appended. Nothing here parses the
+ * event: clients get it through the log, and a command's ack needs only its seq.
+ */
+export type TApplied = { seq: number; json: string };
 
 const decode = (reply: unknown[]): TApplied & { rest: unknown[] } => {
   const [status, seq, json, ...rest] = reply;
   if (status !== 'OK') {
     throw isErrorCode(seq) ? new AppError(seq) : new AppError('INTERNAL', undefined, { cause: reply });
   }
-  return { seq: Number(seq), event: ZShowEvent.parse(JSON.parse(String(json))), rest };
+  return { seq: Number(seq), json: String(json), rest };
 };
 
 /**
@@ -36,8 +37,10 @@ const claimEvent = (claimId: string, p: { entryId: string; actorId: string; disp
 /** A claim script's reply: the claim event, and the claim's position in the item's order. */
 const decodeClaim = (reply: unknown[]) => {
   const { rest, ...applied } = decode(reply);
-  if (applied.event.type !== 'claim.created') throw new AppError('INTERNAL');
-  return { ...applied, claimId: applied.event.claimId, position: Number(rest[0]) };
+  // A retried claim's reply is the first one's: its claim id is in the event, not ours.
+  const event = JSON.parse(applied.json) as { type: string; claimId: string };
+  if (event.type !== 'claim.created') throw new AppError('INTERNAL');
+  return { ...applied, claimId: event.claimId, position: Number(rest[0]) };
 };
 
 /**
