@@ -51,7 +51,7 @@ go_tool() { # name module version
   local name=$1 module=$2 version=$3 stamp="$tools/.$1.version"
   if [ -x "$tools/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then return; fi
   command -v go >/dev/null || fail "Go 1.26+ is needed to build $module@$version (https://go.dev/dl)."
-  say "building $module@$version with Go (first time only; LiveKit takes a few minutes)"
+  say "building $module@$version with Go (first time only; this can take a few minutes)"
   GOBIN="$tools" GOFLAGS=-mod=mod go install "$module@$version"
   echo "$version" >"$stamp"
 }
