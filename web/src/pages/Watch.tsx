@@ -20,6 +20,8 @@ export const WatchPage = () => {
   const soldOut = featured ? availableOf(featured) <= 0 : false;
   const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
   const myOffers = state.offers.filter((o) => o.userId === me?.id);
+  // A unit of the featured item held for me: the Claim button takes it.
+  const offeredToMe = featured ? myOffers.some((o) => o.entryId === featured.entryId) : false;
   const myPlace = featured && me ? (state.waitlists[featured.entryId] ?? []).indexOf(me.id) + 1 : 0;
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -79,12 +81,12 @@ export const WatchPage = () => {
               <button
                 data-testid="claim-button"
                 className="button primary claim"
-                disabled={claiming || soldOut || state.status !== 'live'}
+                disabled={claiming || (soldOut && !offeredToMe) || state.status !== 'live'}
                 onClick={() => void claim()}
               >
-                {soldOut ? 'Sold out' : claiming ? 'Claiming…' : 'Claim'}
+                {claiming ? 'Claiming…' : offeredToMe ? 'Take yours' : soldOut ? 'Sold out' : 'Claim'}
               </button>
-              {soldOut && state.status === 'live' && !myOffers.some((o) => o.entryId === featured.entryId) && (
+              {soldOut && state.status === 'live' && !offeredToMe && (
                 myPlace > 0 ? (
                   <p className="muted" data-testid="waitlist-place">
                     You are #{myPlace} on the waitlist.{' '}
