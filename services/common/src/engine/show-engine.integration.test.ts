@@ -260,7 +260,8 @@ describe('the show engine against a model', () => {
         };
         // A viewer's client: follows the log while connected; on reconnect it asks for what
         // came after its last seq, or reloads a snapshot when that is too far behind.
-        const client = { connected: true, state: reduceShowEvents(await readShowLog(redis, showId)) };
+        let state = reduceShowEvents(await readShowLog(redis, showId));
+        const client = { connected: true, state };
 
         for (const c of commands) {
           const actor = 'buyer' in c ? buyers[c.buyer]! : 'byHost' in c && c.byHost ? hostId : viewerId;
@@ -284,7 +285,7 @@ describe('the show engine against a model', () => {
             else if (c.kind === 'update') await engine.updateEntry({ ...p, entryId: entryIdOf(c.entry), quantity: c.quantity });
             else if (c.kind === 'remove') await engine.removeEntry({ ...p, entryId: entryIdOf(c.entry) });
             else if (c.kind === 'reorder') {
-              const ids = reduceShowEvents(await readShowLog(redis, showId)).entries.map((e) => e.entryId);
+              const ids = state.entries.map((e) => e.entryId);
               const r = ids.length ? c.rotate % ids.length : 0;
               await engine.reorder({ ...p, entryIds: c.valid ? [...ids.slice(r), ...ids.slice(0, r)] : [...ids, randomUUID()] });
             } else if (c.kind === 'withdraw') await engine.withdrawEntry(showId, entryIdOf(c.entry));
@@ -314,7 +315,7 @@ describe('the show engine against a model', () => {
           }
           expect(got, JSON.stringify(c)).toBe(expected);
 
-          const state = reduceShowEvents(await readShowLog(redis, showId));
+          state = reduceShowEvents(await readShowLog(redis, showId));
           if (client.connected) {
             client.state = reduceShowEvents(await readShowLog(redis, showId, client.state.seq), client.state);
             expect(client.state).toEqual(state);
