@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents 
 import { io, type Socket } from 'socket.io-client';
 import { REPO_ROOT, startComponents } from '../infra/local/components.ts';
 import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
+import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 
 export type TBenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -42,7 +43,8 @@ export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppend
       command: process.execPath,
       args: [
         ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, '.data/profiles')}`] : []),
-        '--import', 'tsx', path.join(REPO_ROOT, 'services/realtime/src/main.ts'),
+        '--expose-gc', '--import', 'tsx', '--import', path.join(REPO_ROOT, 'bench/gc-on-signal.ts'),
+        path.join(REPO_ROOT, 'services/realtime/src/main.ts'),
       ],
       logDir: path.join(dataDir, 'logs'),
       options: {
@@ -50,6 +52,7 @@ export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppend
           ...process.env,
           ...components.env,
           NODE_ENV: 'production', LOG_LEVEL: 'warn',
+          BENCH_MEMORY_DIR: dataDir,
           REALTIME_PORT: String(port),
           PUBLIC_URL: 'http://localhost:5173',
         },
@@ -68,6 +71,7 @@ export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppend
   }
   return {
     db,
+    dataDir,
     redis,
     nodes,
     /** The components' environment, for services the benchmark starts itself. */
@@ -94,12 +98,13 @@ export const connectClient = (url: string, cookie: string): Promise<TBenchSocket
     socket.once('connect_error', reject);
   });
 
+/** Many lean clients (lean-client.ts), `batch` connecting at a time. */
 export const connectMany = async (url: (i: number) => string, cookies: string[], batch = 200) => {
-  const sockets: TBenchSocket[] = [];
+  const clients: TLeanClient[] = [];
   for (let i = 0; i < cookies.length; i += batch) {
-    sockets.push(...(await Promise.all(cookies.slice(i, i + batch).map((c, j) => connectClient(url(i + j), c)))));
+    clients.push(...(await Promise.all(cookies.slice(i, i + batch).map((c, j) => connectLeanClient(url(i + j), c)))));
   }
-  return sockets;
+  return clients;
 };
 
 export const percentile = (sorted: number[], p: number) =>

@@ -1,18 +1,23 @@
 /**
  * Benchmarks of the live show engine (issue #3 targets), on this machine over loopback,
  * with the load generator in this process and the realtime nodes in their own. Viewers are
- * lean protocol-level clients (bench/lean-viewer.ts) read on worker threads
- * (bench/viewer-pool.ts); claimers use socket.io-client.
+ * lean protocol-level clients (bench/lean-client.ts) read on worker threads
+ * (bench/viewer-pool.ts); claimers are lean clients too, the host uses socket.io-client.
  *
  *   claims      claim acks at a steady 2,000 claims/s, after 3 s of warm-up at that rate:
  *               p50/p95/p99 ms (target p99 ≤ 5 ms)
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms)
  *   deliveries  event deliveries per second, and per CPU-second of the node (target ≥ 150,000)
- *   memory      resident memory per idle viewer connection (target ≤ 20 KB)
+ *   memory      resident memory per idle viewer connection, read after a full collection in
+ *               each node (target ≤ 20 KB); and the live JS heap and buffers alone, which
+ *               varies less from run to run
  *
  * Run: npm run bench   (BENCH_VIEWERS, BENCH_CLAIMS_PER_S, BENCH_SECONDS to change the load;
- *                       BENCH_APPENDFSYNC=everysec to measure what durable claims cost)
+ *                       BENCH_APPENDFSYNC=everysec to measure what durable claims cost;
+ *                       BENCH_TICK_MS, the claimers' send period: 5 ms sends 10 claims at once)
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import {
@@ -31,7 +36,7 @@ const FANOUT_CLAIMS = 100;
 const FANOUT_INTERVAL_MS = Number(process.env.BENCH_FANOUT_INTERVAL_MS ?? 50);
 const BURST_EVENTS = 200;
 /** The claim bench's clients send on a timer of this period. */
-const TICK_MS = 5;
+const TICK_MS = Number(process.env.BENCH_TICK_MS ?? 5);
 
 const op = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 
@@ -48,7 +53,17 @@ const platform = await startBenchPlatform({ realtimeNodes: NODES, redisAppendfsy
 const node = platform.nodes[0]!;
 const pids = platform.nodes.map((n) => n.proc.child.pid!);
 const nodeCpu = () => pids.reduce((sum, p) => sum + cpuSecondsOf(p), 0);
-const nodeRss = () => pids.reduce((sum, p) => sum + rssOf(p), 0);
+/** Memory of all nodes after a full collection in each (bench/gc-on-signal.ts): resident, and live JS heap + buffers. */
+const nodeMemory = async () => {
+  for (const pid of pids) process.kill(pid, 'SIGUSR2');
+  await sleep(1_000);
+  const usage = await Promise.all(pids.map(async (pid) =>
+    JSON.parse(await readFile(path.join(platform.dataDir, `${pid}.json`), 'utf8')) as NodeJS.MemoryUsage));
+  return {
+    rss: pids.reduce((sum, p) => sum + rssOf(p), 0),
+    live: usage.reduce((sum, u) => sum + u.heapUsed + u.external, 0),
+  };
+};
 const nodeUrl = (i: number) => platform.nodes[i % NODES]!.url;
 const redisPid = Number(/process_id:(\d+)/.exec(await platform.redis.info('server'))![1]);
 type TLatency = ReturnType<typeof summarize>;
@@ -57,7 +72,7 @@ const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S,
   claims: TLatency & { failures: number; achievedPerSecond: number; nodeCpuShare: number; generatorCpuShare: number; redisCpuShare: number };
   fanout: TLatency & { expected: number; refusedClaims: number; nodeCpuShare: number; generatorCpuShare: number };
   deliveries: { events: number; delivered: number; expected: number; wallSeconds: number; perSecond: number; nodeCpuSeconds: number; perCpuSecond: number };
-  memory: { rssBeforeMB: number; rssAfterMB: number; perViewerKB: number };
+  memory: { rssBeforeMB: number; rssAfterMB: number; perViewerKB: number; livePerViewerKB: number };
 };
 
 try {
@@ -83,7 +98,7 @@ try {
         const socket = claimers[next++ % claimers.length]!;
         const t0 = performance.now();
         pending.push(
-          emitAck<TClaimAck>(socket, 'claim:create', { showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op() }).then((ack) => {
+          socket.emitAck<TClaimAck>('claim:create', { showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op() }).then((ack) => {
             if (ack.ok) latencies.push(performance.now() - t0);
             else failures++;
           }),
@@ -104,7 +119,8 @@ try {
     generatorCpuShare: round((claimGenerator.user + claimGenerator.system) / 1e6 / elapsed),
     redisCpuShare: round((cpuSecondsOf(redisPid) - claimCpu0.redis) / elapsed),
   };
-  for (const s of [...claimers, host]) s.disconnect();
+  for (const s of claimers) s.close();
+  host.disconnect();
 
   // --- memory: idle viewers joined to one show ---
   const show = await createShowDirect(platform.db, [1_000_000], platform.passwordHash);
@@ -114,7 +130,7 @@ try {
   await emitAck(hostSocket, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
   const viewerCookies = (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => b.cookie);
   await sleep(2_000);
-  const rssBefore = nodeRss();
+  const before = await nodeMemory();
   const pool = await startViewerPool({
     threads: GENERATOR_THREADS,
     viewers: viewerCookies.map((cookie, i) => ({ url: nodeUrl(i), cookie })),
@@ -122,8 +138,12 @@ try {
   });
   const viewerCount = viewerCookies.length;
   await sleep(3_000);
-  const rssAfter = nodeRss();
-  results.memory = { rssBeforeMB: round(rssBefore / 2 ** 20), rssAfterMB: round(rssAfter / 2 ** 20), perViewerKB: round((rssAfter - rssBefore) / viewerCount / 1_024) };
+  const after = await nodeMemory();
+  results.memory = {
+    rssBeforeMB: round(before.rss / 2 ** 20), rssAfterMB: round(after.rss / 2 ** 20),
+    perViewerKB: round((after.rss - before.rss) / viewerCount / 1_024),
+    livePerViewerKB: round((after.live - before.live) / viewerCount / 1_024),
+  };
 
   // --- fan-out: each claim's event reaching every viewer ---
   // A few buyers in turn: one alone at 20 claims/s would meet its own rate limit.
@@ -139,7 +159,7 @@ try {
   const fanoutT0 = performance.now();
   for (let i = 0; i < FANOUT_CLAIMS; i++) {
     const at = absoluteNow();
-    fanoutAcks.push(emitAck<TClaimAck>(fanoutClaimers[i % fanoutClaimers.length]!, 'claim:create', {
+    fanoutAcks.push(fanoutClaimers[i % fanoutClaimers.length]!.emitAck<TClaimAck>('claim:create', {
       showId: show.showId, entryId: show.entryIds[0], clientOpId: op(),
     }).then((ack) => {
       if (ack.ok) sentAt.set(ack.seq, at);
@@ -174,7 +194,7 @@ try {
   const cpu0 = nodeCpu();
   const t0 = performance.now();
   const acks = await Promise.all(
-    bursters.map((b) => emitAck<TClaimAck>(b, 'claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() })),
+    bursters.map((b) => b.emitAck<TClaimAck>('claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() })),
   );
   if (acks.some((a) => !a.ok)) throw new Error('a burst claim failed');
   const target = BURST_EVENTS * viewerCount;
@@ -193,7 +213,8 @@ try {
     perCpuSecond: round(delivered / cpu, 0),
   };
   await pool.close();
-  for (const s of [...bursters, ...fanoutClaimers, hostSocket]) s.disconnect();
+  for (const s of [...bursters, ...fanoutClaimers]) s.close();
+  hostSocket.disconnect();
 } finally {
   await platform.stop();
 }
@@ -204,7 +225,7 @@ const table = [
   ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}, viewers read on ${GENERATOR_THREADS} thread(s)`, ''],
   ['fan-out', `p50 ${spread.p50} ms, p99 ${spread.p99} ms over ${spread.count}/${spread.expected} deliveries (CPU: node ${spread.nodeCpuShare}, generator ${spread.generatorCpuShare})`, `p99 ≤ 50 ms to ${VIEWERS} viewers`],
   ['deliveries', `${deliveries.perSecond}/s wall, ${deliveries.perCpuSecond} per node CPU-second`, '≥ 150,000/s per core (all nodes\' CPU)'],
-  ['memory', `${memory.perViewerKB} KB per idle viewer (RSS of all nodes ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB)`, '≤ 20 KB'],
+  ['memory', `${memory.perViewerKB} KB per idle viewer (RSS of all nodes ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB; live JS heap and buffers ${memory.livePerViewerKB} KB)`, '≤ 20 KB'],
 ];
 console.log('\n| measure | result | target |\n|---|---|---|');
 for (const row of table) console.log(`| ${row.join(' | ')} |`);

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectLeanViewer, type TLeanViewer } from './lean-viewer.ts';
+import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 
 /**
  * A share of the benchmark's viewers on a thread of its own, so that reading thousands of
@@ -18,11 +18,11 @@ let seqs: number[] = [];
 let times: number[] = [];
 let delivered = 0;
 
-const viewers: TLeanViewer[] = [];
+const viewers: TLeanClient[] = [];
 for (let i = 0; i < plan.length; i += 100) {
-  viewers.push(...(await Promise.all(plan.slice(i, i + 100).map((v) => connectLeanViewer(v.url, v.cookie)))));
+  viewers.push(...(await Promise.all(plan.slice(i, i + 100).map((v) => connectLeanClient(v.url, v.cookie)))));
 }
-for (let i = 0; i < viewers.length; i += 100) await Promise.all(viewers.slice(i, i + 100).map((v) => v.join(showId)));
+for (let i = 0; i < viewers.length; i += 100) await Promise.all(viewers.slice(i, i + 100).map((v) => v.emitAck('show:join', { showId })));
 for (const v of viewers) {
   v.onEvents((got) => {
     if (mode === 'record') {
