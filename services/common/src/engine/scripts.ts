@@ -20,13 +20,26 @@ local function append(meta, log, extra, body)
   redis.call('XADD', log, seq .. '-0', 'e', json)
   return seq, json
 end
-local function replay(ops, op)
+-- A done operation's reply, if there is one. An accepted one is remembered without its
+-- event (false in its place), which is read back from the log by its seq: the event is
+-- most of the reply, and every byte remembered is written to the AOF and fsynced.
+local function replay(ops, op, log)
   local done = redis.call('HGET', ops, op)
-  if done then return cjson.decode(done) end
-  return nil
+  if not done then return nil end
+  local reply = cjson.decode(done)
+  if reply[1] == 'OK' and reply[3] == false then
+    local id = string.format('%d', reply[2]) .. '-0'
+    reply[3] = redis.call('XRANGE', log, id, id)[1][2][2]
+  end
+  return reply
 end
 local function remember(ops, op, reply)
-  redis.call('HSET', ops, op, cjson.encode(reply))
+  local stored = reply
+  if reply[1] == 'OK' then
+    stored = {unpack(reply)}
+    stored[3] = false
+  end
+  redis.call('HSET', ops, op, cjson.encode(stored))
   return reply
 end
 local function fail(ops, op, code)
@@ -86,7 +99,7 @@ return {'OK', seq, json}
 
 /** Host commands on the whole show. KEYS: meta, log, ops.  ARGV: actor, opKey, from, to, eventJson. */
 const TRANSITION = `${PRELUDE}
-local done = replay(KEYS[3], ARGV[2])
+local done = replay(KEYS[3], ARGV[2], KEYS[2])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
@@ -106,7 +119,7 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
  * ARGV: actor, opKey, entryId, kind ('feature' | 'price'), value, eventJson.
  */
 const ENTRY = `${PRELUDE}
-local done = replay(KEYS[4], ARGV[2])
+local done = replay(KEYS[4], ARGV[2], KEYS[3])
 if done then return done end
 local refused = host_only(KEYS[1], KEYS[4], ARGV[2], ARGV[1])
 if refused then return refused end
@@ -128,7 +141,7 @@ return remember(KEYS[4], ARGV[2], {'OK', seq, json})
  * position and price, which are decided here), claimId. Reply: {'OK', seq, eventJson, position}.
  */
 const CLAIM = `${PRELUDE}
-local done = replay(KEYS[4], ARGV[2])
+local done = replay(KEYS[4], ARGV[2], KEYS[5])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'featured')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
@@ -162,7 +175,7 @@ return remember(KEYS[4], ARGV[2], {'OK', seq, json, position})
  * Reply on slow mode: {'ERR', 'RATE_LIMITED', secondsToWait}.
  */
 const CHAT = `${PRELUDE}
-local done = replay(KEYS[7], ARGV[2])
+local done = replay(KEYS[7], ARGV[2], KEYS[8])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'hostId', 'slowMs')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
@@ -190,7 +203,7 @@ return remember(KEYS[7], ARGV[2], {'OK', seq, json})
  * a moderator.
  */
 const MODERATE = `${PRELUDE}
-local done = replay(KEYS[6], ARGV[2])
+local done = replay(KEYS[6], ARGV[2], KEYS[7])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
@@ -232,7 +245,7 @@ return remember(KEYS[6], ARGV[2], {'OK', seq, json})
  * ARGV: actor, opKey, entryId, claimId, eventJson (type, claimId, reason), offerTtlMs.
  */
 const VOID = `${PRELUDE}
-local done = replay(KEYS[7], ARGV[2])
+local done = replay(KEYS[7], ARGV[2], KEYS[8])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
@@ -255,7 +268,7 @@ return remember(KEYS[7], ARGV[2], {'OK', seq, json})
  * ARGV: actor, opKey, entryId, eventJson.
  */
 const JOIN_WAITLIST = `${PRELUDE}
-local done = replay(KEYS[6], ARGV[2])
+local done = replay(KEYS[6], ARGV[2], KEYS[7])
 if done then return done end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'ERR', 'NOT_FOUND'} end
@@ -275,7 +288,7 @@ return remember(KEYS[6], ARGV[2], {'OK', seq, json})
 
 /** A buyer leaves a waitlist. KEYS: meta, waitlist, ops, log. ARGV: actor, opKey, eventJson. */
 const LEAVE_WAITLIST = `${PRELUDE}
-local done = replay(KEYS[3], ARGV[2])
+local done = replay(KEYS[3], ARGV[2], KEYS[4])
 if done then return done end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'ERR', 'NOT_FOUND'} end
 if redis.call('LREM', KEYS[2], 0, ARGV[1]) == 0 then return fail(KEYS[3], ARGV[2], 'NOT_FOUND') end
@@ -289,7 +302,7 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
  * Reply: {'OK', seq, eventJson, position}.
  */
 const ACCEPT_OFFER = `${PRELUDE}
-local done = replay(KEYS[6], ARGV[2])
+local done = replay(KEYS[6], ARGV[2], KEYS[7])
 if done then return done end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'ERR', 'NOT_FOUND'} end
@@ -331,7 +344,7 @@ return 1
  * ARGV: actor, opKey, entryIdsJson, eventJson. The list must hold every entry once.
  */
 const REORDER = `${PRELUDE}
-local done = replay(KEYS[3], ARGV[2])
+local done = replay(KEYS[3], ARGV[2], KEYS[4])
 if done then return done end
 local refused = host_only(KEYS[1], KEYS[3], ARGV[2], ARGV[1])
 if refused then return refused end
@@ -353,7 +366,7 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
  * KEYS: meta, entry, ops, log, waitlist, offers. ARGV: actor, opKey, entryId, quantity or '', limit or '', offerTtlMs.
  */
 const UPDATE = `${PRELUDE}
-local done = replay(KEYS[3], ARGV[2])
+local done = replay(KEYS[3], ARGV[2], KEYS[4])
 if done then return done end
 local refused, m = host_only(KEYS[1], KEYS[3], ARGV[2], ARGV[1])
 if refused then return refused end
@@ -374,7 +387,7 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
  * and not the featured one. KEYS: meta, entry, entries, ops, log. ARGV: actor, opKey, entryId, eventJson.
  */
 const REMOVE = `${PRELUDE}
-local done = replay(KEYS[4], ARGV[2])
+local done = replay(KEYS[4], ARGV[2], KEYS[5])
 if done then return done end
 local refused, m = host_only(KEYS[1], KEYS[4], ARGV[2], ARGV[1])
 if refused then return refused end
