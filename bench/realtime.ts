@@ -4,16 +4,18 @@
  * lean protocol-level clients (bench/lean-client.ts) read on worker threads
  * (bench/viewer-pool.ts); claimers are lean clients too, the host uses socket.io-client.
  *
+ *   memory      first, on fresh nodes: resident memory per idle viewer connection, read
+ *               after a full collection in each node (target ≤ 20 KB); and the live JS heap
+ *               and buffers alone, which varies less from run to run. The viewers stay
+ *               connected for the rest, as a node's viewers would be.
  *   claims      claim acks at a steady 2,000 claims/s for 30 s, after 3 s of warm-up at that
  *               rate: p50/p95/p99 ms (target p99 ≤ 5 ms). 30 s, because the tail comes from
- *               rare events (a slow fsync, an AOF rewrite) that a shorter run can miss
+ *               rare events (a slow fsync, an AOF rewrite, a full collection of a node's
+ *               heap) that a shorter run can miss
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms), with
  *               claims 250 ms apart, then 50 ms apart (a busy show); bench/fanout-floor.ts
  *               measures what bare TCP sockets allow on the same machine
  *   deliveries  event deliveries per second, and per CPU-second of the node (target ≥ 150,000)
- *   memory      resident memory per idle viewer connection, read after a full collection in
- *               each node (target ≤ 20 KB); and the live JS heap and buffers alone, which
- *               varies less from run to run
  *
  * Run: npm run bench   (BENCH_VIEWERS, BENCH_CLAIMS_PER_S, BENCH_SECONDS to change the load;
  *                       BENCH_APPENDFSYNC=everysec to measure what durable claims cost;
@@ -83,7 +85,30 @@ const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S,
 };
 
 try {
-  // --- claims: steady load of claims from many buyers, none of them watching ---
+  // --- memory: idle viewers joined to one show, on nodes that have served nothing else yet ---
+  const show = await createShowDirect(platform.db, [1_000_000], platform.passwordHash);
+  const hostSocket = await connectClient(node.url, show.hostCookie);
+  await emitAck(hostSocket, 'show:join', { showId: show.showId });
+  await emitAck(hostSocket, 'show:start', { showId: show.showId, clientOpId: op() });
+  await emitAck(hostSocket, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
+  const viewerCookies = (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => b.cookie);
+  await sleep(2_000);
+  const before = await nodeMemory();
+  const pool = await startViewerPool({
+    threads: GENERATOR_THREADS,
+    viewers: viewerCookies.map((cookie, i) => ({ url: nodeUrl(i), cookie })),
+    showId: show.showId,
+  });
+  const viewerCount = viewerCookies.length;
+  await sleep(3_000);
+  const after = await nodeMemory();
+  results.memory = {
+    rssBeforeMB: round(before.rss / 2 ** 20), rssAfterMB: round(after.rss / 2 ** 20),
+    perViewerKB: round((after.rss - before.rss) / viewerCount / 1_024),
+    livePerViewerKB: round((after.live - before.live) / viewerCount / 1_024),
+  };
+
+  // --- claims: steady load of claims from many buyers, none of them watching (the viewers watch another show) ---
   const claimShow = await createShowDirect(platform.db, [10_000_000], platform.passwordHash);
   const host = await connectClient(node.url, claimShow.hostCookie);
   await emitAck(host, 'show:join', { showId: claimShow.showId });
@@ -128,29 +153,6 @@ try {
   };
   for (const s of claimers) s.close();
   host.disconnect();
-
-  // --- memory: idle viewers joined to one show ---
-  const show = await createShowDirect(platform.db, [1_000_000], platform.passwordHash);
-  const hostSocket = await connectClient(node.url, show.hostCookie);
-  await emitAck(hostSocket, 'show:join', { showId: show.showId });
-  await emitAck(hostSocket, 'show:start', { showId: show.showId, clientOpId: op() });
-  await emitAck(hostSocket, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
-  const viewerCookies = (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => b.cookie);
-  await sleep(2_000);
-  const before = await nodeMemory();
-  const pool = await startViewerPool({
-    threads: GENERATOR_THREADS,
-    viewers: viewerCookies.map((cookie, i) => ({ url: nodeUrl(i), cookie })),
-    showId: show.showId,
-  });
-  const viewerCount = viewerCookies.length;
-  await sleep(3_000);
-  const after = await nodeMemory();
-  results.memory = {
-    rssBeforeMB: round(before.rss / 2 ** 20), rssAfterMB: round(after.rss / 2 ** 20),
-    perViewerKB: round((after.rss - before.rss) / viewerCount / 1_024),
-    livePerViewerKB: round((after.live - before.live) / viewerCount / 1_024),
-  };
 
   // --- fan-out: each claim's event reaching every viewer ---
   // A few buyers in turn: one alone at 20 claims/s would meet its own rate limit.
