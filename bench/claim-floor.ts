@@ -14,13 +14,13 @@
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { REPO_ROOT, startRedis } from '../infra/local/components.ts';
 import { freePort } from '../infra/local/processes.ts';
 import { connectLeanClient, type TLeanClient } from './lean-client.ts';
-import { round, sleep, summarize, writeResults } from './lib.ts';
+import { round, startTsWorker, steadyLoad, summarize, writeResults } from './lib.ts';
 
 const CLAIMS_PER_S = Number(process.env.BENCH_CLAIMS_PER_S ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -53,35 +53,16 @@ if (!isMainThread) {
     const dataDir = path.join(REPO_ROOT, '.data/bench-floor');
     await rm(dataDir, { recursive: true, force: true });
     const redis = await startRedis(dataDir, await freePort(), appendfsync);
-    const entry = new URL(import.meta.url).href;
-    const server = new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, {
-      eval: true,
-      workerData: { redisUrl: redis.url },
-    });
+    const server = startTsWorker(new URL(import.meta.url).href, { redisUrl: redis.url });
     const { port } = await new Promise<{ port: number }>((resolve, reject) => {
       server.once('message', resolve);
       server.once('error', reject);
     });
     const clients: TLeanClient[] = await Promise.all(Array.from({ length: CLIENTS }, () => connectLeanClient(`http://127.0.0.1:${port}`, '')));
-    const claimFor = async (seconds: number) => {
-      const latencies: number[] = [];
-      const pending: Promise<void>[] = [];
-      const perTick = (CLAIMS_PER_S * TICK_MS) / 1_000;
-      const started = performance.now();
-      let sent = 0;
-      while (performance.now() - started < seconds * 1_000) {
-        const due = Math.floor(((performance.now() - started) / TICK_MS) * perTick);
-        for (; sent < due; sent++) {
-          const t0 = performance.now();
-          pending.push(clients[sent % CLIENTS]!.emitAck('claim:create', { n: sent }).then(() => {
-            latencies.push(performance.now() - t0);
-          }));
-        }
-        await sleep(TICK_MS);
-      }
-      await Promise.all(pending);
-      return latencies;
-    };
+    const claimFor = async (seconds: number) => (await steadyLoad({
+      perSecond: CLAIMS_PER_S, seconds, tickMs: TICK_MS,
+      send: async (i) => (await clients[i % CLIENTS]!.emitAck<{ ok: boolean }>('claim:create', { n: i })).ok,
+    })).latencies;
     await claimFor(WARMUP_SECONDS);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

@@ -19,7 +19,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Server } from 'socket.io';
 import { connectLeanClient, type TLeanClient } from './lean-client.ts';
-import { round, sleep, summarize, writeResults } from './lib.ts';
+import { round, sleep, startTsWorker, summarize, writeResults } from './lib.ts';
 import { absoluteNow } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
@@ -32,13 +32,7 @@ const MESSAGE_BYTES = 160;
 type TMode = 'tcp' | 'socketio';
 type TWork = { role: 'writer'; mode: TMode; viewers: number } | { role: 'reader'; mode: TMode; ports: number[]; viewers: number };
 
-const startThread = (work: TWork) => {
-  const entry = new URL(import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, {
-    eval: true,
-    workerData: work,
-  });
-};
+const startThread = (work: TWork) => startTsWorker(new URL(import.meta.url).href, work);
 
 const nextMessage = <T>(worker: Worker, type: string) =>
   new Promise<T>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { hash } from '@node-rs/argon2';
 import { createDb, createRedis, migrate } from '@showcart/common';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@showcart/shared';
@@ -149,3 +150,37 @@ export const emitAck = <R>(socket: TBenchSocket, event: string, payload: unknown
     .emitWithAck(event, payload);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a TypeScript module on a worker thread (tsx loads it there), `data` as its workerData. */
+export const startTsWorker = (moduleUrl: string, data: unknown) =>
+  new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(moduleUrl)}, ${JSON.stringify(moduleUrl)}))`, {
+    eval: true,
+    workerData: data,
+  });
+
+/**
+ * Sends at a steady `perSecond` for `seconds`: every `tickMs`, as many as are due, so a
+ * 5 ms tick at 2,000/s sends 10 at once. `send(i)` resolves true when its ack is ok.
+ * Resolves once every ack is in, with the ok ones' latencies in ms.
+ */
+export const steadyLoad = async (p: { perSecond: number; seconds: number; tickMs: number; send: (i: number) => Promise<boolean> }) => {
+  const latencies: number[] = [];
+  let failures = 0;
+  const pending: Promise<void>[] = [];
+  const perTick = (p.perSecond * p.tickMs) / 1_000;
+  const started = performance.now();
+  let sent = 0;
+  while (performance.now() - started < p.seconds * 1_000) {
+    const due = Math.floor(((performance.now() - started) / p.tickMs) * perTick);
+    for (; sent < due; sent++) {
+      const t0 = performance.now();
+      pending.push(p.send(sent).then((ok) => {
+        if (ok) latencies.push(performance.now() - t0);
+        else failures++;
+      }));
+    }
+    await sleep(p.tickMs);
+  }
+  await Promise.all(pending);
+  return { latencies, failures, elapsed: (performance.now() - started) / 1_000 };
+};

@@ -26,7 +26,7 @@ import path from 'node:path';
 import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import {
-  connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, summarize, writeResults,
+  connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, steadyLoad, summarize, writeResults,
 } from './lib.ts';
 import { absoluteNow, startViewerPool } from './viewer-pool.ts';
 
@@ -116,31 +116,12 @@ try {
   await emitAck(host, 'queue:feature', { showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op() });
   const claimers = await connectMany(() => node.url, (await createBuyers(platform.db, CLAIMERS, platform.passwordHash)).map((b) => b.cookie));
   /** Sends claims at CLAIMS_PER_S for `seconds`; resolves with the acks' latencies once all are in. */
-  const claimFor = async (seconds: number) => {
-    const latencies: number[] = [];
-    let failures = 0;
-    const pending: Promise<void>[] = [];
-    const perTick = (CLAIMS_PER_S * TICK_MS) / 1_000;
-    const started = performance.now();
-    let sent = 0;
-    let next = 0;
-    while (performance.now() - started < seconds * 1_000) {
-      const due = Math.floor(((performance.now() - started) / TICK_MS) * perTick);
-      for (; sent < due; sent++) {
-        const socket = claimers[next++ % claimers.length]!;
-        const t0 = performance.now();
-        pending.push(
-          socket.emitAck<TClaimAck>('claim:create', { showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op() }).then((ack) => {
-            if (ack.ok) latencies.push(performance.now() - t0);
-            else failures++;
-          }),
-        );
-      }
-      await sleep(TICK_MS);
-    }
-    await Promise.all(pending);
-    return { latencies, failures, elapsed: (performance.now() - started) / 1_000 };
-  };
+  const claimFor = (seconds: number) => steadyLoad({
+    perSecond: CLAIMS_PER_S, seconds, tickMs: TICK_MS,
+    send: async (i) => (await claimers[i % claimers.length]!.emitAck<TClaimAck>('claim:create', {
+      showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op(),
+    })).ok,
+  });
   await claimFor(WARMUP_SECONDS);
   const claimCpu0 = { node: nodeCpu(), generator: process.cpuUsage(), redis: cpuSecondsOf(redisPid) };
   const { latencies, failures, elapsed } = await claimFor(SECONDS);

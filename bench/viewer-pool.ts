@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from './lib.ts';
 
 /** Absolute time in ms, the same clock on every thread. */
 export const absoluteNow = () => performance.timeOrigin + performance.now();
@@ -12,11 +13,8 @@ export const startViewerPool = async (p: { threads: number; viewers: { url: stri
   const progress = new Map<Worker, { received: number; delivered: number }>();
   const workers = await Promise.all(
     Array.from({ length: p.threads }, (_, t) => {
-      // The worker is TypeScript too: a one-line entry has tsx load it on that thread.
-      const entry = new URL('./viewer-worker.ts', import.meta.url).href;
-      const worker = new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, {
-        eval: true,
-        workerData: { viewers: p.viewers.filter((_, i) => i % p.threads === t), showId: p.showId },
+      const worker = startTsWorker(new URL('./viewer-worker.ts', import.meta.url).href, {
+        viewers: p.viewers.filter((_, i) => i % p.threads === t), showId: p.showId,
       });
       progress.set(worker, { received: 0, delivered: 0 });
       worker.on('message', (m: { type: string; received?: number; delivered?: number }) => {
