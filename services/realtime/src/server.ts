@@ -171,190 +171,192 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     });
   };
 
-  io.on('connection', (socket: TSocket) => {
-    const user = socket.data.user;
+  /** What a command's handler gets besides its payload: the socket it came on and its user. */
+  type TContext = { socket: TSocket; user: TSessionUser };
+  type TCommand = { schema: z.ZodType; handle: (payload: never, context: TContext) => Promise<object> };
+  /**
+   * The commands a client may send, registered once for all sockets: each socket carries
+   * one listener (below) rather than a closure per command, which a node holding
+   * thousands of viewers pays for in memory and in every full garbage collection.
+   */
+  const commands = new Map<string, TCommand>();
+  const on = <S extends z.ZodType, R extends object>(
+    event: keyof ClientToServerEvents,
+    schema: S,
+    handle: (payload: z.infer<S>, context: TContext) => Promise<R>,
+  ) => {
+    commands.set(event, { schema, handle: handle as TCommand['handle'] });
+  };
 
-    /** Registers a handler that parses its payload and always answers its ack. */
-    const on = <S extends z.ZodType, R extends object>(
-      event: keyof ClientToServerEvents,
-      schema: S,
-      handle: (payload: z.infer<S>) => Promise<R>,
-    ) => {
-      (socket as unknown as Socket).on(event, async (payload: unknown, ack: unknown) => {
-        if (typeof ack !== 'function') return;
-        const reply = ack as (r: TAck<R>) => void;
-        try {
-          await limiter.consume(user.id).catch((rejection: unknown) => {
-            throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED');
-          });
-          const parsed = schema.safeParse(payload);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new AppError('INVALID_INPUT', `${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);
-          }
-          reply({ ok: true, ...(await handle(parsed.data)) });
-        } catch (error) {
-          const body = toErrorBody(error);
-          if (!body) logger.error({ err: error, event, userId: user.id }, 'socket handler failed');
-          reply({ ok: false, ...(body ?? new AppError('INTERNAL').toBody()) });
-        }
-      });
-    };
-
-    on('show:join', ZShowJoin, async ({ showId, sinceSeq }) => {
-      await ensureOpen(showId);
-      // Follow the log, join, then read: an event appended in between arrives twice
-      // (clients drop a seq they have), never zero times.
-      await follow(showId);
-      await socket.join(roomOf(showId));
-      const events: TShowEvent[] = await readShowLog(redis, showId, sinceSeq ?? 0, MAX_CATCH_UP_EVENTS + 1);
-      if (sinceSeq !== undefined && events.length <= MAX_CATCH_UP_EVENTS) {
-        return { mode: 'events' as const, events };
-      }
-      const state = reduceShowEvents(await readShowLog(redis, showId));
-      return { mode: 'snapshot' as const, seq: state.seq, state };
-    });
-
-    socket.on('show:leave', (payload) => {
-      const parsed = ZShowJoin.pick({ showId: true }).safeParse(payload);
-      if (parsed.success) void socket.leave(roomOf(parsed.data.showId));
-    });
-
-    on('show:start', ZShowCommand, async ({ showId, clientOpId }) => {
-      await ensureOpen(showId);
-      const applied = await engine.start({ showId, actorId: user.id, clientOpId });
-      await setShowStatus(db, showId, ['scheduled'], 'live');
-      await redis.publish(SHOW_STATUS_CHANNEL, showId);
-      return { seq: applied.seq };
-    });
-
-    on('show:end', ZShowCommand, async ({ showId, clientOpId }) => {
-      await ensureOpen(showId);
-      const applied = await engine.end({ showId, actorId: user.id, clientOpId });
-      await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
-      await redis.publish(SHOW_STATUS_CHANNEL, showId);
-      await enqueue(settlementQueue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
-      return { seq: applied.seq };
-    });
-
-    on('queue:feature', ZEntryCommand, async ({ showId, entryId, clientOpId }) => {
-      await ensureOpen(showId);
-      const applied = await engine.feature({ showId, actorId: user.id, clientOpId, entryId });
-      return { seq: applied.seq };
-    });
-
-    on('queue:price', ZPriceChange, async ({ showId, entryId, priceMinor, clientOpId }) => {
-      await ensureOpen(showId);
-      const applied = await engine.setPrice({ showId, actorId: user.id, clientOpId, entryId, priceMinor });
-      return { seq: applied.seq };
-    });
-
-    on('claim:create', ZEntryCommand, async ({ showId, entryId, clientOpId }) => {
-      if (!user.hasPaymentMethod) {
-        // The buyer may have added a card since connecting.
-        user.hasPaymentMethod = (await findMe(db, user.id))?.hasPaymentMethod ?? false;
-        if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
-      }
-      const claim = await engine.claim({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
-      return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
-    });
-
-    on('queue:reorder', ZQueueReorder, async ({ showId, clientOpId, entryIds }) => {
-      const applied = await engine.reorder({ showId, actorId: user.id, clientOpId, entryIds });
-      return { seq: applied.seq };
-    });
-
-    on('queue:update', ZEntryUpdate, async ({ showId, clientOpId, entryId, quantity, perBuyerLimit }) => {
-      const applied = await engine.updateEntry({ showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
-      return { seq: applied.seq };
-    });
-
-    on('queue:remove', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
-      const applied = await engine.removeEntry({ showId, actorId: user.id, clientOpId, entryId });
-      return { seq: applied.seq };
-    });
-
-    on('claim:void', ZClaimVoid, async ({ showId, clientOpId, entryId, claimId, reason }) => {
-      const applied = await engine.voidClaim({ showId, actorId: user.id, clientOpId, entryId, claimId, reason });
-      return { seq: applied.seq };
-    });
-
-    on('waitlist:join', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
-      const applied = await engine.joinWaitlist({ showId, actorId: user.id, clientOpId, entryId });
-      return { seq: applied.seq };
-    });
-
-    on('waitlist:leave', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
-      const applied = await engine.leaveWaitlist({ showId, actorId: user.id, clientOpId, entryId });
-      return { seq: applied.seq };
-    });
-
-    on('offer:accept', ZEntryCommand, async ({ showId, clientOpId, entryId }) => {
-      const claim = await engine.acceptOffer({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
-      return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
-    });
-
-    on('chat:send', ZChatSend, async ({ showId, clientOpId, text }) => {
-      await chatLimiter.consume(`${showId}:${user.id}`).catch((rejection: unknown) => {
-        throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED', 'You are sending messages too fast.');
-      });
-      const banned = new Set(await engine.bannedWords(showId));
-      if (banned.size && wordsOf(text).some((word) => banned.has(word))) throw new AppError('BLOCKED_WORD');
-      const applied = await engine.chat({ showId, actorId: user.id, displayName: user.displayName, clientOpId, text });
-      return { seq: applied.seq };
-    });
-
-    on('chat:delete', ZChatDelete, async ({ showId, clientOpId, messageId }) => {
-      const applied = await engine.moderate({
-        showId, actorId: user.id, clientOpId, action: 'delete', target: messageId, value: '',
-        event: { type: 'chat.deleted', messageId },
-      });
-      return { seq: applied.seq };
-    });
-
-    on('user:moderate', ZUserModerate, async (command) => {
-      const base = { showId: command.showId, actorId: user.id, clientOpId: command.clientOpId, target: command.userId };
-      const applied =
-        command.action === 'ban'
-          ? await engine.moderate({ ...base, action: 'ban', value: '', event: { type: 'user.banned', userId: command.userId } })
-          : command.action === 'mute'
-            ? await engine.moderate({ ...base, action: 'mute', value: command.minutes, event: { type: 'user.muted', userId: command.userId } })
-            : await engine.moderate({
-                ...base, action: 'moderator', value: command.on ? 'on' : 'off',
-                event: { type: 'moderator.changed', userId: command.userId, on: command.on },
-              });
-      return { seq: applied.seq };
-    });
-
-    on('chat:settings', ZChatSettings, async ({ showId, clientOpId, slowModeSeconds, bannedWords }) => {
-      const show = await findShow(db, showId);
-      if (!show) throw new AppError('NOT_FOUND', 'No such show.');
-      if (show.hostId !== user.id) throw new AppError('FORBIDDEN');
-      if (slowModeSeconds !== undefined) {
-        await engine.moderate({
-          showId, actorId: user.id, clientOpId, action: 'slow', target: '', value: slowModeSeconds,
-          event: { type: 'chat.slowModeChanged', slowModeSeconds },
-        });
-      }
-      if (bannedWords !== undefined) await engine.setBannedWords(showId, [...new Set(bannedWords)]);
-      return { bannedWords: (await engine.bannedWords(showId)).sort() };
-    });
+  on('show:join', ZShowJoin, async ({ showId, sinceSeq }, { socket }) => {
+    await ensureOpen(showId);
+    // Follow the log, join, then read: an event appended in between arrives twice
+    // (clients drop a seq they have), never zero times.
+    await follow(showId);
+    await socket.join(roomOf(showId));
+    const events: TShowEvent[] = await readShowLog(redis, showId, sinceSeq ?? 0, MAX_CATCH_UP_EVENTS + 1);
+    if (sinceSeq !== undefined && events.length <= MAX_CATCH_UP_EVENTS) {
+      return { mode: 'events' as const, events };
+    }
+    const state = reduceShowEvents(await readShowLog(redis, showId));
+    return { mode: 'snapshot' as const, seq: state.seq, state };
   });
 
-  /** Unknown events get INVALID_INPUT in their ack, if they asked for one. */
-  const known = new Set<string>([
-    'show:join', 'show:leave', 'show:start', 'show:end', 'queue:feature', 'queue:price', 'claim:create',
-    'queue:reorder', 'queue:update', 'queue:remove', 'claim:void', 'waitlist:join', 'waitlist:leave', 'offer:accept',
-    'chat:send', 'chat:delete', 'user:moderate', 'chat:settings',
-  ]);
-  io.on('connection', (socket) => {
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const ack = args.at(-1);
-      if (typeof event === 'string' && known.has(event)) return;
-      if (typeof ack === 'function') {
-        ack({ ok: false, code: 'INVALID_INPUT', message: 'Unknown event.' });
-      }
+  on('show:start', ZShowCommand, async ({ showId, clientOpId }, { user }) => {
+    await ensureOpen(showId);
+    const applied = await engine.start({ showId, actorId: user.id, clientOpId });
+    await setShowStatus(db, showId, ['scheduled'], 'live');
+    await redis.publish(SHOW_STATUS_CHANNEL, showId);
+    return { seq: applied.seq };
+  });
+
+  on('show:end', ZShowCommand, async ({ showId, clientOpId }, { user }) => {
+    await ensureOpen(showId);
+    const applied = await engine.end({ showId, actorId: user.id, clientOpId });
+    await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
+    await redis.publish(SHOW_STATUS_CHANNEL, showId);
+    await enqueue(settlementQueue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
+    return { seq: applied.seq };
+  });
+
+  on('queue:feature', ZEntryCommand, async ({ showId, entryId, clientOpId }, { user }) => {
+    await ensureOpen(showId);
+    const applied = await engine.feature({ showId, actorId: user.id, clientOpId, entryId });
+    return { seq: applied.seq };
+  });
+
+  on('queue:price', ZPriceChange, async ({ showId, entryId, priceMinor, clientOpId }, { user }) => {
+    await ensureOpen(showId);
+    const applied = await engine.setPrice({ showId, actorId: user.id, clientOpId, entryId, priceMinor });
+    return { seq: applied.seq };
+  });
+
+  on('claim:create', ZEntryCommand, async ({ showId, entryId, clientOpId }, { user }) => {
+    if (!user.hasPaymentMethod) {
+      // The buyer may have added a card since connecting.
+      user.hasPaymentMethod = (await findMe(db, user.id))?.hasPaymentMethod ?? false;
+      if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
+    }
+    const claim = await engine.claim({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
+    return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
+  });
+
+  on('queue:reorder', ZQueueReorder, async ({ showId, clientOpId, entryIds }, { user }) => {
+    const applied = await engine.reorder({ showId, actorId: user.id, clientOpId, entryIds });
+    return { seq: applied.seq };
+  });
+
+  on('queue:update', ZEntryUpdate, async ({ showId, clientOpId, entryId, quantity, perBuyerLimit }, { user }) => {
+    const applied = await engine.updateEntry({ showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
+    return { seq: applied.seq };
+  });
+
+  on('queue:remove', ZEntryCommand, async ({ showId, clientOpId, entryId }, { user }) => {
+    const applied = await engine.removeEntry({ showId, actorId: user.id, clientOpId, entryId });
+    return { seq: applied.seq };
+  });
+
+  on('claim:void', ZClaimVoid, async ({ showId, clientOpId, entryId, claimId, reason }, { user }) => {
+    const applied = await engine.voidClaim({ showId, actorId: user.id, clientOpId, entryId, claimId, reason });
+    return { seq: applied.seq };
+  });
+
+  on('waitlist:join', ZEntryCommand, async ({ showId, clientOpId, entryId }, { user }) => {
+    const applied = await engine.joinWaitlist({ showId, actorId: user.id, clientOpId, entryId });
+    return { seq: applied.seq };
+  });
+
+  on('waitlist:leave', ZEntryCommand, async ({ showId, clientOpId, entryId }, { user }) => {
+    const applied = await engine.leaveWaitlist({ showId, actorId: user.id, clientOpId, entryId });
+    return { seq: applied.seq };
+  });
+
+  on('offer:accept', ZEntryCommand, async ({ showId, clientOpId, entryId }, { user }) => {
+    const claim = await engine.acceptOffer({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
+    return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
+  });
+
+  on('chat:send', ZChatSend, async ({ showId, clientOpId, text }, { user }) => {
+    await chatLimiter.consume(`${showId}:${user.id}`).catch((rejection: unknown) => {
+      throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED', 'You are sending messages too fast.');
     });
+    const banned = new Set(await engine.bannedWords(showId));
+    if (banned.size && wordsOf(text).some((word) => banned.has(word))) throw new AppError('BLOCKED_WORD');
+    const applied = await engine.chat({ showId, actorId: user.id, displayName: user.displayName, clientOpId, text });
+    return { seq: applied.seq };
+  });
+
+  on('chat:delete', ZChatDelete, async ({ showId, clientOpId, messageId }, { user }) => {
+    const applied = await engine.moderate({
+      showId, actorId: user.id, clientOpId, action: 'delete', target: messageId, value: '',
+      event: { type: 'chat.deleted', messageId },
+    });
+    return { seq: applied.seq };
+  });
+
+  on('user:moderate', ZUserModerate, async (command, { user }) => {
+    const base = { showId: command.showId, actorId: user.id, clientOpId: command.clientOpId, target: command.userId };
+    const applied =
+      command.action === 'ban'
+        ? await engine.moderate({ ...base, action: 'ban', value: '', event: { type: 'user.banned', userId: command.userId } })
+        : command.action === 'mute'
+          ? await engine.moderate({ ...base, action: 'mute', value: command.minutes, event: { type: 'user.muted', userId: command.userId } })
+          : await engine.moderate({
+              ...base, action: 'moderator', value: command.on ? 'on' : 'off',
+              event: { type: 'moderator.changed', userId: command.userId, on: command.on },
+            });
+    return { seq: applied.seq };
+  });
+
+  on('chat:settings', ZChatSettings, async ({ showId, clientOpId, slowModeSeconds, bannedWords }, { user }) => {
+    const show = await findShow(db, showId);
+    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+    if (show.hostId !== user.id) throw new AppError('FORBIDDEN');
+    if (slowModeSeconds !== undefined) {
+      await engine.moderate({
+        showId, actorId: user.id, clientOpId, action: 'slow', target: '', value: slowModeSeconds,
+        event: { type: 'chat.slowModeChanged', slowModeSeconds },
+      });
+    }
+    if (bannedWords !== undefined) await engine.setBannedWords(showId, [...new Set(bannedWords)]);
+    return { bannedWords: (await engine.bannedWords(showId)).sort() };
+  });
+
+  /**
+   * Every event a socket sends: parsed and authorized by its command, its ack always
+   * answered. Unknown events get INVALID_INPUT, if they asked for an ack.
+   */
+  const dispatch = async (socket: TSocket, event: unknown, args: unknown[]) => {
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as (r: TAck<object>) => void) : undefined;
+    const payload = ack && args.length === 1 ? undefined : args[0];
+    if (event === 'show:leave') {
+      const parsed = ZShowJoin.pick({ showId: true }).safeParse(payload);
+      if (parsed.success) void socket.leave(roomOf(parsed.data.showId));
+      return;
+    }
+    if (!ack) return;
+    const command = typeof event === 'string' ? commands.get(event) : undefined;
+    if (!command) return ack({ ok: false, code: 'INVALID_INPUT', message: 'Unknown event.' });
+    const user = socket.data.user;
+    try {
+      await limiter.consume(user.id).catch((rejection: unknown) => {
+        throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED');
+      });
+      const parsed = command.schema.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError('INVALID_INPUT', `${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);
+      }
+      ack({ ok: true, ...(await command.handle(parsed.data as never, { socket, user })) });
+    } catch (error) {
+      const body = toErrorBody(error);
+      if (!body) logger.error({ err: error, event, userId: user.id }, 'socket handler failed');
+      ack({ ok: false, ...(body ?? new AppError('INTERNAL').toBody()) });
+    }
+  };
+  io.on('connection', (socket: TSocket) => {
+    socket.onAny((event: unknown, ...args: unknown[]) => void dispatch(socket, event, args));
   });
 
   return {
