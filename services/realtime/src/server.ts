@@ -73,6 +73,9 @@ const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}']+/u).f
 
 const roomOf = (showId: string) => `show:${showId}`;
 
+/** `show:leave` takes no ack; a bad payload is ignored. */
+const ZShowLeave = ZShowJoin.pick({ showId: true });
+
 const toErrorBody = (error: unknown): TErrorBody | undefined =>
   error instanceof AppError ? error.toBody() : undefined;
 
@@ -331,7 +334,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     const ack = typeof last === 'function' ? (last as (r: TAck<object>) => void) : undefined;
     const payload = ack && args.length === 1 ? undefined : args[0];
     if (event === 'show:leave') {
-      const parsed = ZShowJoin.pick({ showId: true }).safeParse(payload);
+      const parsed = ZShowLeave.safeParse(payload);
       if (parsed.success) void socket.leave(roomOf(parsed.data.showId));
       return;
     }

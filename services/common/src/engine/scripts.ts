@@ -63,6 +63,16 @@ local function next_position(entry)
   end
   return redis.call('HINCRBY', entry, 'position', 1)
 end
+-- Makes one unit of an entry a buyer's claim (the unit is free or was on offer to the
+-- buyer: the caller has checked) and appends its event with its place and price.
+local function record_claim(meta, log, ops, op, entry, buyers, claims, actor, entryId, claimId, price, body)
+  local position = next_position(entry)
+  redis.call('HINCRBY', entry, 'claimed', 1)
+  redis.call('HINCRBY', buyers, actor, 1)
+  redis.call('HSET', claims, claimId, entryId .. '|' .. actor)
+  local seq, json = append(meta, log, ',"position":' .. position .. ',"priceMinor":' .. price, body)
+  return remember(ops, op, {'OK', seq, json, position})
+end
 -- Offers an entry's free units to the first buyers on its waitlist, one unit each, for
 -- ttl ms. A unit on offer counts as taken until it is accepted or its offer expires.
 local function offer_next(meta, log, entry, waitlist, offers, entryId, ttl)
@@ -160,12 +170,7 @@ if offered then
   redis.call('ZREM', KEYS[8], offer)
   redis.call('HINCRBY', KEYS[2], 'offered', -1)
 end
-local position = next_position(KEYS[2])
-redis.call('HINCRBY', KEYS[2], 'claimed', 1)
-redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-redis.call('HSET', KEYS[7], ARGV[5], ARGV[3] .. '|' .. ARGV[1])
-local seq, json = append(KEYS[1], KEYS[5], ',"position":' .. position .. ',"priceMinor":' .. e[3], ARGV[4])
-return remember(KEYS[4], ARGV[2], {'OK', seq, json, position})
+return record_claim(KEYS[1], KEYS[5], KEYS[4], ARGV[2], KEYS[2], KEYS[3], KEYS[7], ARGV[1], ARGV[3], ARGV[5], e[3], ARGV[4])
 `;
 
 /**
@@ -313,13 +318,8 @@ if not expiresAt then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
 if tonumber(expiresAt) < now_ms() then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
 redis.call('ZREM', KEYS[5], member)
 redis.call('HINCRBY', KEYS[2], 'offered', -1)
-local position = next_position(KEYS[2])
-redis.call('HINCRBY', KEYS[2], 'claimed', 1)
-redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-redis.call('HSET', KEYS[4], ARGV[4], ARGV[3] .. '|' .. ARGV[1])
-local price = redis.call('HGET', KEYS[2], 'price')
-local seq, json = append(KEYS[1], KEYS[7], ',"position":' .. position .. ',"priceMinor":' .. price, ARGV[5])
-return remember(KEYS[6], ARGV[2], {'OK', seq, json, position})
+return record_claim(KEYS[1], KEYS[7], KEYS[6], ARGV[2], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[3], ARGV[4],
+  redis.call('HGET', KEYS[2], 'price'), ARGV[5])
 `;
 
 /**
