@@ -12,10 +12,9 @@
 import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../infra/local/components.ts';
-import { round, summarize, writeResults } from './lib.ts';
+import { CLAIM_LOAD, round, summarize, writeResults } from './lib.ts';
 
-const CLAIMS_PER_S = Number(process.env.BENCH_CLAIMS_PER_S ?? 2_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const { perSecond: CLAIMS_PER_S, seconds: SECONDS } = CLAIM_LOAD;
 /** Bytes Redis appends to its AOF for one claim (measured: about 1.5 KB). */
 const BYTES_PER_CLAIM = 1_500;
 

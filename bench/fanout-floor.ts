@@ -18,9 +18,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Socket } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Server } from 'socket.io';
-import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 import { round, sleep, startTsWorker, summarize, writeResults } from './lib.ts';
-import { absoluteNow } from './viewer-pool.ts';
+import { absoluteNow, startViewerPool } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 const MESSAGES = Number(process.env.BENCH_FLOOR_MESSAGES ?? 100);
@@ -30,7 +29,39 @@ const THREADS = 2;
 const MESSAGE_BYTES = 160;
 
 type TMode = 'tcp' | 'socketio';
-type TWork = { role: 'writer'; mode: TMode; viewers: number } | { role: 'reader'; mode: TMode; ports: number[]; viewers: number };
+type TWork = { role: 'writer'; mode: TMode; viewers: number } | { role: 'reader'; ports: number[]; viewers: number };
+type TCollected = { seqs: Int32Array; times: Float64Array };
+/** The viewers of one run, on THREADS threads, whichever way they read. */
+type TReaders = { received: () => number; collect: () => Promise<TCollected[]>; close: () => Promise<void> };
+
+/** Bare TCP viewers on reader threads of this file (runTcpReader). */
+const startTcpReaders = (ports: number[]): TReaders => {
+  const readers = Array.from({ length: THREADS }, () => startThread({ role: 'reader', ports, viewers: VIEWERS / THREADS }));
+  const received = new Map<Worker, number>();
+  for (const r of readers) r.on('message', (m: { type: string; received?: number }) => m.type === 'progress' && received.set(r, m.received!));
+  return {
+    received: () => [...received.values()].reduce((a, b) => a + b, 0),
+    collect: () => Promise.all(readers.map((r) => {
+      const collected = nextMessage<TCollected>(r, 'collected');
+      r.postMessage({ cmd: 'collect' });
+      return collected;
+    })),
+    close: async () => {
+      await Promise.all(readers.map((r) => r.terminate()));
+    },
+  };
+};
+
+/** Socket.IO viewers: the realtime benchmark's own pool of lean clients, joined to the room. */
+const startSocketIoReaders = async (ports: number[]): Promise<TReaders> => {
+  const pool = await startViewerPool({
+    threads: THREADS,
+    viewers: Array.from({ length: VIEWERS }, (_, i) => ({ url: `http://127.0.0.1:${ports[i % ports.length]!}`, cookie: '' })),
+    showId: 'floor',
+  });
+  pool.record(-1);
+  return { received: pool.received, collect: pool.collect, close: pool.close };
+};
 
 const startThread = (work: TWork) => startTsWorker(new URL(import.meta.url).href, work);
 
@@ -106,45 +137,27 @@ const runWriter = async (mode: TMode, viewers: number) => {
   port.postMessage({ type: 'listening', port: listening.port });
 };
 
-const runReader = async (mode: TMode, ports: number[], viewers: number) => {
+/** Bare TCP viewers on this thread: records each message's seq and when it arrived. */
+const runTcpReader = async (ports: number[], viewers: number) => {
   const port = parentPort!;
   const seqs: number[] = [];
   const times: number[] = [];
   const close: (() => void)[] = [];
-  if (mode === 'tcp') {
-    for (let i = 0; i < viewers; i++) {
-      const socket = connect({ host: '127.0.0.1', port: ports[i % ports.length]!, noDelay: true });
-      let rest: Buffer = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        const at = absoluteNow();
-        const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-        let offset = 0;
-        for (; offset + MESSAGE_BYTES <= data.length; offset += MESSAGE_BYTES) {
-          seqs.push(data.readUInt32BE(offset));
-          times.push(at);
-        }
-        rest = data.subarray(offset);
-      });
-      close.push(() => socket.destroy());
-      if (i % 200 === 199) await sleep(20);
-    }
-  } else {
-    const clients: TLeanClient[] = [];
-    for (let i = 0; i < viewers; i += 100) {
-      clients.push(...(await Promise.all(Array.from({ length: Math.min(100, viewers - i) }, (_, j) =>
-        connectLeanClient(`http://127.0.0.1:${ports[(i + j) % ports.length]!}`, '')))));
-    }
-    for (const client of clients) {
-      client.onEvents((got) => {
-        const at = absoluteNow();
-        for (const seq of got) {
-          seqs.push(seq);
-          times.push(at);
-        }
-      });
-      close.push(() => client.close());
-    }
-    for (let i = 0; i < clients.length; i += 100) await Promise.all(clients.slice(i, i + 100).map((c) => c.emitAck('show:join', {})));
+  for (let i = 0; i < viewers; i++) {
+    const socket = connect({ host: '127.0.0.1', port: ports[i % ports.length]!, noDelay: true });
+    let rest: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      const at = absoluteNow();
+      const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      let offset = 0;
+      for (; offset + MESSAGE_BYTES <= data.length; offset += MESSAGE_BYTES) {
+        seqs.push(data.readUInt32BE(offset));
+        times.push(at);
+      }
+      rest = data.subarray(offset);
+    });
+    close.push(() => socket.destroy());
+    if (i % 200 === 199) await sleep(20);
   }
   port.on('message', () => {
     const s = Int32Array.from(seqs);
@@ -160,16 +173,14 @@ const runReader = async (mode: TMode, ports: number[], viewers: number) => {
 if (!isMainThread) {
   const work = workerData as TWork;
   if (work.role === 'writer') await runWriter(work.mode, work.viewers);
-  else await runReader(work.mode, work.ports, work.viewers);
+  else await runTcpReader(work.ports, work.viewers);
 } else {
   /** One way of fan-out measured from start to finish, in threads of its own. */
   const measure = async (mode: TMode) => {
     const writers = Array.from({ length: THREADS }, () => startThread({ role: 'writer', mode, viewers: VIEWERS / THREADS }));
     const ports = (await Promise.all(writers.map((w) => nextMessage<{ port: number }>(w, 'listening')))).map((m) => m.port);
     const connected = Promise.all(writers.map((w) => nextMessage(w, 'connected')));
-    const readers = Array.from({ length: THREADS }, () => startThread({ role: 'reader', mode, ports, viewers: VIEWERS / THREADS }));
-    const received = new Map<Worker, number>();
-    for (const r of readers) r.on('message', (m: { type: string; received?: number }) => m.type === 'progress' && received.set(r, m.received!));
+    const readers = mode === 'tcp' ? startTcpReaders(ports) : await startSocketIoReaders(ports);
     await connected;
     await sleep(1_000);
 
@@ -182,16 +193,12 @@ if (!isMainThread) {
       await sleep(INTERVAL_MS);
     }
     const until = Date.now() + 30_000;
-    while ([...received.values()].reduce((a, b) => a + b, 0) < MESSAGES * VIEWERS && Date.now() < until) await sleep(20);
+    while (readers.received() < MESSAGES * VIEWERS && Date.now() < until) await sleep(20);
     const wall = (performance.now() - t0) / 1_000;
     const cpu = process.cpuUsage(cpu0);
 
     const latencies: number[] = [];
-    for (const part of await Promise.all(readers.map((r) => {
-      const collected = nextMessage<{ seqs: Int32Array; times: Float64Array }>(r, 'collected');
-      r.postMessage({ cmd: 'collect' });
-      return collected;
-    }))) {
+    for (const part of await readers.collect()) {
       part.seqs.forEach((seq, i) => latencies.push(part.times[i]! - sentAt[seq]!));
     }
     const writeMs = (await Promise.all(writers.map((w) => {
@@ -199,7 +206,8 @@ if (!isMainThread) {
       w.postMessage({ cmd: 'stop' });
       return stopped;
     }))).flatMap((m) => m.writeMs);
-    await Promise.all([...writers, ...readers].map((w) => w.terminate()));
+    await readers.close();
+    await Promise.all(writers.map((w) => w.terminate()));
     return {
       delivery: { ...summarize(latencies), expected: MESSAGES * VIEWERS },
       sendMicrosPerViewer: round((writeMs.reduce((a, b) => a + b, 0) / writeMs.length / (VIEWERS / THREADS)) * 1_000),

@@ -151,6 +151,19 @@ export const emitAck = <R>(socket: TBenchSocket, event: string, payload: unknown
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The claim load every claim benchmark applies (realtime.ts, claim-floor.ts,
+ * durable-floor.ts), so their figures compare: BENCH_CLAIMS_PER_S for BENCH_SECONDS after
+ * BENCH_WARMUP_SECONDS at the same rate, from 200 clients sending every BENCH_TICK_MS.
+ */
+export const CLAIM_LOAD = {
+  perSecond: Number(process.env.BENCH_CLAIMS_PER_S ?? 2_000),
+  seconds: Number(process.env.BENCH_SECONDS ?? 30),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
+  tickMs: Number(process.env.BENCH_TICK_MS ?? 5),
+  clients: 200,
+};
+
 /** Runs a TypeScript module on a worker thread (tsx loads it there), `data` as its workerData. */
 export const startTsWorker = (moduleUrl: string, data: unknown) =>
   new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(moduleUrl)}, ${JSON.stringify(moduleUrl)}))`, {

@@ -26,24 +26,19 @@ import path from 'node:path';
 import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import {
-  connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, steadyLoad, summarize, writeResults,
+  CLAIM_LOAD, connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, steadyLoad, summarize, writeResults,
 } from './lib.ts';
 import { absoluteNow, startViewerPool } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
-const CLAIMS_PER_S = Number(process.env.BENCH_CLAIMS_PER_S ?? 2_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-/** Claims at the same rate before the measured ones: a node serves warm, not just started. */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const CLAIMERS = 200;
+/** Claims come at CLAIM_LOAD; the warm-up before the measured ones lets a node serve warm, not just started. */
+const { perSecond: CLAIMS_PER_S, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, tickMs: TICK_MS, clients: CLAIMERS } = CLAIM_LOAD;
 const FANOUT_CLAIMS = 100;
 /** Claims of the fan-out phase come this far apart (BENCH_FANOUT_INTERVAL_MS): each reaches the viewers alone. */
 const FANOUT_INTERVAL_MS = Number(process.env.BENCH_FANOUT_INTERVAL_MS ?? 250);
 /** Then again, as a busy show: 20 claims a second, each still its own message (BENCH_BUSY_INTERVAL_MS). */
 const BUSY_INTERVAL_MS = Number(process.env.BENCH_BUSY_INTERVAL_MS ?? 50);
 const BURST_EVENTS = 200;
-/** The claim bench's clients send on a timer of this period. */
-const TICK_MS = Number(process.env.BENCH_TICK_MS ?? 5);
 
 const op = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 
