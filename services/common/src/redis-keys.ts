@@ -11,10 +11,12 @@ const keysOf = (showId: string) => {
     presence: `${prefix}:presence`,
     /** Set of the show's entry ids. */
     entries: `${prefix}:entries`,
-    /** Hash per entry: quantity, claimed, offered, price, limit (per buyer). */
+    /**
+     * Hash per entry: quantity, claimed, offered, price, limit (per buyer), position (the
+     * last claim's place), and `b:${userId}` -> the units each buyer holds: one key, so a
+     * claim reads and writes the entry once.
+     */
     entry: (entryId: string) => `${prefix}:entry:${entryId}`,
-    /** Hash per entry: userId -> units claimed. */
-    buyers: (entryId: string) => `${prefix}:buyers:${entryId}`,
     /** Hash: `${userId}:${clientOpId}` -> the reply already given to that operation. */
     ops: `${prefix}:ops`,
     /** Stream of events; entry ids are `${seq}-0`. */

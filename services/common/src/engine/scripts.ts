@@ -54,23 +54,25 @@ local function host_only(meta, ops, op, actor)
   if m[1] == 'ended' then return fail(ops, op, 'SHOW_ENDED'), m end
   return nil, m
 end
--- The next place in an entry's claim order. It only grows, so a voided claim's place is
--- never given again and each receipt's position is unique. Entries opened before this
--- counter existed start it from their claims.
-local function next_position(entry)
-  if redis.call('HEXISTS', entry, 'position') == 0 then
-    redis.call('HSET', entry, 'position', redis.call('HGET', entry, 'claimed'))
+-- Makes one unit of an entry a buyer's claim (the unit is free, or was on offer to the
+-- buyer: fromOffer; the caller has checked) and appends its event with its place and
+-- price. e holds the entry's claimed, price, position, offered and the buyer's units
+-- ('b:' .. actor) as the caller read them, so the entry is written once: every command a
+-- claim runs is time on Redis' one thread and bytes in its AOF, fsynced before the ack.
+-- The place comes from a counter that only grows, so a voided claim's place is never
+-- given again and each receipt's position is unique; entries opened before the counter
+-- existed start it from their claims.
+local function record_claim(meta, log, ops, op, entry, claims, actor, entryId, claimId, e, fromOffer, body)
+  local claimed = tonumber(e.claimed)
+  local position = tonumber(e.position or claimed) + 1
+  local mine = tonumber(e.mine or '0') + 1
+  if fromOffer then
+    redis.call('HSET', entry, 'claimed', claimed + 1, 'position', position, 'b:' .. actor, mine, 'offered', tonumber(e.offered) - 1)
+  else
+    redis.call('HSET', entry, 'claimed', claimed + 1, 'position', position, 'b:' .. actor, mine)
   end
-  return redis.call('HINCRBY', entry, 'position', 1)
-end
--- Makes one unit of an entry a buyer's claim (the unit is free or was on offer to the
--- buyer: the caller has checked) and appends its event with its place and price.
-local function record_claim(meta, log, ops, op, entry, buyers, claims, actor, entryId, claimId, price, body)
-  local position = next_position(entry)
-  redis.call('HINCRBY', entry, 'claimed', 1)
-  redis.call('HINCRBY', buyers, actor, 1)
   redis.call('HSET', claims, claimId, entryId .. '|' .. actor)
-  local seq, json = append(meta, log, ',"position":' .. position .. ',"priceMinor":' .. price, body)
+  local seq, json = append(meta, log, ',"position":' .. position .. ',"priceMinor":' .. e.price, body)
   return remember(ops, op, {'OK', seq, json, position})
 end
 -- Offers an entry's free units to the first buyers on its waitlist, one unit each, for
@@ -147,30 +149,28 @@ return remember(KEYS[4], ARGV[2], {'OK', seq, json})
 /**
  * A viewer claims one unit of the featured entry. A viewer who holds an offer of it (from
  * the waitlist) takes the offered unit, as accepting the offer would. KEYS: meta, entry,
- * buyers, ops, log, bans, claims, offers. ARGV: actor, opKey, entryId, eventJson (without
+ * ops, log, bans, claims, offers. ARGV: actor, opKey, entryId, eventJson (without
  * position and price, which are decided here), claimId. Reply: {'OK', seq, eventJson, position}.
  */
 const CLAIM = `${PRELUDE}
-local done = replay(KEYS[4], ARGV[2], KEYS[5])
+local done = replay(KEYS[3], ARGV[2], KEYS[4])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'featured')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
-if redis.call('SISMEMBER', KEYS[6], ARGV[1]) == 1 then return {'ERR', 'BANNED'} end
-if m[1] == 'ended' then return fail(KEYS[4], ARGV[2], 'SHOW_ENDED') end
-if m[1] ~= 'live' then return fail(KEYS[4], ARGV[2], 'NOT_LIVE') end
-if m[2] ~= ARGV[3] then return fail(KEYS[4], ARGV[2], 'NOT_FEATURED') end
-local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'price', 'limit', 'offered')
-local claimed = tonumber(e[2])
+if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return {'ERR', 'BANNED'} end
+if m[1] == 'ended' then return fail(KEYS[3], ARGV[2], 'SHOW_ENDED') end
+if m[1] ~= 'live' then return fail(KEYS[3], ARGV[2], 'NOT_LIVE') end
+if m[2] ~= ARGV[3] then return fail(KEYS[3], ARGV[2], 'NOT_FEATURED') end
+local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'price', 'limit', 'offered', 'position', 'b:' .. ARGV[1])
+local offered = tonumber(e[5] or '0')
 local offer = ARGV[3] .. '|' .. ARGV[1]
-local offered = redis.call('ZSCORE', KEYS[8], offer)
-if not offered and claimed + tonumber(e[5] or '0') >= tonumber(e[1]) then return fail(KEYS[4], ARGV[2], 'SOLD_OUT') end
-local mine = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
-if mine >= tonumber(e[4]) then return fail(KEYS[4], ARGV[2], 'LIMIT_REACHED') end
-if offered then
-  redis.call('ZREM', KEYS[8], offer)
-  redis.call('HINCRBY', KEYS[2], 'offered', -1)
-end
-return record_claim(KEYS[1], KEYS[5], KEYS[4], ARGV[2], KEYS[2], KEYS[3], KEYS[7], ARGV[1], ARGV[3], ARGV[5], e[3], ARGV[4])
+-- Only an entry with units on offer can hold one for this buyer: most claims skip the look-up.
+local held = offered > 0 and redis.call('ZSCORE', KEYS[7], offer)
+if not held and tonumber(e[2]) + offered >= tonumber(e[1]) then return fail(KEYS[3], ARGV[2], 'SOLD_OUT') end
+if tonumber(e[7] or '0') >= tonumber(e[4]) then return fail(KEYS[3], ARGV[2], 'LIMIT_REACHED') end
+if held then redis.call('ZREM', KEYS[7], offer) end
+return record_claim(KEYS[1], KEYS[4], KEYS[3], ARGV[2], KEYS[2], KEYS[6], ARGV[1], ARGV[3], ARGV[5],
+  {claimed = e[2], price = e[3], position = e[6], offered = offered, mine = e[7]}, held, ARGV[4])
 `;
 
 /**
@@ -246,26 +246,26 @@ return remember(KEYS[6], ARGV[2], {'OK', seq, json})
 
 /**
  * The host voids a claim; its unit goes back on sale, or on offer to the waitlist.
- * KEYS: meta, entry, buyers, claims, waitlist, offers, ops, log.
+ * KEYS: meta, entry, claims, waitlist, offers, ops, log.
  * ARGV: actor, opKey, entryId, claimId, eventJson (type, claimId, reason), offerTtlMs.
  */
 const VOID = `${PRELUDE}
-local done = replay(KEYS[7], ARGV[2], KEYS[8])
+local done = replay(KEYS[6], ARGV[2], KEYS[7])
 if done then return done end
 local m = redis.call('HMGET', KEYS[1], 'status', 'hostId')
 if not m[1] then return {'ERR', 'NOT_FOUND'} end
 if m[2] ~= ARGV[1] then return {'ERR', 'FORBIDDEN'} end
-local c = redis.call('HGET', KEYS[4], ARGV[4])
-if not c then return fail(KEYS[7], ARGV[2], 'NOT_FOUND') end
+local c = redis.call('HGET', KEYS[3], ARGV[4])
+if not c then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
 local entryId, user, voided = string.match(c, '^([^|]+)|([^|]+)(.*)$')
-if entryId ~= ARGV[3] then return fail(KEYS[7], ARGV[2], 'NOT_FOUND') end
-if voided ~= '' then return fail(KEYS[7], ARGV[2], 'CONFLICT') end
+if entryId ~= ARGV[3] then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
+if voided ~= '' then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
 redis.call('HINCRBY', KEYS[2], 'claimed', -1)
-redis.call('HINCRBY', KEYS[3], user, -1)
-redis.call('HSET', KEYS[4], ARGV[4], c .. '|voided')
-local seq, json = append(KEYS[1], KEYS[8], ',"entryId":"' .. entryId .. '","userId":"' .. user .. '"', ARGV[5])
-if m[1] == 'live' then offer_next(KEYS[1], KEYS[8], KEYS[2], KEYS[5], KEYS[6], entryId, ARGV[6]) end
-return remember(KEYS[7], ARGV[2], {'OK', seq, json})
+redis.call('HINCRBY', KEYS[2], 'b:' .. user, -1)
+redis.call('HSET', KEYS[3], ARGV[4], c .. '|voided')
+local seq, json = append(KEYS[1], KEYS[7], ',"entryId":"' .. entryId .. '","userId":"' .. user .. '"', ARGV[5])
+if m[1] == 'live' then offer_next(KEYS[1], KEYS[7], KEYS[2], KEYS[4], KEYS[5], entryId, ARGV[6]) end
+return remember(KEYS[6], ARGV[2], {'OK', seq, json})
 `;
 
 /**
@@ -280,12 +280,14 @@ if not status then return {'ERR', 'NOT_FOUND'} end
 if status == 'ended' then return fail(KEYS[6], ARGV[2], 'SHOW_ENDED') end
 if status ~= 'live' then return fail(KEYS[6], ARGV[2], 'NOT_LIVE') end
 if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return {'ERR', 'BANNED'} end
-local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'offered')
+local e = redis.call('HMGET', KEYS[2], 'quantity', 'claimed', 'offered', 'limit', 'b:' .. ARGV[1])
 if not e[1] then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
 if tonumber(e[1]) - tonumber(e[2]) - tonumber(e[3] or '0') > 0 then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
 if redis.call('LPOS', KEYS[3], ARGV[1]) or redis.call('ZSCORE', KEYS[4], ARGV[3] .. '|' .. ARGV[1]) then
   return fail(KEYS[6], ARGV[2], 'CONFLICT')
 end
+-- A buyer at the per-buyer limit could never take the unit an offer would hold.
+if tonumber(e[5] or '0') >= tonumber(e[4]) then return fail(KEYS[6], ARGV[2], 'LIMIT_REACHED') end
 redis.call('RPUSH', KEYS[3], ARGV[1])
 local seq, json = append(KEYS[1], KEYS[7], '', ARGV[4])
 return remember(KEYS[6], ARGV[2], {'OK', seq, json})
@@ -303,23 +305,26 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 
 /**
  * A buyer takes up an offer: the held unit becomes its claim.
- * KEYS: meta, entry, buyers, claims, offers, ops, log. ARGV: actor, opKey, entryId, claimId, eventJson.
+ * KEYS: meta, entry, claims, offers, ops, log. ARGV: actor, opKey, entryId, claimId, eventJson.
  * Reply: {'OK', seq, eventJson, position}.
  */
 const ACCEPT_OFFER = `${PRELUDE}
-local done = replay(KEYS[6], ARGV[2], KEYS[7])
+local done = replay(KEYS[5], ARGV[2], KEYS[6])
 if done then return done end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'ERR', 'NOT_FOUND'} end
-if status == 'ended' then return fail(KEYS[6], ARGV[2], 'SHOW_ENDED') end
+if status == 'ended' then return fail(KEYS[5], ARGV[2], 'SHOW_ENDED') end
 local member = ARGV[3] .. '|' .. ARGV[1]
-local expiresAt = redis.call('ZSCORE', KEYS[5], member)
-if not expiresAt then return fail(KEYS[6], ARGV[2], 'NOT_FOUND') end
-if tonumber(expiresAt) < now_ms() then return fail(KEYS[6], ARGV[2], 'CONFLICT') end
-redis.call('ZREM', KEYS[5], member)
-redis.call('HINCRBY', KEYS[2], 'offered', -1)
-return record_claim(KEYS[1], KEYS[7], KEYS[6], ARGV[2], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[3], ARGV[4],
-  redis.call('HGET', KEYS[2], 'price'), ARGV[5])
+local expiresAt = redis.call('ZSCORE', KEYS[4], member)
+if not expiresAt then return fail(KEYS[5], ARGV[2], 'NOT_FOUND') end
+if tonumber(expiresAt) < now_ms() then return fail(KEYS[5], ARGV[2], 'CONFLICT') end
+local e = redis.call('HMGET', KEYS[2], 'claimed', 'price', 'position', 'offered', 'b:' .. ARGV[1], 'limit')
+-- The limit may have been lowered since the buyer joined the line; the offer then runs out
+-- and passes to the next.
+if tonumber(e[5] or '0') >= tonumber(e[6]) then return fail(KEYS[5], ARGV[2], 'LIMIT_REACHED') end
+redis.call('ZREM', KEYS[4], member)
+return record_claim(KEYS[1], KEYS[6], KEYS[5], ARGV[2], KEYS[2], KEYS[3], ARGV[1], ARGV[3], ARGV[4],
+  {claimed = e[1], price = e[2], position = e[3], offered = e[4], mine = e[5]}, true, ARGV[5])
 `;
 
 /**

@@ -41,7 +41,7 @@ type TCommand =
   | { kind: 'void'; claim: number; byHost: boolean; op: number }
   | { kind: 'join'; buyer: number; entry: number; op: number }
   | { kind: 'accept'; buyer: number; entry: number; op: number }
-  | { kind: 'update'; entry: number; quantity: number; byHost: boolean; op: number }
+  | { kind: 'update'; entry: number; quantity: number; limit?: number; byHost: boolean; op: number }
   | { kind: 'remove'; entry: number; byHost: boolean; op: number }
   | { kind: 'reorder'; rotate: number; valid: boolean; byHost: boolean; op: number }
   /** The seller of a co-hosted entry takes it back (not an op of the show: no retries). */
@@ -51,6 +51,8 @@ type TCommand =
   | { kind: 'reconnect' };
 
 const QUANTITIES = [1, 2, 3];
+/** Per-buyer limits of the entries: below their quantities, so that buyers reach them. */
+const LIMITS = [1, 1, 2];
 const BUYERS = 4;
 /** Op ids are drawn from a set this large, so that retries of the same op happen now and then. */
 const OPS = 30;
@@ -63,6 +65,8 @@ const waitEntry = fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary
 const waiter = fc.oneof({ arbitrary: fc.constant(1), weight: 3 }, { arbitrary: fc.nat(BUYERS - 1), weight: 1 });
 /** Mostly the first claim, which exists in half the runs from the start. */
 const firstClaims = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.nat(2), weight: 1 });
+/** Mostly buyer 0, so that one buyer claims an entry again and again and meets its limit. */
+const claimer = fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.nat(BUYERS - 1), weight: 1 });
 /** Entries 0-2 exist; 3 is an id of no entry of this show. */
 const anyEntry = fc.oneof({ arbitrary: fc.nat(QUANTITIES.length - 1), weight: 8 }, { arbitrary: fc.constant(QUANTITIES.length), weight: 1 });
 
@@ -71,13 +75,19 @@ const command: fc.Arbitrary<TCommand> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('end' as const), byHost, op: fc.nat(OPS) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('feature' as const), entry: anyEntry, byHost, op: fc.nat(OPS) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('price' as const), entry: fc.nat(QUANTITIES.length - 1), price: fc.integer({ min: 1, max: 99_999 }), byHost, op: fc.nat(OPS) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('claim' as const), buyer: fc.nat(BUYERS - 1), entry: anyEntry, op: fc.nat(OPS) }), weight: 10 },
+  { arbitrary: fc.record({ kind: fc.constant('claim' as const), buyer: claimer, entry: anyEntry, op: fc.nat(OPS) }), weight: 10 },
   // Voids aim at the first claims, which exist most often; joins and accepts at entry 0,
   // the one that sells out first, so that offers happen in many runs.
   { arbitrary: fc.record({ kind: fc.constant('void' as const), claim: firstClaims, byHost, op: fc.nat(OPS) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant('join' as const), buyer: fc.nat(BUYERS - 1), entry: waitEntry, op: fc.nat(OPS) }), weight: 5 },
   { arbitrary: fc.record({ kind: fc.constant('accept' as const), buyer: waiter, entry: waitEntry, op: fc.nat(OPS) }), weight: 5 },
-  { arbitrary: fc.record({ kind: fc.constant('update' as const), entry: waitEntry, quantity: fc.nat(4), byHost, op: fc.nat(OPS) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('update' as const), entry: waitEntry, quantity: fc.nat(4),
+      limit: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), byHost, op: fc.nat(OPS),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ kind: fc.constant('remove' as const), entry: anyEntry, byHost, op: fc.nat(OPS) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('reorder' as const), rotate: fc.nat(2), valid: fc.boolean(), byHost, op: fc.nat(OPS) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('withdraw' as const), entry: anyEntry }), weight: 2 },
@@ -106,7 +116,7 @@ const commands = fc
 const catchUpLimit = fc.nat(3);
 
 /** How often the runs reached the paths worth reaching; checked after all runs. */
-const reached = { offers: 0, accepted: 0, removed: 0, withdrawn: 0, snapshots: 0, caughtUp: 0 };
+const reached = { offers: 0, accepted: 0, removed: 0, withdrawn: 0, snapshots: 0, caughtUp: 0, limited: 0 };
 
 /** Free units go to the first buyers on the entry's waitlist, as offers. */
 const offerNext = (m: TModel, entry: number) => {
@@ -170,6 +180,7 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
       if (!e || e.removed) return 'NOT_FOUND';
       if (e.quantity - e.claimed - e.offered > 0) return 'CONFLICT';
       if (e.waitlist.includes(c.buyer) || m.offers.some((o) => o.entry === c.entry && o.buyer === c.buyer)) return 'CONFLICT';
+      if ((m.bought.get(`${c.buyer}:${c.entry}`) ?? 0) >= e.limit) return 'LIMIT_REACHED';
       e.waitlist.push(c.buyer);
       return 'OK';
     }
@@ -177,6 +188,7 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
       if (m.status === 'ended') return 'SHOW_ENDED';
       const at = m.offers.findIndex((o) => o.entry === c.entry && o.buyer === c.buyer);
       if (at < 0) return 'NOT_FOUND';
+      if ((m.bought.get(`${c.buyer}:${c.entry}`) ?? 0) >= m.entries[c.entry]!.limit) return 'LIMIT_REACHED';
       reached.accepted++;
       m.offers.splice(at, 1);
       m.entries[c.entry]!.offered--;
@@ -222,6 +234,7 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
     else if (c.kind === 'update') {
       if (c.quantity < e.claimed + e.offered) return 'CONFLICT';
       e.quantity = c.quantity;
+      if (c.limit !== undefined) e.limit = c.limit;
       if (m.status === 'live') offerNext(m, c.entry);
     } else {
       if (m.featured === c.entry || e.claimed > 0 || e.offered > 0) return 'CONFLICT';
@@ -231,6 +244,7 @@ const step = (m: TModel, c: TCommand, actor: string): string => {
     return 'OK';
   };
   reply = decide();
+  if (reply === 'LIMIT_REACHED') reached.limited++;
   // Refusals for who the actor is are not remembered; everything else answers retries alike.
   if (reply !== 'FORBIDDEN') m.replies.set(key, reply);
   return reply;
@@ -246,14 +260,14 @@ describe('the show engine against a model', () => {
         const buyers: string[] = Array.from({ length: BUYERS }, () => randomUUID());
         const entries: TShowEntry[] = QUANTITIES.map((quantity, i) => ({
           entryId: randomUUID(), listingId: randomUUID(), variantId: randomUUID(), title: `Item ${i}`, variantLabel: 'M',
-          photoUrl: '/p.svg', sellerId: hostId, sellerName: 'Host', priceMinor: 1_000, currency: 'usd', quantity, perBuyerLimit: quantity, claimed: 0, offered: 0, cohosted: false,
+          photoUrl: '/p.svg', sellerId: hostId, sellerName: 'Host', priceMinor: 1_000, currency: 'usd', quantity, perBuyerLimit: LIMITS[i]!, claimed: 0, offered: 0, cohosted: false,
         }));
         const entryIdOf = (i: number) => entries[i]?.entryId ?? randomUUID();
         await engine.open({ showId, hostId, title: 'Model show', entries });
         const m: TModel = {
           status: 'scheduled', featured: null,
-          entries: QUANTITIES.map((quantity) => ({
-            quantity, limit: quantity, claimed: 0, offered: 0, positions: 0, price: 1_000, waitlist: [], removed: false, featuredOnce: false,
+          entries: QUANTITIES.map((quantity, i) => ({
+            quantity, limit: LIMITS[i]!, claimed: 0, offered: 0, positions: 0, price: 1_000, waitlist: [], removed: false, featuredOnce: false,
           })),
           order: QUANTITIES.map((_, i) => i),
           offers: [], bought: new Map(), replies: new Map(), claims: [],
@@ -282,7 +296,7 @@ describe('the show engine against a model', () => {
               const last = m.claims.at(-1);
               if (last && !last.claimId) last.claimId = claim.claimId;
             } else if (c.kind === 'join') await engine.joinWaitlist({ ...p, entryId: entryIdOf(c.entry) });
-            else if (c.kind === 'update') await engine.updateEntry({ ...p, entryId: entryIdOf(c.entry), quantity: c.quantity });
+            else if (c.kind === 'update') await engine.updateEntry({ ...p, entryId: entryIdOf(c.entry), quantity: c.quantity, perBuyerLimit: c.limit });
             else if (c.kind === 'remove') await engine.removeEntry({ ...p, entryId: entryIdOf(c.entry) });
             else if (c.kind === 'reorder') {
               const ids = state.entries.map((e) => e.entryId);
@@ -346,5 +360,61 @@ describe('the show engine against a model', () => {
     expect(reached.withdrawn).toBeGreaterThan(3);
     expect(reached.caughtUp).toBeGreaterThan(10);
     expect(reached.snapshots).toBeGreaterThan(3);
+    expect(reached.limited).toBeGreaterThan(10);
+  });
+});
+
+describe('per-buyer limits', () => {
+  /** A live show with one featured entry; returns what its tests need. */
+  const liveShow = async (quantity: number, perBuyerLimit: number) => {
+    const showId = randomUUID();
+    const hostId = randomUUID();
+    const entryId = randomUUID();
+    await engine.open({
+      showId, hostId, title: 'Limits', entries: [{
+        entryId, listingId: randomUUID(), variantId: randomUUID(), title: 'Item', variantLabel: 'M', photoUrl: '/p.svg',
+        sellerId: hostId, sellerName: 'Host', priceMinor: 1_000, currency: 'usd', quantity, perBuyerLimit, claimed: 0, offered: 0, cohosted: false,
+      }],
+    });
+    await engine.start({ showId, actorId: hostId, clientOpId: 'start' });
+    await engine.feature({ showId, actorId: hostId, clientOpId: 'feature', entryId });
+    let op = 0;
+    const claim = (actorId: string) =>
+      engine.claim({ showId, actorId, displayName: 'Buyer', clientOpId: `c${op++}`, entryId }).then((c) => c.claimId, codeOf);
+    return { showId, hostId, entryId, claim, next: () => `o${op++}` };
+  };
+  const codeOf = (error: unknown) => (error instanceof AppError ? error.code : Promise.reject(error));
+
+  it('counts each buyer\'s units, gives one back on a void, and holds the limit at the waitlist and the offer', async () => {
+    const show = await liveShow(5, 2);
+    const [alice, bob, carol, dave] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const first = await show.claim(alice);
+    expect(await show.claim(alice)).not.toBe('LIMIT_REACHED');
+    expect(await show.claim(alice)).toBe('LIMIT_REACHED');
+    // Another buyer's units are counted apart.
+    expect(await show.claim(bob)).not.toBe('LIMIT_REACHED');
+    await engine.voidClaim({ showId: show.showId, actorId: show.hostId, clientOpId: show.next(), entryId: show.entryId, claimId: first!, reason: 'test' });
+    expect(await show.claim(alice)).not.toBe('LIMIT_REACHED');
+    expect(await show.claim(alice)).toBe('LIMIT_REACHED');
+    expect(await show.claim(bob)).not.toBe('LIMIT_REACHED');
+    expect(await show.claim(carol)).not.toBe('SOLD_OUT');
+    // 5 of 5 claimed: alice 2, bob 2, carol 1.
+    expect(await show.claim(dave)).toBe('SOLD_OUT');
+
+    // A buyer at the limit may not wait in line; one below it may.
+    const join = (actorId: string) => engine.joinWaitlist({ showId: show.showId, actorId, clientOpId: show.next(), entryId: show.entryId }).then(() => 'OK', codeOf);
+    expect(await join(alice)).toBe('LIMIT_REACHED');
+    expect(await join(carol)).toBe('OK');
+    const update = (change: { quantity?: number; perBuyerLimit?: number }) =>
+      engine.updateEntry({ showId: show.showId, actorId: show.hostId, clientOpId: show.next(), entryId: show.entryId, ...change });
+    const accept = () => engine.acceptOffer({ showId: show.showId, actorId: carol, displayName: 'Carol', clientOpId: show.next(), entryId: show.entryId })
+      .then((c) => c.position, codeOf);
+    // A sixth unit is offered to carol; the host then lowers the limit to what she holds.
+    await update({ quantity: 6 });
+    await update({ perBuyerLimit: 1 });
+    expect(await accept()).toBe('LIMIT_REACHED');
+    await update({ perBuyerLimit: 2 });
+    // The seventh place: six claims before it, one of them voided.
+    expect(await accept()).toBe(7);
   });
 });

@@ -119,7 +119,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const claimId = randomUUID();
       return decodeClaim(
-        await run('showClaim')(8, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.ops, k.log, k.bans, k.claims, k.offers,
+        await run('showClaim')(7, k.meta, k.entry(p.entryId), k.ops, k.log, k.bans, k.claims, k.offers,
           p.actorId, opKey('claim', p), p.entryId, claimEvent(claimId, p), claimId),
       );
     },
@@ -169,7 +169,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const body = JSON.stringify({ type: 'claim.voided', claimId: p.claimId, reason: p.reason });
       return decode(
-        await run('showVoid')(8, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.waitlist(p.entryId), k.offers, k.ops, k.log,
+        await run('showVoid')(7, k.meta, k.entry(p.entryId), k.claims, k.waitlist(p.entryId), k.offers, k.ops, k.log,
           p.actorId, opKey('void', p), p.entryId, p.claimId, body, opts.offerTtlMs),
       );
     },
@@ -195,7 +195,7 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const claimId = randomUUID();
       return decodeClaim(
-        await run('showAcceptOffer')(7, k.meta, k.entry(p.entryId), k.buyers(p.entryId), k.claims, k.offers, k.ops, k.log,
+        await run('showAcceptOffer')(6, k.meta, k.entry(p.entryId), k.claims, k.offers, k.ops, k.log,
           p.actorId, opKey('accept', p), p.entryId, claimId, claimEvent(claimId, p)),
       );
     },
