@@ -115,7 +115,9 @@ export const startRedis = async (dataDir: string, port: number, appendfsync: 'al
     name: 'redis',
     command: 'redis-server',
     args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-      '--appendfsync', appendfsync, '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes'],
+      '--appendfsync', appendfsync, '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes',
+      // The worker's compact-redis-log job rewrites the AOF between shows instead.
+      '--auto-aof-rewrite-percentage', '0'],
     logDir: path.join(dataDir, 'logs'),
   });
   const url = `redis://127.0.0.1:${port}`;

@@ -22,6 +22,8 @@ export const JOBS = {
   refundOrder: { name: 'refund-order', schema: z.strictObject({ refundId: z.uuid() }) },
   /** At a waitlist offer's deadline: the next in line gets it. */
   expireOffer: { name: 'expire-offer', schema: z.strictObject({ offerId: z.uuid() }) },
+  /** Every minute (a job scheduler): compacts Redis' append-only file between shows. */
+  compactRedisLog: { name: 'compact-redis-log', schema: z.strictObject({}) },
 } as const;
 
 export type TJobName = (typeof JOBS)[keyof typeof JOBS]['name'];

@@ -1,7 +1,8 @@
-import { createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, SETTLEMENT_QUEUE } from '@showcart/common';
+import { countLiveShows, createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, SETTLEMENT_QUEUE } from '@showcart/common';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
 import { chargeOrder } from './jobs/charge-order.ts';
+import { compactRedisLog } from './jobs/compact-redis-log.ts';
 import { refundOrder } from './jobs/refund-order.ts';
 import { expireOffer, releaseOrder } from './jobs/release-order.ts';
 import { settleShow } from './jobs/settle-show.ts';
@@ -13,6 +14,8 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 60_000;
 /** Stripe said "too many requests": the next try waits at least this long. */
 const RATE_LIMITED_MIN_MS = 2_000;
+/** How often the append-only file's size is looked at (compact-redis-log). */
+const COMPACT_EVERY_MS = 60_000;
 
 const isStripeRateLimit = (error?: Error) => error !== undefined && 'type' in error && error.type === 'StripeRateLimitError';
 
@@ -119,6 +122,12 @@ export const createWorkers = (deps: TWorkerDeps) => {
         await scheduleOfferExpiry([next]);
         return { next };
       }
+      case JOBS.compactRedisLog.name: {
+        parsePayload(JOBS.compactRedisLog.schema, job.data);
+        const outcome = await compactRedisLog({ redis: deps.redis, liveShows: () => countLiveShows(deps.db) });
+        if (outcome === 'rewriting') logger.info('compacting Redis\' append-only file');
+        return { outcome };
+      }
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }
@@ -139,6 +148,12 @@ export const createWorkers = (deps: TWorkerDeps) => {
     logger[final ? 'error' : 'warn']({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  // One scheduler for all worker processes: upserting it again changes nothing.
+  queue
+    .upsertJobScheduler(JOBS.compactRedisLog.name, { every: COMPACT_EVERY_MS }, {
+      name: JOBS.compactRedisLog.name, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    })
+    .catch((error: unknown) => logger.error({ err: error }, 'could not schedule compact-redis-log'));
 
   return {
     worker,

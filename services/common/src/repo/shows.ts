@@ -77,6 +77,10 @@ export const findShowDetail = async (db: TQueryable, showId: string): Promise<TS
 };
 
 /** Moves a show forward in its life; returns false if it was not in `from`. */
+/** How many shows are live now, on any node. */
+export const countLiveShows = async (db: TQueryable): Promise<number> =>
+  (await db.query<{ n: number }>(`select count(*)::int as n from shows where status = 'live'`)).rows[0]!.n;
+
 export const setShowStatus = async (
   db: TQueryable,
   showId: string,
