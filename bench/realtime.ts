@@ -11,7 +11,8 @@
  *   claims      claim acks at a steady 2,000 claims/s for 30 s, after 3 s of warm-up at that
  *               rate: p50/p95/p99 ms (target p99 ≤ 5 ms). 30 s, because the tail comes from
  *               rare events (a slow fsync, an AOF rewrite, a full collection of a node's
- *               heap) that a shorter run can miss
+ *               heap) that a shorter run can miss. Also Redis' own script time and AOF
+ *               bytes per claim, which vary far less from run to run than latencies
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms), with
  *               claims 250 ms apart, then 50 ms apart (a busy show); bench/fanout-floor.ts
  *               measures what bare TCP sockets allow on the same machine
@@ -68,11 +69,35 @@ const nodeMemory = async () => {
 };
 const nodeUrl = (i: number) => platform.nodes[i % NODES]!.url;
 const redisPid = Number(/process_id:(\d+)/.exec(await platform.redis.info('server'))![1]);
+/**
+ * What Redis spends on claims, read from its own counters: script time per EVALSHA, and
+ * AOF bytes per EVALSHA (every one of them fsynced before its ack; null when an AOF
+ * rewrite ran in between, which the 30 s of claims usually see, so the bytes are read
+ * over the warm-up). These move far less with the machine's noise than the latencies,
+ * so they show what a change to the engine's scripts did.
+ */
+const redisCounters = async () => {
+  const stats = await platform.redis.info('commandstats');
+  const evalsha = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
+  const persistence = await platform.redis.info('persistence');
+  const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(persistence)?.[1] ?? NaN);
+  return { calls: Number(evalsha?.[1] ?? 0), usec: Number(evalsha?.[2] ?? 0), aofBytes: field('aof_current_size'), rewrites: field('aof_rewrites') };
+};
+const redisCostPerClaim = (before: Awaited<ReturnType<typeof redisCounters>>, after: Awaited<ReturnType<typeof redisCounters>>) => {
+  const calls = after.calls - before.calls;
+  return {
+    scriptMicros: round((after.usec - before.usec) / calls, 1),
+    aofBytes: after.rewrites === before.rewrites ? round((after.aofBytes - before.aofBytes) / calls, 0) : null,
+  };
+};
 type TLatency = ReturnType<typeof summarize>;
 type TFanout = TLatency & { intervalMs: number; expected: number; refusedClaims: number; nodeCpuShare: number; generatorCpuShare: number };
 const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S, seconds: SECONDS, appendfsync: APPENDFSYNC } as {
   viewers: number; nodes: number; claimsPerSecond: number; seconds: number; appendfsync: string;
-  claims: TLatency & { failures: number; achievedPerSecond: number; nodeCpuShare: number; generatorCpuShare: number; redisCpuShare: number };
+  claims: TLatency & {
+    failures: number; achievedPerSecond: number; nodeCpuShare: number; generatorCpuShare: number; redisCpuShare: number;
+    redisPerClaim: { scriptMicros: number; aofBytes: number | null };
+  };
   fanout: TFanout;
   fanoutBusy: TFanout;
   deliveries: { events: number; delivered: number; expected: number; wallSeconds: number; perSecond: number; nodeCpuSeconds: number; perCpuSecond: number };
@@ -117,15 +142,22 @@ try {
       showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op(),
     })).ok,
   });
+  const warmup0 = await redisCounters();
   await claimFor(WARMUP_SECONDS);
   const claimCpu0 = { node: nodeCpu(), generator: process.cpuUsage(), redis: cpuSecondsOf(redisPid) };
+  const redis0 = await redisCounters();
   const { latencies, failures, elapsed } = await claimFor(SECONDS);
   const claimGenerator = process.cpuUsage(claimCpu0.generator);
+  const redisPerClaim = {
+    scriptMicros: redisCostPerClaim(redis0, await redisCounters()).scriptMicros,
+    aofBytes: redisCostPerClaim(warmup0, redis0).aofBytes,
+  };
   results.claims = {
     ...summarize(latencies), failures, achievedPerSecond: round(latencies.length / elapsed, 0),
     nodeCpuShare: round((nodeCpu() - claimCpu0.node) / elapsed),
     generatorCpuShare: round((claimGenerator.user + claimGenerator.system) / 1e6 / elapsed),
     redisCpuShare: round((cpuSecondsOf(redisPid) - claimCpu0.redis) / elapsed),
+    redisPerClaim,
   };
   for (const s of claimers) s.close();
   host.disconnect();
@@ -218,6 +250,7 @@ const fanoutRow = (label: string, f: TFanout) => [
 ];
 const table = [
   ['claims', `p50 ${claims.p50} ms, p95 ${claims.p95} ms, p99 ${claims.p99} ms at ${claims.achievedPerSecond}/s (${claims.failures} failed; CPU: node ${claims.nodeCpuShare}, generator ${claims.generatorCpuShare}, Redis ${claims.redisCpuShare})`, 'p99 ≤ 5 ms at 2,000/s'],
+  ['Redis per claim', `script ${claims.redisPerClaim.scriptMicros} µs, AOF ${claims.redisPerClaim.aofBytes ?? '(rewrite ran)'} bytes`, ''],
   ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}, viewers read on ${GENERATOR_THREADS} thread(s)`, ''],
   fanoutRow('fan-out', results.fanout),
   fanoutRow('fan-out, busy show', results.fanoutBusy),
