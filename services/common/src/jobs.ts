@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 /** The queue of everything that happens after a show: persisting, settling, charging, paying out. */
 export const SETTLEMENT_QUEUE = 'settlement';
+/** Housekeeping on a schedule, apart from the money: its next run always waits in the queue. */
+export const MAINTENANCE_QUEUE = 'maintenance';
 
 const orderJob = z.strictObject({ orderId: z.uuid() });
 
@@ -22,7 +24,7 @@ export const JOBS = {
   refundOrder: { name: 'refund-order', schema: z.strictObject({ refundId: z.uuid() }) },
   /** At a waitlist offer's deadline: the next in line gets it. */
   expireOffer: { name: 'expire-offer', schema: z.strictObject({ offerId: z.uuid() }) },
-  /** Every minute (a job scheduler): compacts Redis' append-only file between shows. */
+  /** Every minute (a job scheduler on MAINTENANCE_QUEUE): compacts Redis' append-only file between shows. */
   compactRedisLog: { name: 'compact-redis-log', schema: z.strictObject({}) },
 } as const;
 

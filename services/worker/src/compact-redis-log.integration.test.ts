@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { countLiveShows, createDb, createRedis, JOBS, setShowStatus, type Redis, type TDb } from '@showcart/common';
+import { countLiveShows, createDb, createRedis, JOBS, MAINTENANCE_QUEUE, setShowStatus, type Redis, type TDb } from '@showcart/common';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createShowDirect } from '../../../infra/test/fixtures.ts';
 import { startStack } from '../../../infra/test/harness.ts';
@@ -68,18 +69,24 @@ describe('compacting Redis\' append-only file', () => {
     await setShowStatus(db, show.showId, ['live'], 'ended');
   });
 
-  it('is scheduled by the workers, every minute', async () => {
+  it('is scheduled by the workers, every minute, in a queue of its own', async () => {
     const stack = await startStack({ worker: true });
+    const connection = createRedis(stack.config.redisUrl, { forBullmq: true });
+    const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix: stack.config.queuePrefix });
     try {
       // The workers upsert the scheduler as they start.
       const deadline = Date.now() + 5_000;
-      let schedulers = await stack.settlementQueue.getJobSchedulers();
+      let schedulers = await queue.getJobSchedulers();
       while (!schedulers.some((s) => s.name === JOBS.compactRedisLog.name) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
-        schedulers = await stack.settlementQueue.getJobSchedulers();
+        schedulers = await queue.getJobSchedulers();
       }
       expect(schedulers.filter((s) => s.name === JOBS.compactRedisLog.name)).toMatchObject([{ every: 60_000 }]);
+      // Its next run waits in the maintenance queue, never in the settlement queue.
+      expect((await stack.settlementQueue.getJobSchedulers()).map((s) => s.name)).not.toContain(JOBS.compactRedisLog.name);
     } finally {
+      await queue.close();
+      connection.disconnect();
       await stack.close();
     }
   });

@@ -1,4 +1,4 @@
-import { countLiveShows, createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, SETTLEMENT_QUEUE } from '@showcart/common';
+import { countLiveShows, createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
 import { chargeOrder } from './jobs/charge-order.ts';
@@ -122,12 +122,6 @@ export const createWorkers = (deps: TWorkerDeps) => {
         await scheduleOfferExpiry([next]);
         return { next };
       }
-      case JOBS.compactRedisLog.name: {
-        parsePayload(JOBS.compactRedisLog.schema, job.data);
-        const outcome = await compactRedisLog({ redis: deps.redis, liveShows: () => countLiveShows(deps.db) });
-        if (outcome === 'rewriting') logger.info('compacting Redis\' append-only file');
-        return { outcome };
-      }
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }
@@ -148,19 +142,33 @@ export const createWorkers = (deps: TWorkerDeps) => {
     logger[final ? 'error' : 'warn']({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+
+  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   // One scheduler for all worker processes: upserting it again changes nothing.
-  queue
+  maintenanceQueue
     .upsertJobScheduler(JOBS.compactRedisLog.name, { every: COMPACT_EVERY_MS }, {
       name: JOBS.compactRedisLog.name, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
     })
     .catch((error: unknown) => logger.error({ err: error }, 'could not schedule compact-redis-log'));
+  const maintenance = new Worker(MAINTENANCE_QUEUE, async (job: Job) => {
+    if (job.name !== JOBS.compactRedisLog.name) throw new UnrecoverableError(`unknown job ${job.name}`);
+    parsePayload(JOBS.compactRedisLog.schema, job.data);
+    const outcome = await compactRedisLog({ redis: deps.redis, liveShows: () => countLiveShows(deps.db) });
+    if (outcome === 'rewriting') logger.info('compacting Redis\' append-only file');
+    return { outcome };
+  }, { connection: createRedis(config.redisUrl, { forBullmq: true }), prefix, concurrency: 1 });
+  maintenance.on('failed', (job, error) => logger.warn({ job: job?.name, err: error }, 'maintenance job failed'));
+  maintenance.on('error', (error) => logger.error({ err: error }, 'maintenance worker error'));
 
   return {
     worker,
     queue,
     /** Graceful: jobs in progress finish, no new ones start. */
+    /** Housekeeping jobs (compact-redis-log). */
+    maintenanceQueue,
     close: async () => {
-      await worker.close();
+      await Promise.all([worker.close(), maintenance.close()]);
+      await maintenanceQueue.close();
       await flows.close();
       await queue.close();
       connection.disconnect();
