@@ -1,7 +1,9 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import { MAINTENANCE_QUEUE } from '@showcart/common';
 import { AppError } from '@showcart/shared';
+import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { currentUser, requireUser } from './auth.ts';
 import type { TApiDeps } from './deps.ts';
@@ -9,13 +11,21 @@ import type { TApiDeps } from './deps.ts';
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 
 /**
- * bull-board for operators: the settlement queue's jobs, failed ones to inspect and retry.
+ * bull-board for operators: the settlement queue's jobs, failed ones to inspect and retry,
+ * and the maintenance queue's (compact-redis-log).
  * Only signed-in users marked admin get in; everyone else gets the same 403 or 401.
  */
 export const adminRoutes = (deps: TApiDeps): [(req: Request, res: Response, next: NextFunction) => Promise<void>, ...Router[]] => {
   const board = new ExpressAdapter();
   board.setBasePath(ADMIN_QUEUES_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(deps.settlementQueue)], serverAdapter: board, options: { uiConfig: { boardTitle: 'Showcart jobs' } } });
+  // Read through the settlement queue's connection and prefix: the same Redis, the same namespace.
+  const { connection, prefix } = deps.settlementQueue.opts;
+  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  createBullBoard({
+    queues: [new BullMQAdapter(deps.settlementQueue), new BullMQAdapter(maintenanceQueue, { readOnlyMode: true })],
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'Showcart jobs' } },
+  });
   const signedIn = requireUser(deps);
   const adminOnly = async (req: Request, res: Response, next: NextFunction) => {
     await signedIn(req, res, () => undefined);
