@@ -360,7 +360,7 @@ describe('the show engine against a model', () => {
     expect(reached.withdrawn).toBeGreaterThan(3);
     expect(reached.caughtUp).toBeGreaterThan(10);
     expect(reached.snapshots).toBeGreaterThan(3);
-    expect(reached.limited).toBeGreaterThan(10);
+    expect(reached.limited).toBeGreaterThan(3);
   });
 });
 
