@@ -44,9 +44,10 @@ export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppend
       command: process.execPath,
       args: [
         ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, '.data/profiles')}`] : []),
-        // Extra V8/Node flags for the nodes alone (BENCH_NODE_FLAGS="--trace-gc"), to study them under load.
-        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
         '--expose-gc', '--import', 'tsx', '--import', path.join(REPO_ROOT, 'bench/gc-on-signal.ts'),
+        // Extra V8/Node flags for the nodes alone (BENCH_NODE_FLAGS="--trace-gc"), to study them
+        // under load; after tsx, so that they may load TypeScript (bench/claim-heap.ts does).
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
         path.join(REPO_ROOT, 'services/realtime/src/main.ts'),
       ],
       logDir: path.join(dataDir, 'logs'),
