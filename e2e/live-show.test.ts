@@ -193,6 +193,10 @@ describe('one live show in the browser', () => {
     }
     await fran.getByTestId('claim-button').click();
     await expect.poll(() => fran.getByTestId('claim-result').textContent(), { timeout: 10_000 }).toMatch(/claimed/i);
+    // Fran holds the one unit a buyer may have: no waitlist for her, which could never pay off.
+    await expect.poll(() => fran.getByTestId('at-limit').isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(await fran.getByTestId('waitlist-join').count()).toBe(0);
+    await shot(fran, 'viewer-at-limit');
 
     await pat.getByTestId('waitlist-join').click();
     await expect.poll(() => pat.getByTestId('waitlist-place').textContent(), { timeout: 5_000 }).toMatch(/#1 on the waitlist/);

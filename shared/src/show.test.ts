@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyShowEvent, emptyShowState, featuredEntry, reduceShowEvents, ZShowEvent, type TShowEntry, type TShowEvent } from './show.ts';
+import { applyShowEvent, emptyShowState, featuredEntry, reduceShowEvents, unitsHeldBy, ZShowEvent, type TShowEntry, type TShowEvent } from './show.ts';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const entry = (n: number, quantity: number): TShowEntry => ({
@@ -27,6 +27,21 @@ describe('applyShowEvent', () => {
     expect(ended).toMatchObject({ status: 'ended', featuredEntryId: null, seq: 6 });
     // The reducer never mutates the state it is given.
     expect(state.status).toBe('live');
+  });
+
+  it('counts the units each buyer holds, less voided claims', () => {
+    const claim = (seq: number, claimId: number, entryId: number, userId: number): TShowEvent => ({
+      seq, at: seq, type: 'claim.created', claimId: id(claimId), entryId: id(entryId), userId: id(userId), displayName: 'B', position: seq, priceMinor: 1_000,
+    });
+    const state = reduceShowEvents([
+      opened, { seq: 2, at: 2, type: 'show.started' },
+      claim(3, 11, 1, 7), claim(4, 12, 1, 7), claim(5, 13, 1, 8), claim(6, 14, 2, 7),
+      { seq: 7, at: 7, type: 'claim.voided', claimId: id(11), entryId: id(1), userId: id(7), reason: 'test' },
+    ]);
+    expect(unitsHeldBy(state, id(1), id(7))).toBe(1);
+    expect(unitsHeldBy(state, id(1), id(8))).toBe(1);
+    expect(unitsHeldBy(state, id(2), id(7))).toBe(1);
+    expect(unitsHeldBy(state, id(2), id(8))).toBe(0);
   });
 
   it('refuses an event that is not the next in sequence', () => {

@@ -287,5 +287,9 @@ export const applyShowEvent = (state: TShowState, event: TShowEvent): TShowState
 export const reduceShowEvents = (events: readonly TShowEvent[], from = emptyShowState()) =>
   events.reduce(applyShowEvent, from);
 
+/** The units of an entry a buyer holds now: its claims, less the voided ones. */
+export const unitsHeldBy = (state: TShowState, entryId: string, userId: string) =>
+  state.claims.filter((c) => c.entryId === entryId && c.userId === userId && c.voidedReason === undefined).length;
+
 export const featuredEntry = (state: TShowState): TShowEntry | undefined =>
   state.entries.find((entry) => entry.entryId === state.featuredEntryId);

@@ -1,4 +1,4 @@
-import { availableOf, featuredEntry } from '@showcart/shared';
+import { availableOf, featuredEntry, unitsHeldBy } from '@showcart/shared';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
@@ -23,6 +23,8 @@ export const WatchPage = () => {
   // A unit of the featured item held for me: the Claim button takes it.
   const offeredToMe = featured ? myOffers.some((o) => o.entryId === featured.entryId) : false;
   const myPlace = featured && me ? (state.waitlists[featured.entryId] ?? []).indexOf(me.id) + 1 : 0;
+  // A buyer at the per-buyer limit could not take a unit the waitlist offered.
+  const atLimit = featured && me ? unitsHeldBy(state, featured.entryId, me.id) >= featured.perBuyerLimit : false;
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (myOffers.length === 0) return;
@@ -87,7 +89,9 @@ export const WatchPage = () => {
                 {claiming ? 'Claiming…' : offeredToMe ? 'Take yours' : soldOut ? 'Sold out' : 'Claim'}
               </button>
               {soldOut && state.status === 'live' && !offeredToMe && (
-                myPlace > 0 ? (
+                atLimit && myPlace === 0 ? (
+                  <p className="muted" data-testid="at-limit">You have as many of this item as one buyer may claim.</p>
+                ) : myPlace > 0 ? (
                   <p className="muted" data-testid="waitlist-place">
                     You are #{myPlace} on the waitlist.{' '}
                     <button className="link-button" onClick={() => void command('waitlist:leave', { entryId: featured.entryId })}>Leave</button>
