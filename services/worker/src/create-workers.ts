@@ -163,9 +163,9 @@ export const createWorkers = (deps: TWorkerDeps) => {
   return {
     worker,
     queue,
-    /** Graceful: jobs in progress finish, no new ones start. */
     /** Housekeeping jobs (compact-redis-log). */
     maintenanceQueue,
+    /** Graceful: jobs in progress finish, no new ones start. */
     close: async () => {
       await Promise.all([worker.close(), maintenance.close()]);
       await maintenanceQueue.close();
