@@ -12,10 +12,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TClaimAck } from '@showcart/shared';
 import { REPO_ROOT } from '../infra/local/components.ts';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
-import { CLAIM_LOAD, connectClient, connectMany, emitAck, round, sleep, startBenchPlatform, steadyLoad, summarize, writeResults } from './lib.ts';
+import { CLAIM_LOAD, round, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults } from './lib.ts';
 import { startViewerPool } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2_500);
@@ -41,7 +40,6 @@ process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=$
 const platform = await startBenchPlatform({ realtimeNodes: 1 });
 const node = platform.nodes[0]!;
 const pid = node.proc.child.pid!;
-const op = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 let result: { viewers: number; claims: number; ack: ReturnType<typeof summarize>; oldBytesPerClaim: number; topSites: { site: string; bytesPerClaim: number }[] };
 try {
   // Idle viewers of one show, as in the realtime benchmark's claims phase; claims on another.
@@ -52,22 +50,11 @@ try {
       viewers: (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => ({ url: node.url, cookie: b.cookie })),
     })
     : undefined;
-  const show = await createShowDirect(platform.db, [10_000_000], platform.passwordHash);
-  const host = await connectClient(node.url, show.hostCookie);
-  await emitAck(host, 'show:join', { showId: show.showId });
-  await emitAck(host, 'show:start', { showId: show.showId, clientOpId: op() });
-  await emitAck(host, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
-  const claimers = await connectMany(() => node.url, (await createBuyers(platform.db, CLAIM_LOAD.clients, platform.passwordHash)).map((b) => b.cookie));
-  const claimFor = (seconds: number) => steadyLoad({
-    perSecond: CLAIM_LOAD.perSecond, seconds, tickMs: CLAIM_LOAD.tickMs,
-    send: async (i) => (await claimers[i % claimers.length]!.emitAck<TClaimAck>('claim:create', {
-      showId: show.showId, entryId: show.entryIds[0], clientOpId: op(),
-    })).ok,
-  });
-  await claimFor(CLAIM_LOAD.warmupSeconds);
+  const load = await startClaimLoad(platform, node.url);
+  await load.claimFor(CLAIM_LOAD.warmupSeconds);
   process.kill(pid, 'SIGTTOU');
   await sleep(200);
-  const { latencies } = await claimFor(SECONDS);
+  const { latencies } = await load.claimFor(SECONDS);
   process.kill(pid, 'SIGTTOU');
   const file = path.join(platform.dataDir, `${pid}.heapprofile`);
   let profile: { head: TProfileNode } | undefined;
@@ -82,8 +69,7 @@ try {
     oldBytesPerClaim: round(total / latencies.length, 0),
     topSites: bySite.slice(0, 5).map(([site, bytes]) => ({ site, bytesPerClaim: round(bytes / latencies.length, 0) })),
   };
-  for (const c of claimers) c.close();
-  host.disconnect();
+  load.close();
   await pool?.close();
 } finally {
   await platform.stop();

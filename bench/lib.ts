@@ -4,10 +4,11 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hash } from '@node-rs/argon2';
 import { createDb, createRedis, migrate } from '@showcart/common';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@showcart/shared';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type TClaimAck } from '@showcart/shared';
 import { io, type Socket } from 'socket.io-client';
 import { REPO_ROOT, startComponents } from '../infra/local/components.ts';
 import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
+import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 
 export type TBenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -199,4 +200,36 @@ export const steadyLoad = async (p: { perSecond: number; seconds: number; tickMs
   }
   await Promise.all(pending);
   return { latencies, failures, elapsed: (performance.now() - started) / 1_000 };
+};
+
+/** A client op id for a benchmark command: unique enough that retries never collide. */
+export const benchOpId = () => `bench${Math.random().toString(36).slice(2, 14)}`;
+
+type TBenchPlatform = Awaited<ReturnType<typeof startBenchPlatform>>;
+
+/**
+ * The claim load's show and clients on the node at `url`: a live show whose one featured
+ * entry never sells out, its host joined (so the node follows its log, as it would for
+ * any show with viewers), and CLAIM_LOAD.clients buyers. `claimFor(seconds)` sends
+ * CLAIM_LOAD's claims for that long and resolves with the acks' latencies once all are in.
+ */
+export const startClaimLoad = async (platform: TBenchPlatform, url: string) => {
+  const show = await createShowDirect(platform.db, [10_000_000], platform.passwordHash);
+  const host = await connectClient(url, show.hostCookie);
+  await emitAck(host, 'show:join', { showId: show.showId });
+  await emitAck(host, 'show:start', { showId: show.showId, clientOpId: benchOpId() });
+  await emitAck(host, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: benchOpId() });
+  const claimers = await connectMany(() => url, (await createBuyers(platform.db, CLAIM_LOAD.clients, platform.passwordHash)).map((b) => b.cookie));
+  return {
+    claimFor: (seconds: number) => steadyLoad({
+      perSecond: CLAIM_LOAD.perSecond, seconds, tickMs: CLAIM_LOAD.tickMs,
+      send: async (i) => (await claimers[i % claimers.length]!.emitAck<TClaimAck>('claim:create', {
+        showId: show.showId, entryId: show.entryIds[0], clientOpId: benchOpId(),
+      })).ok,
+    }),
+    close: () => {
+      for (const c of claimers) c.close();
+      host.disconnect();
+    },
+  };
 };

@@ -24,16 +24,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { infoField } from '@showcart/common';
 import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import {
-  CLAIM_LOAD, connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, steadyLoad, summarize, writeResults,
+  benchOpId, CLAIM_LOAD, connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults,
 } from './lib.ts';
 import { absoluteNow, startViewerPool } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 /** Claims come at CLAIM_LOAD; the warm-up before the measured ones lets a node serve warm, not just started. */
-const { perSecond: CLAIMS_PER_S, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, tickMs: TICK_MS, clients: CLAIMERS } = CLAIM_LOAD;
+const { perSecond: CLAIMS_PER_S, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS } = CLAIM_LOAD;
 const FANOUT_CLAIMS = 100;
 /** Claims of the fan-out phase come this far apart (BENCH_FANOUT_INTERVAL_MS): each reaches the viewers alone. */
 const FANOUT_INTERVAL_MS = Number(process.env.BENCH_FANOUT_INTERVAL_MS ?? 250);
@@ -41,7 +42,6 @@ const FANOUT_INTERVAL_MS = Number(process.env.BENCH_FANOUT_INTERVAL_MS ?? 250);
 const BUSY_INTERVAL_MS = Number(process.env.BENCH_BUSY_INTERVAL_MS ?? 50);
 const BURST_EVENTS = 200;
 
-const op = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 
 /** `everysec` measures what the durable-claim choice (`always`) costs. */
 const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
@@ -80,16 +80,16 @@ const redisCounters = async () => {
   const stats = await platform.redis.info('commandstats');
   const evalsha = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
   const persistence = await platform.redis.info('persistence');
-  const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(persistence)?.[1] ?? NaN);
-  return { calls: Number(evalsha?.[1] ?? 0), usec: Number(evalsha?.[2] ?? 0), aofBytes: field('aof_current_size'), rewrites: field('aof_rewrites') };
-};
-const redisCostPerClaim = (before: Awaited<ReturnType<typeof redisCounters>>, after: Awaited<ReturnType<typeof redisCounters>>) => {
-  const calls = after.calls - before.calls;
   return {
-    scriptMicros: round((after.usec - before.usec) / calls, 1),
-    aofBytes: after.rewrites === before.rewrites ? round((after.aofBytes - before.aofBytes) / calls, 0) : null,
+    calls: Number(evalsha?.[1] ?? 0), usec: Number(evalsha?.[2] ?? 0),
+    aofBytes: infoField(persistence, 'aof_current_size'), rewrites: infoField(persistence, 'aof_rewrites'),
   };
 };
+type TRedisCounters = Awaited<ReturnType<typeof redisCounters>>;
+const scriptMicrosPerCall = (before: TRedisCounters, after: TRedisCounters) =>
+  round((after.usec - before.usec) / (after.calls - before.calls), 1);
+const aofBytesPerCall = (before: TRedisCounters, after: TRedisCounters) =>
+  after.rewrites === before.rewrites ? round((after.aofBytes - before.aofBytes) / (after.calls - before.calls), 0) : null;
 type TLatency = ReturnType<typeof summarize>;
 type TFanout = TLatency & { intervalMs: number; expected: number; refusedClaims: number; nodeCpuShare: number; generatorCpuShare: number };
 const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S, seconds: SECONDS, appendfsync: APPENDFSYNC } as {
@@ -109,8 +109,8 @@ try {
   const show = await createShowDirect(platform.db, [1_000_000], platform.passwordHash);
   const hostSocket = await connectClient(node.url, show.hostCookie);
   await emitAck(hostSocket, 'show:join', { showId: show.showId });
-  await emitAck(hostSocket, 'show:start', { showId: show.showId, clientOpId: op() });
-  await emitAck(hostSocket, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() });
+  await emitAck(hostSocket, 'show:start', { showId: show.showId, clientOpId: benchOpId() });
+  await emitAck(hostSocket, 'queue:feature', { showId: show.showId, entryId: show.entryIds[0], clientOpId: benchOpId() });
   const viewerCookies = (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => b.cookie);
   await sleep(2_000);
   const before = await nodeMemory();
@@ -129,29 +129,14 @@ try {
   };
 
   // --- claims: steady load of claims from many buyers, none of them watching (the viewers watch another show) ---
-  const claimShow = await createShowDirect(platform.db, [10_000_000], platform.passwordHash);
-  const host = await connectClient(node.url, claimShow.hostCookie);
-  await emitAck(host, 'show:join', { showId: claimShow.showId });
-  await emitAck(host, 'show:start', { showId: claimShow.showId, clientOpId: op() });
-  await emitAck(host, 'queue:feature', { showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op() });
-  const claimers = await connectMany(() => node.url, (await createBuyers(platform.db, CLAIMERS, platform.passwordHash)).map((b) => b.cookie));
-  /** Sends claims at CLAIMS_PER_S for `seconds`; resolves with the acks' latencies once all are in. */
-  const claimFor = (seconds: number) => steadyLoad({
-    perSecond: CLAIMS_PER_S, seconds, tickMs: TICK_MS,
-    send: async (i) => (await claimers[i % claimers.length]!.emitAck<TClaimAck>('claim:create', {
-      showId: claimShow.showId, entryId: claimShow.entryIds[0], clientOpId: op(),
-    })).ok,
-  });
+  const load = await startClaimLoad(platform, node.url);
   const warmup0 = await redisCounters();
-  await claimFor(WARMUP_SECONDS);
+  await load.claimFor(WARMUP_SECONDS);
   const claimCpu0 = { node: nodeCpu(), generator: process.cpuUsage(), redis: cpuSecondsOf(redisPid) };
   const redis0 = await redisCounters();
-  const { latencies, failures, elapsed } = await claimFor(SECONDS);
+  const { latencies, failures, elapsed } = await load.claimFor(SECONDS);
   const claimGenerator = process.cpuUsage(claimCpu0.generator);
-  const redisPerClaim = {
-    scriptMicros: redisCostPerClaim(redis0, await redisCounters()).scriptMicros,
-    aofBytes: redisCostPerClaim(warmup0, redis0).aofBytes,
-  };
+  const redisPerClaim = { scriptMicros: scriptMicrosPerCall(redis0, await redisCounters()), aofBytes: aofBytesPerCall(warmup0, redis0) };
   results.claims = {
     ...summarize(latencies), failures, achievedPerSecond: round(latencies.length / elapsed, 0),
     nodeCpuShare: round((nodeCpu() - claimCpu0.node) / elapsed),
@@ -159,8 +144,7 @@ try {
     redisCpuShare: round((cpuSecondsOf(redisPid) - claimCpu0.redis) / elapsed),
     redisPerClaim,
   };
-  for (const s of claimers) s.close();
-  host.disconnect();
+  load.close();
 
   // --- fan-out: each claim's event reaching every viewer ---
   // A few buyers in turn: one alone at 20 claims/s would meet its own rate limit.
@@ -179,7 +163,7 @@ try {
     for (let i = 0; i < FANOUT_CLAIMS; i++) {
       const at = absoluteNow();
       acks.push(fanoutClaimers[i % fanoutClaimers.length]!.emitAck<TClaimAck>('claim:create', {
-        showId: show.showId, entryId: show.entryIds[0], clientOpId: op(),
+        showId: show.showId, entryId: show.entryIds[0], clientOpId: benchOpId(),
       }).then((ack) => {
         if (ack.ok) sentAt.set(ack.seq, at);
         else refused++;
@@ -217,7 +201,7 @@ try {
   const cpu0 = nodeCpu();
   const t0 = performance.now();
   const acks = await Promise.all(
-    bursters.map((b) => b.emitAck<TClaimAck>('claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: op() })),
+    bursters.map((b) => b.emitAck<TClaimAck>('claim:create', { showId: show.showId, entryId: show.entryIds[0], clientOpId: benchOpId() })),
   );
   if (acks.some((a) => !a.ok)) throw new Error('a burst claim failed');
   const target = BURST_EVENTS * viewerCount;

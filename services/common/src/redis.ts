@@ -12,4 +12,7 @@ import { Redis } from 'ioredis';
 export const createRedis = (url: string, opts: { forBullmq?: boolean } = {}): Redis =>
   new Redis(url, opts.forBullmq ? { maxRetriesPerRequest: null } : {});
 
+/** A numeric `name:value` line of an `INFO` reply (`aof_current_size`…); NaN when absent. */
+export const infoField = (info: string, name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+
 export type { Redis };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countLiveShows, createDb, createRedis, JOBS, MAINTENANCE_QUEUE, setShowStatus, type Redis, type TDb } from '@showcart/common';
+import { countLiveShows, createDb, createRedis, infoField, JOBS, MAINTENANCE_QUEUE, setShowStatus, type Redis, type TDb } from '@showcart/common';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createShowDirect } from '../../../infra/test/fixtures.ts';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await db.end();
 });
 
-const persistence = async (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(await redis.info('persistence'))![1]);
+const persistence = async (name: string) => infoField(await redis.info('persistence'), name);
 /** Waits out a rewrite in progress; resolves with how many rewrites Redis has done. */
 const rewritesWhenIdle = async () => {
   const deadline = Date.now() + 20_000;

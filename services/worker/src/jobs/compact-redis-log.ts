@@ -1,4 +1,4 @@
-import type { Redis } from '@showcart/common';
+import { infoField, type Redis } from '@showcart/common';
 
 /**
  * Redis' own rule for rewriting its append-only file (auto-aof-rewrite-percentage 100 and
@@ -10,8 +10,6 @@ export const AOF_MIN_BYTES = 64 * 2 ** 20;
 export const AOF_CAP_BYTES = 4 * 2 ** 30;
 
 export type TCompaction = 'rewriting' | 'no-aof' | 'in-progress' | 'small' | 'shows-live';
-
-const field = (info: string, name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
 
 /**
  * Compacts Redis' append-only file between shows. A rewrite forks Redis and writes the
@@ -27,13 +25,13 @@ export const compactRedisLog = async (p: {
   capBytes?: number;
 }): Promise<TCompaction> => {
   const info = await p.redis.info('persistence');
-  if (field(info, 'aof_enabled') !== 1) return 'no-aof';
-  if (field(info, 'aof_rewrite_in_progress') === 1 || field(info, 'aof_rewrite_scheduled') === 1) return 'in-progress';
-  const size = field(info, 'aof_current_size');
-  const base = field(info, 'aof_base_size');
-  const capBytes = p.capBytes ?? AOF_CAP_BYTES;
-  if (size < capBytes && (size < (p.minBytes ?? AOF_MIN_BYTES) || size < 2 * base)) return 'small';
-  if (size < capBytes && (await p.liveShows()) > 0) return 'shows-live';
+  if (infoField(info, 'aof_enabled') !== 1) return 'no-aof';
+  if (infoField(info, 'aof_rewrite_in_progress') === 1 || infoField(info, 'aof_rewrite_scheduled') === 1) return 'in-progress';
+  const size = infoField(info, 'aof_current_size');
+  if (size < (p.capBytes ?? AOF_CAP_BYTES)) {
+    if (size < (p.minBytes ?? AOF_MIN_BYTES) || size < 2 * infoField(info, 'aof_base_size')) return 'small';
+    if ((await p.liveShows()) > 0) return 'shows-live';
+  }
   await p.redis.bgrewriteaof();
   return 'rewriting';
 };
