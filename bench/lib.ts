@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { REPO_ROOT, startComponents } from '../infra/local/components.ts';
 import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
+import { absoluteNow } from './clock.ts';
 import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 
 export type TBenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -178,10 +179,12 @@ export const startTsWorker = (moduleUrl: string, data: unknown) =>
 /**
  * Sends at a steady `perSecond` for `seconds`: every `tickMs`, as many as are due, so a
  * 5 ms tick at 2,000/s sends 10 at once. `send(i)` resolves true when its ack is ok.
- * Resolves once every ack is in, with the ok ones' latencies in ms.
+ * Resolves once every ack is in, with the ok ones' latencies in ms and when each was sent.
  */
 export const steadyLoad = async (p: { perSecond: number; seconds: number; tickMs: number; send: (i: number) => Promise<boolean> }) => {
   const latencies: number[] = [];
+  /** When each of `latencies` was sent (absoluteNow). */
+  const sentAt: number[] = [];
   let failures = 0;
   const pending: Promise<void>[] = [];
   const perTick = (p.perSecond * p.tickMs) / 1_000;
@@ -190,16 +193,19 @@ export const steadyLoad = async (p: { perSecond: number; seconds: number; tickMs
   while (performance.now() - started < p.seconds * 1_000) {
     const due = Math.floor(((performance.now() - started) / p.tickMs) * perTick);
     for (; sent < due; sent++) {
-      const t0 = performance.now();
+      const t0 = absoluteNow();
       pending.push(p.send(sent).then((ok) => {
-        if (ok) latencies.push(performance.now() - t0);
+        if (ok) {
+          latencies.push(absoluteNow() - t0);
+          sentAt.push(t0);
+        }
         else failures++;
       }));
     }
     await sleep(p.tickMs);
   }
   await Promise.all(pending);
-  return { latencies, failures, elapsed: (performance.now() - started) / 1_000 };
+  return { latencies, sentAt, failures, elapsed: (performance.now() - started) / 1_000 };
 };
 
 /** A client op id for a benchmark command: unique enough that retries never collide. */

@@ -27,10 +27,11 @@ import path from 'node:path';
 import { infoField } from '@showcart/common';
 import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
+import { absoluteNow } from './clock.ts';
 import {
   benchOpId, CLAIM_LOAD, connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults,
 } from './lib.ts';
-import { absoluteNow, startViewerPool } from './viewer-pool.ts';
+import { startViewerPool } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 /** Claims come at CLAIM_LOAD; the warm-up before the measured ones lets a node serve warm, not just started. */

@@ -1,9 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from './lib.ts';
 
-/** Absolute time in ms, the same clock on every thread. */
-export const absoluteNow = () => performance.timeOrigin + performance.now();
-
 /**
  * The benchmark's viewers spread over worker threads (viewer-worker.ts): a single thread
  * reading 5,000 sockets stamps the last viewers tens of ms late and measures itself, not

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { absoluteNow as now } from './clock.ts';
 import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 
 /**
@@ -10,7 +11,6 @@ import { connectLeanClient, type TLeanClient } from './lean-client.ts';
 type TInput = { viewers: { url: string; cookie: string }[]; showId: string };
 const { viewers: plan, showId } = workerData as TInput;
 const port = parentPort!;
-const now = () => performance.timeOrigin + performance.now();
 
 let mode: 'idle' | 'record' | 'count' = 'idle';
 let baseSeq = 0;
