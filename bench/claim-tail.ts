@@ -10,7 +10,8 @@
  * The recorders cost a little CPU of their own: compare its ack figures with each other,
  * not with bench/realtime.ts.
  *
- * Run: npm run bench:tail   (BENCH_TAIL_SECONDS, default 20; strace, a Debian package, for the fsyncs)
+ * Run: npm run bench:tail   (BENCH_TAIL_SECONDS, default 20; BENCH_APPENDFSYNC=everysec to take
+ *                           the fsyncs off the claims' path; strace, a Debian package, times them)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,13 +29,20 @@ const SECONDS = Number(process.env.BENCH_TAIL_SECONDS ?? 20);
 const SLOW_MS = 5;
 /** An fsync this long holds up every claim Redis has in hand (its median is about 0.4 ms). */
 const SLOW_FSYNC_MS = 1;
+/** BENCH_APPENDFSYNC=everysec: Redis fsyncs on a thread of its own, off the claims' path. */
+const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
 
 process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=${path.join(REPO_ROOT, 'bench/stall-recorder.ts')}`;
-const platform = await startBenchPlatform({ realtimeNodes: NODES });
+const platform = await startBenchPlatform({ realtimeNodes: NODES, redisAppendfsync: APPENDFSYNC });
 const pids = platform.nodes.map((n) => n.proc.child.pid!);
 const redisPid = Number(/process_id:(\d+)/.exec(await platform.redis.info('server'))![1]);
 
-/** Redis' fsyncs while `run` runs, by strace (when installed): each one's start and length. */
+type TFsync = TStall & { mainThread: boolean };
+
+/**
+ * Redis' fsyncs while `run` runs, by strace (when installed): each one's start and length,
+ * and whether Redis' main thread made it (and so held every command meanwhile).
+ */
 const timeFsyncs = async <T>(run: () => Promise<T>) => {
   const file = path.join(platform.dataDir, 'redis-fsync.strace');
   const strace = spawn('strace', ['-f', '-ttt', '-T', '--seccomp-bpf', '-e', 'trace=fdatasync,fsync', '-o', file, '-p', String(redisPid)], { stdio: 'ignore' });
@@ -44,10 +52,10 @@ const timeFsyncs = async <T>(run: () => Promise<T>) => {
   if (!started) return { result, fsyncs: undefined };
   strace.kill('SIGINT');
   await once(strace, 'exit');
-  const fsyncs: TStall[] = [];
+  const fsyncs: TFsync[] = [];
   for (const line of (await readFile(file, 'utf8')).split('\n')) {
-    const m = /^\d+\s+(\d+\.\d+) f(?:data)?sync\(.*<(\d+\.\d+)>$/.exec(line);
-    if (m) fsyncs.push({ at: Number(m[1]) * 1_000, ms: Number(m[2]) * 1_000, kind: 'fsync' });
+    const m = /^(\d+)\s+(\d+\.\d+) f(?:data)?sync\(.*<(\d+\.\d+)>$/.exec(line);
+    if (m) fsyncs.push({ at: Number(m[2]) * 1_000, ms: Number(m[3]) * 1_000, kind: 'fsync', mainThread: Number(m[1]) === redisPid });
   }
   return { result, fsyncs };
 };
@@ -62,7 +70,7 @@ const stallsOf = async (pid: number) => {
   throw new Error(`process ${pid} wrote no stalls`);
 };
 
-let run: { latencies: number[]; sentAt: number[]; fsyncs: TStall[] | undefined; sources: Record<string, TStall[]>; cpu: Record<string, number> };
+let run: { latencies: number[]; sentAt: number[]; fsyncs: TFsync[] | undefined; sources: Record<string, TStall[]>; cpu: Record<string, number> };
 try {
   const watched = await createShowDirect(platform.db, [1], platform.passwordHash);
   const pool = VIEWERS > 0
@@ -84,7 +92,7 @@ try {
   writeStalls(platform.dataDir);
   const sources: Record<string, TStall[]> = { 'claim node': await stallsOf(pids[0]!), generator: await stallsOf(process.pid) };
   if (pids.length > 1) sources['other nodes'] = (await Promise.all(pids.slice(1).map(stallsOf))).flat();
-  if (fsyncs) sources.Redis = fsyncs.filter((f) => f.ms > SLOW_FSYNC_MS);
+  if (fsyncs) sources.Redis = fsyncs.filter((f) => f.mainThread && f.ms > SLOW_FSYNC_MS);
   const cpu = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, round((v - cpu0[k as keyof typeof cpu0]) / elapsed)]));
   run = { latencies, sentAt, fsyncs, sources, cpu };
   load.close();
@@ -117,18 +125,18 @@ const byKind = (stalls: TStall[]) => {
   return Object.fromEntries([...kinds].map(([k, v]) => [k, { count: v.count, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }]));
 };
 const result = {
-  nodes: NODES, viewers: VIEWERS, seconds: SECONDS, claimsPerSecond: CLAIM_LOAD.perSecond, ack: summarize(latencies), cpu,
+  nodes: NODES, viewers: VIEWERS, appendfsync: APPENDFSYNC, seconds: SECONDS, claimsPerSecond: CLAIM_LOAD.perSecond, ack: summarize(latencies), cpu,
   slowMs: SLOW_MS, slow: slow.length,
   causes: Object.fromEntries([...causes].sort((a, b) => b[1] - a[1])),
   unexplained: summarize(unexplained),
   stalls: Object.fromEntries(Object.entries(sources).filter(([k]) => k !== 'Redis').map(([k, v]) => [k, byKind(v)])),
   fsync: fsyncs && {
-    perSecond: round(fsyncs.length / SECONDS, 0), ...summarize(fsyncs.map((f) => f.ms)),
+    perSecond: round(fsyncs.length / SECONDS, 0), onMainThread: fsyncs.filter((f) => f.mainThread).length, ...summarize(fsyncs.map((f) => f.ms)),
     over3ms: fsyncs.filter((f) => f.ms > 3).length, over10ms: fsyncs.filter((f) => f.ms > 10).length,
   },
 };
 const share = (n: number) => `${n} (${round((100 * n) / Math.max(1, slow.length), 0)}%)`;
-console.log(`\n| ${latencies.length} claims at ${CLAIM_LOAD.perSecond}/s for ${SECONDS} s, ${NODES} node(s), ${VIEWERS} viewers | result |\n|---|---|`);
+console.log(`\n| ${latencies.length} claims at ${CLAIM_LOAD.perSecond}/s for ${SECONDS} s, ${NODES} node(s), ${VIEWERS} viewers, appendfsync ${APPENDFSYNC} | result |\n|---|---|`);
 console.log(`| claim ack | p50 ${result.ack.p50}, p95 ${result.ack.p95}, p99 ${result.ack.p99}, max ${result.ack.max} ms |`);
 console.log(`| CPU (cores) | ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')} |`);
 console.log(`| acked after ${SLOW_MS} ms | ${slow.length} claims; overlapping: |`);
@@ -138,7 +146,7 @@ for (const [source, kinds] of Object.entries(result.stalls)) {
   console.log(`| stalls in ${source} | ${Object.entries(kinds).map(([k, v]) => `${k} ×${v.count} (total ${v.totalMs}, max ${v.maxMs} ms)`).join('; ') || 'none'} |`);
 }
 console.log(result.fsync
-  ? `| Redis fsyncs | ${result.fsync.perSecond}/s: p50 ${result.fsync.p50}, p99 ${result.fsync.p99}, max ${result.fsync.max} ms; ${result.fsync.over3ms} over 3 ms, ${result.fsync.over10ms} over 10 ms |`
+  ? `| Redis fsyncs | ${result.fsync.perSecond}/s (${result.fsync.onMainThread} on its main thread): p50 ${result.fsync.p50}, p99 ${result.fsync.p99}, max ${result.fsync.max} ms; ${result.fsync.over3ms} over 3 ms, ${result.fsync.over10ms} over 10 ms |`
   : '| Redis fsyncs | not timed: strace is not installed |');
 console.log(`\nwritten to ${await writeResults('claim-tail', result)}`);
 process.exit(0);
