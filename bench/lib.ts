@@ -195,11 +195,12 @@ export const steadyLoad = async (p: { perSecond: number; seconds: number; tickMs
     for (; sent < due; sent++) {
       const t0 = absoluteNow();
       pending.push(p.send(sent).then((ok) => {
-        if (ok) {
-          latencies.push(absoluteNow() - t0);
-          sentAt.push(t0);
+        if (!ok) {
+          failures++;
+          return;
         }
-        else failures++;
+        latencies.push(absoluteNow() - t0);
+        sentAt.push(t0);
       }));
     }
     await sleep(p.tickMs);
