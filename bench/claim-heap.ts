@@ -13,9 +13,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../infra/local/components.ts';
-import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import { CLAIM_LOAD, round, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults } from './lib.ts';
-import { startViewerPool } from './viewer-pool.ts';
+import { startIdleViewers } from './viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2_500);
 const SECONDS = Number(process.env.BENCH_HEAP_SECONDS ?? 10);
@@ -43,13 +42,7 @@ const pid = node.proc.child.pid!;
 let result: { viewers: number; claims: number; ack: ReturnType<typeof summarize>; oldBytesPerClaim: number; topSites: { site: string; bytesPerClaim: number }[] };
 try {
   // Idle viewers of one show, as in the realtime benchmark's claims phase; claims on another.
-  const watched = await createShowDirect(platform.db, [1], platform.passwordHash);
-  const pool = VIEWERS > 0
-    ? await startViewerPool({
-      threads: 2, showId: watched.showId,
-      viewers: (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b) => ({ url: node.url, cookie: b.cookie })),
-    })
-    : undefined;
+  const pool = await startIdleViewers(platform, VIEWERS, () => node.url);
   const load = await startClaimLoad(platform, node.url);
   await load.claimFor(CLAIM_LOAD.warmupSeconds);
   process.kill(pid, 'SIGTTOU');

@@ -18,10 +18,9 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../infra/local/components.ts';
-import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
 import { CLAIM_LOAD, cpuSecondsOf, round, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults } from './lib.ts';
 import { writeStalls, type TStall } from './stall-recorder.ts';
-import { startViewerPool } from './viewer-pool.ts';
+import { startIdleViewers } from './viewer-pool.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 2);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
@@ -35,7 +34,7 @@ const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 
 process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=${path.join(REPO_ROOT, 'bench/stall-recorder.ts')}`;
 const platform = await startBenchPlatform({ realtimeNodes: NODES, redisAppendfsync: APPENDFSYNC });
 const pids = platform.nodes.map((n) => n.proc.child.pid!);
-const redisPid = Number(/process_id:(\d+)/.exec(await platform.redis.info('server'))![1]);
+const { redisPid } = platform;
 
 type TFsync = TStall & { mainThread: boolean };
 
@@ -72,13 +71,7 @@ const stallsOf = async (pid: number) => {
 
 let run: { latencies: number[]; sentAt: number[]; fsyncs: TFsync[] | undefined; sources: Record<string, TStall[]>; cpu: Record<string, number> };
 try {
-  const watched = await createShowDirect(platform.db, [1], platform.passwordHash);
-  const pool = VIEWERS > 0
-    ? await startViewerPool({
-      threads: 2, showId: watched.showId,
-      viewers: (await createBuyers(platform.db, VIEWERS, platform.passwordHash)).map((b, i) => ({ url: platform.nodes[i % NODES]!.url, cookie: b.cookie })),
-    })
-    : undefined;
+  const pool = await startIdleViewers(platform, VIEWERS, (i) => platform.nodes[i % NODES]!.url);
   const load = await startClaimLoad(platform, platform.nodes[0]!.url);
   await load.claimFor(CLAIM_LOAD.warmupSeconds);
   const cpuOf = () => ({
@@ -105,7 +98,7 @@ const { latencies, sentAt, fsyncs, sources, cpu } = run;
 const from = sentAt[0]!;
 const to = Math.max(...sentAt.map((at, i) => at + latencies[i]!));
 const slow = latencies.flatMap((ms, i) => (ms > SLOW_MS ? [{ from: sentAt[i]!, to: sentAt[i]! + ms, ms }] : []));
-/** Slow claims per cause (a claim counts once for each cause that overlaps it); `none`: no stall overlaps it. */
+/** Slow claims per cause (a claim counts once for each cause that overlaps it); `unexplained`: those no stall overlaps. */
 const causes = new Map<string, number>();
 const unexplained: number[] = [];
 for (const c of slow) {

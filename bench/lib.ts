@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hash } from '@node-rs/argon2';
-import { createDb, createRedis, migrate } from '@showcart/common';
+import { createDb, createRedis, infoField, migrate } from '@showcart/common';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type TClaimAck } from '@showcart/shared';
 import { io, type Socket } from 'socket.io-client';
 import { REPO_ROOT, startComponents } from '../infra/local/components.ts';
@@ -79,6 +79,8 @@ export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppend
     db,
     dataDir,
     redis,
+    /** Redis' process, for its CPU time and for tools that attach to it. */
+    redisPid: infoField(await redis.info('server'), 'process_id'),
     nodes,
     /** The components' environment, for services the benchmark starts itself. */
     env: components.env,
@@ -212,7 +214,7 @@ export const steadyLoad = async (p: { perSecond: number; seconds: number; tickMs
 /** A client op id for a benchmark command: unique enough that retries never collide. */
 export const benchOpId = () => `bench${Math.random().toString(36).slice(2, 14)}`;
 
-type TBenchPlatform = Awaited<ReturnType<typeof startBenchPlatform>>;
+export type TBenchPlatform = Awaited<ReturnType<typeof startBenchPlatform>>;
 
 /**
  * The claim load's show and clients on the node at `url`: a live show whose one featured

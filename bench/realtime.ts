@@ -69,7 +69,7 @@ const nodeMemory = async () => {
   };
 };
 const nodeUrl = (i: number) => platform.nodes[i % NODES]!.url;
-const redisPid = Number(/process_id:(\d+)/.exec(await platform.redis.info('server'))![1]);
+const { redisPid } = platform;
 /**
  * What Redis spends on claims, read from its own counters: script time per EVALSHA, and
  * AOF bytes per EVALSHA (every one of them fsynced before its ack; null when an AOF

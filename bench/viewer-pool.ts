@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from './lib.ts';
+import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
+import { startTsWorker, type TBenchPlatform } from './lib.ts';
 
 /**
  * The benchmark's viewers spread over worker threads (viewer-worker.ts): a single thread
@@ -52,4 +53,16 @@ export const startViewerPool = async (p: { threads: number; viewers: { url: stri
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+};
+
+/**
+ * `count` new buyers watching a show of their own on two threads, the viewer at index i
+ * connected to `url(i)`: idle connections a node holds while claims land on another show.
+ * Undefined for none.
+ */
+export const startIdleViewers = async (platform: TBenchPlatform, count: number, url: (i: number) => string) => {
+  if (count === 0) return undefined;
+  const watched = await createShowDirect(platform.db, [1], platform.passwordHash);
+  const buyers = await createBuyers(platform.db, count, platform.passwordHash);
+  return startViewerPool({ threads: 2, showId: watched.showId, viewers: buyers.map((b, i) => ({ url: url(i), cookie: b.cookie })) });
 };
