@@ -5,16 +5,42 @@ import { defineConfig } from 'vite';
 const apiOrigin = process.env.API_ORIGIN ?? 'http://127.0.0.1:3000';
 const realtimeOrigin = process.env.REALTIME_ORIGIN ?? 'http://127.0.0.1:3001';
 const port = Number(process.env.WEB_PORT ?? 5173);
+type TProxyRequest = { setHeader: (name: string, value: string) => void; removeHeader: (name: string) => void };
+type TIncoming = { socket: { remoteAddress?: string } };
+type TProxyServer = {
+  on(event: 'proxyReq' | 'proxyReqWs', handler: (proxyReq: TProxyRequest, req: TIncoming) => void): void;
+  on(event: 'error', handler: () => void): void;
+};
+
+/**
+ * The api believes X-Forwarded-For from this proxy alone (TRUST_PROXY=loopback in
+ * development), so the proxy states who connected to it and drops whatever the client
+ * claimed: a browser cannot name its own address and reset its sign-in allowance.
+ */
+const forwardedFor = (server: TProxyServer) => {
+  const set = (proxyReq: TProxyRequest, req: TIncoming) => {
+    proxyReq.removeHeader('forwarded');
+    proxyReq.removeHeader('x-forwarded-host');
+    proxyReq.removeHeader('x-forwarded-proto');
+    proxyReq.setHeader('x-forwarded-for', req.socket.remoteAddress ?? '');
+  };
+  server.on('proxyReq', set);
+  server.on('proxyReqWs', set);
+};
+
 const proxy = {
-  '/api': { target: apiOrigin, changeOrigin: false },
-  '/admin': { target: apiOrigin, changeOrigin: false },
+  '/api': { target: apiOrigin, changeOrigin: false, configure: forwardedFor },
+  '/admin': { target: apiOrigin, changeOrigin: false, configure: forwardedFor },
   '/socket.io': {
     target: realtimeOrigin,
     ws: true,
     changeOrigin: false,
-    // A browser closing its socket mid-handshake (page left, React StrictMode remount)
-    // resets the proxied connection; that is expected and not worth a stack trace.
-    configure: (server: { on: (event: 'error', handler: () => void) => void }) => server.on('error', () => {}),
+    configure: (server: TProxyServer) => {
+      forwardedFor(server);
+      // A browser closing its socket mid-handshake (page left, React StrictMode remount)
+      // resets the proxied connection; that is expected and not worth a stack trace.
+      server.on('error', () => {});
+    },
   },
 };
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
-import { createApi } from '@showcart/api';
+import { createApiServer } from '@showcart/api';
 import {
   createDb,
   createLiveKit,
@@ -87,7 +87,7 @@ export const startStack = async (
   });
   const closers: (() => Promise<unknown>)[] = [];
 
-  const apiServer = createServer(createApi({ config, db, redis, stripe, livekit, settlementQueue, logger }));
+  const apiServer = createApiServer({ config, db, redis, stripe, livekit, settlementQueue, logger });
   const apiPort = await listen(apiServer, opts.apiPort);
   closers.push(() => new Promise((r) => apiServer.close(r)));
 
@@ -181,7 +181,7 @@ export const startStack = async (
       }
       const login = await stack.http('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD } });
       if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith('sc_session='))!.split(';')[0]!;
       return { id, email, name, cookie };
     },
 

@@ -15,6 +15,7 @@ export const ERRORS = {
   SHOW_ENDED: { status: 409, message: 'The show has ended.' },
   NOT_FEATURED: { status: 409, message: 'That item is not the one featured right now.' },
   SOLD_OUT: { status: 409, message: 'Sold out.' },
+  NOT_ENOUGH_STOCK: { status: 409, message: 'The seller’s closet does not have that many units free.' },
   LIMIT_REACHED: { status: 409, message: 'You have claimed as many of this item as allowed.' },
   NO_PAYMENT_METHOD: { status: 409, message: 'Add a card before you claim.' },
   BANNED: { status: 403, message: 'The host has removed you from this show.' },
@@ -28,6 +29,8 @@ export const ERRORS = {
   NOT_CONFIGURED: { status: 404, message: 'That is not available on this server.' },
   PROTOCOL_TOO_OLD: { status: 426, message: 'This app is out of date; please reload the page.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request’s headers are too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body is in a type or encoding this server does not take.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down a little.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   UNAVAILABLE: { status: 503, message: 'A service is unavailable; try again shortly.' },
@@ -35,19 +38,26 @@ export const ERRORS = {
 
 export type TErrorCode = keyof typeof ERRORS;
 
-/** The wire shape of an error, in HTTP bodies (`{ error }`) and in socket acks. */
-export type TErrorBody = { code: TErrorCode; message: string };
+/**
+ * The wire shape of an error, in HTTP bodies (`{ error }`) and in socket acks. An HTTP
+ * error carries the request's id, which the server's log names too: a person reporting a
+ * fault can quote it.
+ */
+export type TErrorBody = { code: TErrorCode; message: string; requestId?: string };
 
 /** The one error type. `message` is safe to show; `cause` stays on the server. */
 export class AppError extends Error {
   readonly code: TErrorCode;
   readonly status: number;
+  /** For RATE_LIMITED: when the client may try again (HTTP's Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: TErrorCode, message?: string, options?: { cause?: unknown }) {
+  constructor(code: TErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message ?? ERRORS[code].message, options);
     this.name = 'AppError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   toBody(): TErrorBody {

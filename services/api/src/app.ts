@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { AppError } from '@showcart/shared';
 import express, { type Request } from 'express';
 import helmet from 'helmet';
 import { ADMIN_QUEUES_PATH, adminRoutes } from './admin.ts';
 import { authRoutes, currentUser, requireUser } from './auth.ts';
 import type { TApiDeps } from './deps.ts';
-import { errorHandler } from './http.ts';
+import { errorHandler, REQUEST_ID_HEADER, requestIds } from './http.ts';
 import { closetRoutes } from './routes/closet.ts';
 import { cohostRoutes } from './routes/cohost.ts';
 import { replayRoutes } from './routes/replays.ts';
@@ -35,16 +38,21 @@ const sameOrigin = (publicUrl: string) => {
 export const createApi = (deps: TApiDeps) => {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Who the client is (req.ip, which sign-in limits key on) comes from X-Forwarded-For only
+  // when the peer is a proxy named in TRUST_PROXY; otherwise anyone could name any address.
+  app.set('trust proxy', deps.config.trustProxy);
+  app.use(requestIds);
   // bull-board's page runs its own scripts and styles: it gets helmet without the CSP
   // that the rest of the app has, and only operators reach it.
-  app.use(ADMIN_QUEUES_PATH, helmet({ contentSecurityPolicy: false }), ...adminRoutes(deps));
+  const json = express.json({ limit: JSON_BODY_LIMIT });
+  // The dashboard's own JSON parser would answer a broken body in its own words: ours parses first.
+  app.use(ADMIN_QUEUES_PATH, helmet({ contentSecurityPolicy: false }), json, ...adminRoutes(deps));
   app.use(helmet());
 
   app.use('/api/webhooks', webhookRoutes(deps));
   app.use('/api/health', healthRoutes(deps));
 
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(json);
   app.use(sameOrigin(deps.config.publicUrl));
   app.use('/api/auth', authRoutes(deps));
 
@@ -59,9 +67,38 @@ export const createApi = (deps: TApiDeps) => {
   app.use('/api', signedIn, cohostRoutes(deps));
   app.use('/api', signedIn, replayRoutes(deps));
 
-  app.use('/api', (_req) => {
+  app.use((_req) => {
     throw new AppError('NOT_FOUND', 'No such endpoint.');
   });
   app.use(errorHandler(deps.logger));
   return app;
+};
+
+/**
+ * A request that is not HTTP at all (bytes outside a URL's alphabet, a broken header) or
+ * whose headers are too large never reaches Express: Node's parser refuses it. It gets an
+ * error body of ours all the same, and the connection is closed.
+ */
+const answerClientError = (error: Error & { code?: string }, socket: Duplex) => {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const appError = error.code === 'HPE_HEADER_OVERFLOW'
+    ? new AppError('HEADERS_TOO_LARGE')
+    : new AppError('INVALID_INPUT', 'The request is not valid HTTP.');
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { ...appError.toBody(), requestId } });
+  socket.end(
+    `HTTP/1.1 ${appError.status} ${appError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `${REQUEST_ID_HEADER}: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+  );
+};
+
+/** The api's HTTP server: the app, and answers of ours for what Node's parser refuses. */
+export const createApiServer = (deps: TApiDeps): Server => {
+  const server = createServer(createApi(deps));
+  server.on('clientError', answerClientError);
+  return server;
 };

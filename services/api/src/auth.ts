@@ -10,15 +10,11 @@ import {
   type TSessionUser,
 } from '@showcart/common';
 import { AppError, ZLoginBody } from '@showcart/shared';
+import { parse as parseCookies, serialize } from 'cookie';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { TApiDeps } from './deps.ts';
 import { parseWith } from './http.ts';
-
-
-/** Login attempts allowed per email and address in each window. */
-const LOGIN_ATTEMPTS = 10;
-const LOGIN_WINDOW_SECONDS = 60;
+import { createSignInLimits, DEVICE_COOKIE, DEVICE_TTL_SECONDS } from './sign-in-limits.ts';
 
 export const currentUser = (res: Response): TSessionUser => {
   const user = res.locals.user as TSessionUser | undefined;
@@ -36,24 +32,17 @@ export const requireUser =
 export const authRoutes = ({ db, redis, config }: TApiDeps) => {
   const router = Router();
   const secure = config.publicUrl.startsWith('https:');
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: 'rl:login',
-    points: LOGIN_ATTEMPTS,
-    duration: LOGIN_WINDOW_SECONDS,
-  });
+  const limits = createSignInLimits(redis, config.queuePrefix);
   // Verified against when the email is unknown, so that a wrong email takes as long as a
   // wrong password and does not reveal which accounts exist.
   const decoyHash = hash(randomBytes(16));
 
   router.post('/login', async (req, res) => {
     const body = parseWith(ZLoginBody, req.body);
-    try {
-      await limiter.consume(`${req.ip}:${body.email.toLowerCase()}`);
-    } catch (rejection) {
-      if (rejection instanceof Error) throw rejection;
-      throw new AppError('RATE_LIMITED', 'Too many sign-in attempts; try again in a minute.');
-    }
+    // req.ip is the peer, or what a proxy named in TRUST_PROXY says the client is.
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const deviceToken = req.headers.cookie ? parseCookies(req.headers.cookie)[DEVICE_COOKIE] : undefined;
+    const attempt = await limits.attempt({ email: body.email, address, deviceToken });
     const { rows } = await db.query<{ id: string; passwordHash: string }>(
       'select id, password_hash as "passwordHash" from users where lower(email) = lower($1)',
       [body.email],
@@ -61,8 +50,12 @@ export const authRoutes = ({ db, redis, config }: TApiDeps) => {
     const found = rows[0];
     const ok = await verify(found?.passwordHash ?? (await decoyHash), body.password).catch(() => false);
     if (!found || !ok) throw new AppError('BAD_CREDENTIALS');
+    const device = await limits.succeeded({ ...attempt, address, deviceToken });
     const session = await createSession(db, found.id, config.sessionTtlMs);
-    res.setHeader('Set-Cookie', sessionCookie(session.token, session.expiresAt, secure));
+    res.setHeader('Set-Cookie', [
+      sessionCookie(session.token, session.expiresAt, secure),
+      serialize(DEVICE_COOKIE, device, { httpOnly: true, sameSite: 'lax', secure, path: '/api/auth', maxAge: DEVICE_TTL_SECONDS }),
+    ]);
     res.json(await resolveSession(db, session.token));
   });
 

@@ -1,2 +1,2 @@
-export { createApi } from './app.ts';
+export { createApi, createApiServer } from './app.ts';
 export type { TApiDeps } from './deps.ts';

@@ -8,7 +8,7 @@ import {
   SETTLEMENT_QUEUE,
 } from '@showcart/common';
 import { Queue } from 'bullmq';
-import { createApi } from './app.ts';
+import { createApiServer } from './app.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger('api', config.logLevel);
@@ -18,7 +18,7 @@ const settlementQueue = new Queue(SETTLEMENT_QUEUE, {
   connection: createRedis(config.redisUrl, { forBullmq: true }),
   prefix: config.queuePrefix,
 });
-const app = createApi({
+const server = createApiServer({
   config,
   db,
   redis,
@@ -28,7 +28,7 @@ const app = createApi({
   logger,
 });
 
-const server = app.listen(config.apiPort, config.host, () => {
+server.listen(config.apiPort, config.host, () => {
   logger.info({ port: config.apiPort }, 'api listening');
 });
 

@@ -38,4 +38,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, ...s3, RECORDINGS_S3_BUCKET: 'Bad_Bucket' })).toThrow(/RECORDINGS_S3_BUCKET/);
     expect(() => loadConfig({ ...valid, ...s3, RECORDINGS_S3_ENDPOINT: 'not a url' })).toThrow(/RECORDINGS_S3_ENDPOINT/);
   });
+
+  it('trusts forwarding headers only from the proxies TRUST_PROXY names: none by default outside development', () => {
+    expect(loadConfig({ ...valid, NODE_ENV: 'production' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...valid, NODE_ENV: 'test' }).trustProxy).toBe(false);
+    expect(loadConfig(valid).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ ...valid, NODE_ENV: 'development', TRUST_PROXY: 'none' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...valid, TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback']);
+    expect(loadConfig({ ...valid, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ ...valid, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ...valid, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
 });

@@ -2,6 +2,33 @@ import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
+/** Named address ranges that Express' `trust proxy` knows. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const ZProxyAddress = z.union([z.enum(PROXY_RANGES), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+
+/**
+ * TRUST_PROXY: the proxies whose X-Forwarded-For the api believes, as `none`, a hop count,
+ * or a comma-separated list of addresses, CIDR ranges and the names above. Unset: none in
+ * production and tests; loopback in development, where the web's dev proxy (which sets the
+ * header itself and drops the client's) is the api's only peer.
+ */
+const ZTrustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): false | number | string[] => {
+    if (value === '' || value === 'none' || value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value.split(',').map((part) => part.trim());
+    for (const part of list) {
+      if (!ZProxyAddress.safeParse(part).success) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(part)} is not an address, a CIDR range or one of ${PROXY_RANGES.join(', ')}` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  })
+  .optional();
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -22,6 +49,7 @@ const ZEnv = z.object({
   REALTIME_PORT: port(3001),
   /** Where browsers open the web app; used for CORS and cookie checks. */
   PUBLIC_URL: z.url().default('http://localhost:5173'),
+  TRUST_PROXY: ZTrustProxy,
   SESSION_TTL_HOURS: z.coerce.number().int().positive().max(24 * 365).default(24 * 30),
   /** Flat shipping fee per bundle when a seller has set none. */
   DEFAULT_SHIPPING_MINOR: z.coerce.number().int().nonnegative().default(799),
@@ -37,7 +65,7 @@ const ZEnv = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How long a waitlisted buyer has to take up a freed unit before the next in line gets it. */
   WAITLIST_OFFER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
-  /** Namespace of the BullMQ keys in Redis: deployments (or test runs) sharing a Redis differ here. */
+  /** Namespace of the BullMQ and sign-in limit keys in Redis: deployments (or test runs) sharing a Redis differ here. */
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]{1,40}$/).default('showcart'),
   /**
    * Where the built-in recorder writes HLS segments and the api serves them from; with
@@ -88,6 +116,8 @@ export type TConfig = {
   apiPort: number;
   realtimePort: number;
   publicUrl: string;
+  /** Express' `trust proxy`: false (the peer is the client), a hop count, or trusted proxy addresses. */
+  trustProxy: false | number | string[];
   sessionTtlMs: number;
   defaultShippingMinor: number;
   platformFeeBps: number;
@@ -140,6 +170,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     apiPort: e.API_PORT,
     realtimePort: e.REALTIME_PORT,
     publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY ?? (e.NODE_ENV === 'development' ? ['loopback'] : false),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     defaultShippingMinor: e.DEFAULT_SHIPPING_MINOR,
     platformFeeBps: e.PLATFORM_FEE_BPS,

@@ -1,5 +1,6 @@
 export * from './config.ts';
 export * from './db.ts';
+export * from './db-errors.ts';
 export * from './engine/show-engine.ts';
 export * from './jobs.ts';
 export * from './livekit.ts';

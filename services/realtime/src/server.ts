@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
+  appErrorFromDb,
   createShowEngine,
   enqueue,
   findMe,
@@ -76,8 +77,9 @@ const roomOf = (showId: string) => `show:${showId}`;
 /** `show:leave` takes no ack; a bad payload is ignored. */
 const ZShowLeave = ZShowJoin.pick({ showId: true });
 
+/** What a client is told of an error: ours, or a value the database refused; undefined for a fault of ours. */
 const toErrorBody = (error: unknown): TErrorBody | undefined =>
-  error instanceof AppError ? error.toBody() : undefined;
+  error instanceof AppError ? error.toBody() : appErrorFromDb(error)?.toBody();
 
 /**
  * The live show engine over Socket.IO. Handlers parse and authorize, then call the
