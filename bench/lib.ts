@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hash } from '@node-rs/argon2';
 import { createDb, createRedis, infoField, migrate } from '@showcart/common';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type TClaimAck } from '@showcart/shared';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type TClaimAck, type TCommandAck } from '@showcart/shared';
 import { io, type Socket } from 'socket.io-client';
 import { REPO_ROOT, startComponents } from '../infra/local/components.ts';
 import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
@@ -216,14 +216,22 @@ export const benchOpId = () => `bench${Math.random().toString(36).slice(2, 14)}`
 
 export type TBenchPlatform = Awaited<ReturnType<typeof startBenchPlatform>>;
 
+/** Units of the claim load's featured item: it never sells out. */
+const CLAIM_LOAD_UNITS = 10_000_000;
+/** Units free in each item's closet beyond what the show holds, for live raises (at most 10,000 an item). */
+const RAISE_SPARE_UNITS = 10_000;
+
 /**
  * The claim load's show and clients on the node at `url`: a live show whose one featured
  * entry never sells out, its host joined (so the node follows its log, as it would for
  * any show with viewers), and CLAIM_LOAD.clients buyers. `claimFor(seconds)` sends
  * CLAIM_LOAD's claims for that long and resolves with the acks' latencies once all are in.
+ * `raise()` has the host put one more unit of the show's second item on sale (held in
+ * Postgres first, then the show engine's update: the same log and Redis as the claims).
  */
 export const startClaimLoad = async (platform: TBenchPlatform, url: string) => {
-  const show = await createShowDirect(platform.db, [10_000_000], platform.passwordHash);
+  const show = await createShowDirect(platform.db, [CLAIM_LOAD_UNITS, 1], platform.passwordHash, RAISE_SPARE_UNITS);
+  let raisedTo = 1;
   const host = await connectClient(url, show.hostCookie);
   await emitAck(host, 'show:join', { showId: show.showId });
   await emitAck(host, 'show:start', { showId: show.showId, clientOpId: benchOpId() });
@@ -235,6 +243,9 @@ export const startClaimLoad = async (platform: TBenchPlatform, url: string) => {
       send: async (i) => (await claimers[i % claimers.length]!.emitAck<TClaimAck>('claim:create', {
         showId: show.showId, entryId: show.entryIds[0], clientOpId: benchOpId(),
       })).ok,
+    }),
+    raise: () => emitAck<TCommandAck>(host, 'queue:update', {
+      showId: show.showId, entryId: show.entryIds[1], quantity: ++raisedTo, clientOpId: benchOpId(),
     }),
     close: () => {
       for (const c of claimers) c.close();

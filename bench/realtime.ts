@@ -13,6 +13,9 @@
  *               rare events (a slow fsync, an AOF rewrite, a full collection of a node's
  *               heap) that a shorter run can miss. Also Redis' own script time and AOF
  *               bytes per claim, which vary far less from run to run than latencies
+ *   raises      the same claims again while the host raises another item's stock every
+ *               100 ms (each raise holds the units in Postgres, then updates the engine):
+ *               the claims' p99 as a ratio to the claims alone, and the raises' own acks
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms), with
  *               claims 250 ms apart, then 50 ms apart (a busy show); bench/fanout-floor.ts
  *               measures what bare TCP sockets allow on the same machine
@@ -20,7 +23,8 @@
  *
  * Run: npm run bench   (BENCH_VIEWERS, BENCH_CLAIMS_PER_S, BENCH_SECONDS to change the load;
  *                       BENCH_APPENDFSYNC=everysec to measure what durable claims cost;
- *                       BENCH_TICK_MS, the claimers' send period: 5 ms sends 10 claims at once)
+ *                       BENCH_TICK_MS, the claimers' send period: 5 ms sends 10 claims at once;
+ *                       BENCH_RAISE_INTERVAL_MS, how often the host raises stock)
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,6 +46,8 @@ const FANOUT_INTERVAL_MS = Number(process.env.BENCH_FANOUT_INTERVAL_MS ?? 250);
 /** Then again, as a busy show: 20 claims a second, each still its own message (BENCH_BUSY_INTERVAL_MS). */
 const BUSY_INTERVAL_MS = Number(process.env.BENCH_BUSY_INTERVAL_MS ?? 50);
 const BURST_EVENTS = 200;
+/** How often the host raises an item's stock during the second claims phase (BENCH_RAISE_INTERVAL_MS). */
+const RAISE_INTERVAL_MS = Number(process.env.BENCH_RAISE_INTERVAL_MS ?? 100);
 
 
 /** `everysec` measures what the durable-claim choice (`always`) costs. */
@@ -99,6 +105,7 @@ const results = { viewers: VIEWERS, nodes: NODES, claimsPerSecond: CLAIMS_PER_S,
     failures: number; achievedPerSecond: number; nodeCpuShare: number; generatorCpuShare: number; redisCpuShare: number;
     redisPerClaim: { scriptMicros: number; aofBytes: number | null };
   };
+  claimsWithRaises: TLatency & { failures: number; raiseIntervalMs: number; p99VersusClaims: number; raises: TLatency & { failures: number } };
   fanout: TFanout;
   fanoutBusy: TFanout;
   deliveries: { events: number; delivered: number; expected: number; wallSeconds: number; perSecond: number; nodeCpuSeconds: number; perCpuSecond: number };
@@ -144,6 +151,31 @@ try {
     generatorCpuShare: round((claimGenerator.user + claimGenerator.system) / 1e6 / elapsed),
     redisCpuShare: round((cpuSecondsOf(redisPid) - claimCpu0.redis) / elapsed),
     redisPerClaim,
+  };
+
+  // --- claims while the host raises another item's quantity live, every RAISE_INTERVAL_MS ---
+  // A raise holds the units in Postgres (a row-locked transaction), then runs the engine's
+  // update: the claims share its log, its Redis and its node.
+  const raiseLatencies: number[] = [];
+  let raiseFailures = 0;
+  let raising = true;
+  const raiser = (async () => {
+    while (raising) {
+      const t0 = performance.now();
+      const ack = await load.raise();
+      if (ack.ok) raiseLatencies.push(performance.now() - t0);
+      else raiseFailures++;
+      await sleep(RAISE_INTERVAL_MS);
+    }
+  })();
+  const withRaises = await load.claimFor(SECONDS);
+  raising = false;
+  await raiser;
+  const withRaisesSummary = summarize(withRaises.latencies);
+  results.claimsWithRaises = {
+    ...withRaisesSummary, failures: withRaises.failures, raiseIntervalMs: RAISE_INTERVAL_MS,
+    p99VersusClaims: round(withRaisesSummary.p99 / results.claims.p99),
+    raises: { ...summarize(raiseLatencies), failures: raiseFailures },
   };
   load.close();
 
@@ -235,6 +267,7 @@ const fanoutRow = (label: string, f: TFanout) => [
 ];
 const table = [
   ['claims', `p50 ${claims.p50} ms, p95 ${claims.p95} ms, p99 ${claims.p99} ms at ${claims.achievedPerSecond}/s (${claims.failures} failed; CPU: node ${claims.nodeCpuShare}, generator ${claims.generatorCpuShare}, Redis ${claims.redisCpuShare})`, 'p99 ≤ 5 ms at 2,000/s'],
+  ['claims, host raising stock', `p50 ${results.claimsWithRaises.p50} ms, p99 ${results.claimsWithRaises.p99} ms (${results.claimsWithRaises.p99VersusClaims}× the claims above; ${results.claimsWithRaises.failures} failed) with a raise every ${RAISE_INTERVAL_MS} ms: raise ack p50 ${results.claimsWithRaises.raises.p50} ms, p99 ${results.claimsWithRaises.raises.p99} ms (${results.claimsWithRaises.raises.count} raised, ${results.claimsWithRaises.raises.failures} refused)`, 'p99 ≈ 1× the claims alone'],
   ['Redis per claim', `script ${claims.redisPerClaim.scriptMicros} µs, AOF ${claims.redisPerClaim.aofBytes ?? '(rewrite ran)'} bytes`, ''],
   ['nodes', `${NODES} realtime node(s), Redis appendfsync ${APPENDFSYNC}, viewers read on ${GENERATOR_THREADS} thread(s)`, ''],
   fanoutRow('fan-out', results.fanout),

@@ -14,7 +14,8 @@ let baseUrl: string;
 beforeAll(async () => {
   const port = inject('webPort');
   baseUrl = `http://localhost:${port}`;
-  stack = await startStack({ worker: true, recorder: true, publicUrl: baseUrl });
+  // The api believes X-Forwarded-For from loopback, as `npm start`'s does behind the web's proxy.
+  stack = await startStack({ worker: true, recorder: true, publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
   web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -343,5 +344,21 @@ describe('one live show in the browser', () => {
     await sellerPage.goto(`${baseUrl}/shows/${show.id}/sales`);
     await expect.poll(() => sellerPage.getByTestId('show-sales').textContent(), { timeout: 5_000 }).toMatch(/Items sold1/);
     await shot(sellerPage, 'host-show-sales', true);
+  });
+
+  it('names the client itself in its proxy: a forged X-Forwarded-For does not give a new sign-in allowance', async () => {
+    const attempt = (i: number) =>
+      fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i % 250}` },
+        body: JSON.stringify({ email: `nobody-${i}@showcart.test`, password: 'guess' }),
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i++) statuses.push(await attempt(i));
+    // 100 tries an hour from one address across accounts: every forged address was loopback's.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(100);
+    expect(statuses.at(-1)).toBe(429);
+    const keys = await stack.redis.keys(`${stack.config.queuePrefix}:rl:login:address*`);
+    if (keys.length) await stack.redis.del(...keys);
   });
 });

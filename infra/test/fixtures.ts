@@ -28,8 +28,11 @@ export const createBuyers = async (db: TQueryable, count: number, passwordHash: 
   return buyers;
 };
 
-/** A host with a scheduled show of one entry per quantity given, written directly. */
-export const createShowDirect = async (db: TQueryable, quantities: number[], passwordHash: string) => {
+/**
+ * A host with a scheduled show of one entry per quantity given, written directly; each
+ * variant's closet has `spareUnits` more than its entry holds, for live raises.
+ */
+export const createShowDirect = async (db: TQueryable, quantities: number[], passwordHash: string, spareUnits = 0) => {
   const { rows: users } = await db.query<{ id: string }>(
     `insert into users (email, password_hash, display_name) values ($1, $2, 'Bench host') returning id`,
     [`host-${randomUUID()}@showcart.test`, passwordHash],
@@ -48,7 +51,7 @@ export const createShowDirect = async (db: TQueryable, quantities: number[], pas
     );
     const { rows: variant } = await db.query<{ id: string }>(
       `insert into listing_variants (listing_id, label, quantity) values ($1, 'M', $2) returning id`,
-      [listing[0]!.id, quantity],
+      [listing[0]!.id, quantity + spareUnits],
     );
     const { rows: entry } = await db.query<{ id: string }>(
       `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)

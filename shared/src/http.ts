@@ -64,7 +64,8 @@ export type TListing = {
   currency: TCurrency;
   sellerId: string;
   sellerName: string;
-  variants: { id: string; label: string; quantity: number }[];
+  /** `quantity` is in the closet; `free` is what no show, order or offer holds (what a new show can take). */
+  variants: { id: string; label: string; quantity: number; free: number }[];
 };
 
 /** A LiveKit join grant: the host's may publish, a viewer's may only subscribe. */

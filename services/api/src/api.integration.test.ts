@@ -79,7 +79,7 @@ describe('the api', () => {
       cookie: host.cookie,
       body: { title: 'My show', entries: [{ variantId: own.variantIds[1], quantity: 5 }] },
     });
-    expect(tooMany).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
+    expect(tooMany).toMatchObject({ status: 409, body: { error: { code: 'NOT_ENOUGH_STOCK', message: 'entries.0: only 1 unit is free in the seller’s closet.' } } });
     expect(await showCount(host.id)).toBe(before);
 
     const created = await stack.http('POST', '/api/shows', {

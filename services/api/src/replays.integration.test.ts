@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { releaseShowStock } from '@showcart/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TStack } from '../../../infra/test/harness.ts';
 
@@ -15,12 +16,13 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-/** An ended show of one item with a ready recording of one 2 s segment on disk. */
+/** A settled show of one item (nothing sold: its units are free again) with a ready recording of one 2 s segment on disk. */
 const recordedShow = async (p: { quantity: number }) => {
   const host = await stack.createUser({ name: 'Replay Host', shippingMinor: 400 });
   const listing = await stack.createListing(host.id, { title: 'Wool coat', priceMinor: 9_000, variants: [['M', p.quantity]] });
   const show = await stack.createShow(host.cookie, [{ variantId: listing.variantIds[0]! }]);
-  await stack.db.query(`update shows set status = 'ended', started_at = now() - interval '1 minute', ended_at = now() where id = $1`, [show.id]);
+  await stack.db.query(`update shows set status = 'settled', started_at = now() - interval '1 minute', ended_at = now() where id = $1`, [show.id]);
+  await releaseShowStock(stack.db, show.id);
   const { rows } = await stack.db.query<{ id: string }>(
     `insert into recordings (show_id, backend, status, started_at, ended_at) values ($1, 'builtin', 'ready', now() - interval '1 minute', now()) returning id`,
     [show.id],
@@ -39,7 +41,7 @@ const recordedShow = async (p: { quantity: number }) => {
 };
 
 const stock = async (variantId: string) =>
-  (await stack.db.query<{ quantity: number; held: number }>('select quantity, held from listing_variants where id = $1', [variantId])).rows[0];
+  (await stack.db.query<{ quantity: number; reserved: number }>('select quantity, reserved from listing_variants where id = $1', [variantId])).rows[0];
 const replayOrders = async (showId: string) =>
   (await stack.db.query<{ buyerId: string; status: string }>(
     `select buyer_id as "buyerId", status from orders where show_id = $1 and origin = 'replay' order by created_at`, [showId],
@@ -81,7 +83,7 @@ describe('replays through the api', () => {
     expect(code(await stack.http('DELETE', `/api/replays/${show.id}`, { cookie: buyer.cookie }))).toEqual([403, 'FORBIDDEN']);
 
     expect(await replayOrders(show.id)).toEqual([]);
-    expect(await stock(variantId)).toEqual({ quantity: 1, held: 0 });
+    expect(await stock(variantId)).toEqual({ quantity: 1, reserved: 0 });
     const replay = await stack.http('GET', `/api/replays/${show.id}`, { cookie: buyer.cookie });
     expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ listed: true, durationMs: 2_000, playlistUrl: `/api/recordings/${recordingId}/index.m3u8` });
@@ -98,7 +100,7 @@ describe('replays through the api', () => {
     expect(replies.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(Array(5).fill('SOLD_OUT'));
     const winner = won[0]!;
     // Held for the winner, or already paid for and out of the closet.
-    expect([{ quantity: 1, held: 1 }, { quantity: 0, held: 0 }]).toContainEqual(await stock(variantId));
+    expect([{ quantity: 1, reserved: 1 }, { quantity: 0, reserved: 0 }]).toContainEqual(await stock(variantId));
 
     // The same attempt again is the same purchase.
     const again = await stack.http('POST', `/api/replays/${show.id}/entries/${entryId}/buy`, { cookie: buyers[winner]!.cookie, body: { attemptId: attempts[winner] } });
@@ -106,7 +108,7 @@ describe('replays through the api', () => {
 
     // Charged at once by the workers: paid, and the unit has left the closet.
     await expect.poll(async () => replayOrders(show.id), { timeout: 20_000 }).toEqual([{ buyerId: buyers[winner]!.id, status: 'paid' }]);
-    expect(await stock(variantId)).toEqual({ quantity: 0, held: 0 });
+    expect(await stock(variantId)).toEqual({ quantity: 0, reserved: 0 });
     const { rows: order } = await stack.db.query<{ total: number }>(`select total_minor as total from orders where show_id = $1`, [show.id]);
     expect(order).toEqual([{ total: 9_000 + 400 }]);
 

@@ -9,6 +9,7 @@ export * from './migrate.ts';
 export * from './redis-keys.ts';
 export * from './redis.ts';
 export * from './show-log.ts';
+export * from './stock.ts';
 export * from './payments.ts';
 export * from './stripe.ts';
 export * from './repo/index.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { splitOrder, type TOrderLine } from '@showcart/shared';
 import type { TQueryable } from './db.ts';
+import { holdOfferUnit, sellOrderUnits } from './stock.ts';
 
 /**
  * Orders, their money and what follows a payment or its failure, as Postgres writes that
@@ -97,7 +98,7 @@ export const insertOrder = async (
 /**
  * Records a successful charge: the order is paid, its transfers are due (waiting for the
  * worker, or for the receiver's Connect account), the ledger gets the charge's journal and
- * the sold units leave the seller's closet. Returns false if the order was paid already.
+ * the sold units, which the order's claims held, leave the seller's closet. Returns false if the order was paid already.
  */
 export const markOrderPaid = async (
   tx: TQueryable,
@@ -105,7 +106,7 @@ export const markOrderPaid = async (
 ): Promise<boolean> => {
   const { rows } = await tx.query<{
     currency: string; totalMinor: number; sellerId: string; hostId: string | null;
-    commissionMinor: number; platformFeeMinor: number; sellerShareMinor: number; origin: string;
+    commissionMinor: number; platformFeeMinor: number; sellerShareMinor: number;
   }>(
     `update orders set status = 'paid', paid_at = now(), stripe_payment_intent_id = $2,
                        stripe_charge_id = coalesce(stripe_charge_id, $3), failure_code = null, pay_by = null
@@ -113,7 +114,7 @@ export const markOrderPaid = async (
             and (stripe_payment_intent_id is null or stripe_payment_intent_id = $2)
       returning currency, total_minor as "totalMinor", seller_id as "sellerId", host_id as "hostId",
                 commission_minor as "commissionMinor", platform_fee_minor as "platformFeeMinor",
-                seller_share_minor as "sellerShareMinor", origin`,
+                seller_share_minor as "sellerShareMinor"`,
     [p.orderId, p.paymentIntentId, p.chargeId],
   );
   const o = rows[0];
@@ -140,17 +141,7 @@ export const markOrderPaid = async (
       { account: ledgerAccounts.platformFees, amountMinor: -o.platformFeeMinor },
     ],
   });
-  // Sold units leave the closet; a seller who sold the same unit elsewhere meanwhile
-  // stops at zero rather than failing a paid order. A replay's units were held: no more.
-  await tx.query(
-    `update listing_variants v set quantity = greatest(0, v.quantity - sold.n),
-                                   held = case when $2 then greatest(0, v.held - sold.n) else v.held end
-       from (select e.variant_id, count(*)::int as n
-               from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id
-              where oi.order_id = $1 group by e.variant_id) sold
-      where v.id = sold.variant_id`,
-    [p.orderId, o.origin === 'replay'],
-  );
+  await sellOrderUnits(tx, p.orderId);
   return true;
 };
 
@@ -201,9 +192,9 @@ export const waitingAfterShow = async (tx: TQueryable, p: { showId: string; entr
 };
 
 /**
- * Offers a released unit to the next buyer waiting for its entry, until `expiresAt`.
- * Returns the offer's id, or null when nobody is waiting: the unit stays in its seller's
- * closet (units leave the closet only when paid for).
+ * Offers a released unit to the next buyer waiting for its entry, until `expiresAt`; the
+ * offer holds the unit (the caller has let go of the hold that had it). Returns the
+ * offer's id, or null when nobody is waiting: the unit is free in its seller's closet.
  */
 export const offerReleasedUnit = async (
   tx: TQueryable,
@@ -223,5 +214,7 @@ export const offerReleasedUnit = async (
      values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
     [id, claim.showId, claim.entryId, next, p.releasedClaimId, claim.priceMinor, p.expiresAt],
   );
-  return rowCount ? id : null;
+  if (!rowCount) return null;
+  await holdOfferUnit(tx, id);
+  return id;
 };

@@ -16,6 +16,7 @@ import {
   setShowStatus,
   SHOW_STATUS_CHANNEL,
   showKeys,
+  updateShowEntry,
   type TSessionUser,
 } from '@showcart/common';
 import {
@@ -252,7 +253,8 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   });
 
   on('queue:update', ZEntryUpdate, async ({ showId, clientOpId, entryId, quantity, perBuyerLimit }, { user }) => {
-    const applied = await engine.updateEntry({ showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
+    await ensureOpen(showId);
+    const applied = await updateShowEntry({ db, engine }, { showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
     return { seq: applied.seq };
   });
 

@@ -65,7 +65,7 @@ export const ClosetPicker = ({ showId, kind, sellerId }: { showId: string; kind:
               <span>
                 {l.title} · {v.label} · {formatMoney(l.priceMinor, l.currency)}
               </span>
-              <button className="button small" disabled={v.quantity === 0} onClick={() => void propose(v.id, l.title)}>
+              <button className="button small" disabled={v.free === 0} onClick={() => void propose(v.id, l.title)}>
                 {kind === 'requests' ? 'Ask' : kind === 'offers' ? 'Offer' : 'Add'}
               </button>
             </li>

@@ -68,8 +68,11 @@ export const NewShowPage = () => {
                 {listing.variants.map((v) => (
                   <div key={v.id} className="variant-row">
                     <label className="check">
-                      <input type="checkbox" checked={chosen.has(v.id)} disabled={v.quantity === 0} onChange={() => toggle(v.id)} />
-                      {v.label} <span className="muted">({v.quantity} in stock)</span>
+                      <input type="checkbox" checked={chosen.has(v.id)} disabled={v.free === 0} onChange={() => toggle(v.id)} />
+                      {v.label}{' '}
+                      <span className="muted">
+                        ({v.free === v.quantity ? `${v.quantity} in stock` : `${v.free} of ${v.quantity} free; the rest are in other shows or orders`})
+                      </span>
                     </label>
                     {chosen.has(v.id) && (
                       <input

@@ -3,6 +3,7 @@ import {
   findShow,
   findShowEntry,
   listListings,
+  lockFreeUnits,
   withTransaction,
   type TQueryable,
 } from '@showcart/common';
@@ -109,16 +110,19 @@ export const cohostRoutes = ({ db, redis, config }: TApiDeps) => {
       );
       if (!rowCount) throw new AppError('CONFLICT', 'This item was decided meanwhile.');
       if (!approve) return undefined;
+      // The approved item holds every unit free in the seller's closet, for this show.
+      const free = (await lockFreeUnits(tx, item.variantId)) ?? 0;
+      if (free < 1) throw new AppError('NOT_ENOUGH_STOCK', 'That item has no units free in the seller’s closet now.');
       const { rows } = await tx.query<{ id: string }>(
         `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity, cohost_item_id, commission_bps)
          select $1, coalesce((select max(position) + 1 from show_entries where show_id = $1), 0), v.id, $3, l.price_minor,
-                v.quantity, $4, $5
+                $6, $4, $5
            from listing_variants v join listings l on l.id = v.listing_id
-          where v.id = $2 and v.quantity > 0 and l.deleted_at is null
+          where v.id = $2 and l.deleted_at is null
          returning id`,
-        [item.showId, item.variantId, item.sellerId, item.id, item.commissionBps],
+        [item.showId, item.variantId, item.sellerId, item.id, item.commissionBps, free],
       );
-      if (!rows[0]) throw new AppError('CONFLICT', 'That item is out of stock now.');
+      if (!rows[0]) throw new AppError('CONFLICT', 'That item is no longer listed.');
       return rows[0].id;
     });
     if (entryId) {

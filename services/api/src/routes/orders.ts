@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   enqueue,
+  holdClaimUnit,
   insertOrder,
   JOBS,
   jobIds,
   markOrderPaid,
   markOrderUnpaid,
+  releaseOfferUnit,
   shippingFor,
   withTransaction,
   type Stripe,
@@ -304,6 +306,9 @@ export const orderRoutes = (deps: TApiDeps) => {
         [claimId, offer.showId, offer.entryId, user.id, offer.priceMinor],
       );
       await tx.query(`update waitlist_offers set status = 'accepted', claim_id = $2 where id = $1`, [id, claimId]);
+      // The offer's unit becomes the claim's.
+      await releaseOfferUnit(tx, id);
+      await holdClaimUnit(tx, claimId);
       return insertOrder(tx, {
         showId: offer.showId, buyerId: user.id, sellerId: offer.sellerId, hostId: offer.hostId, currency: offer.currency,
         origin: 'waitlist', claims: [{ id: claimId, priceMinor: offer.priceMinor, commissionBps: offer.commissionBps }],

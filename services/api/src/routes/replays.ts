@@ -3,7 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import {
   createRecordingStore,
   enqueue,
+  holdClaimUnit,
   insertOrder,
+  lockFreeUnits,
   JOBS,
   jobIds,
   shippingFor,
@@ -51,21 +53,10 @@ const recordingOfShow = async (db: TQueryable, showId: string): Promise<TRecordi
   return r;
 };
 
-/**
- * Units of each entry's variant a replay can still sell: the closet's stock less what
- * replay buyers hold, units in show orders not yet paid nor released, and open waitlist
- * offers. Call inside a transaction that locked the variant to decide on it.
- */
+/** Units of each entry's variant a replay can still sell: those no channel holds (services/common/src/stock.ts). */
 export const replayAvailability = async (db: TQueryable, entryIds: string[]): Promise<Map<string, number>> => {
   const { rows } = await db.query<{ entryId: string; available: number }>(
-    `select e.id as "entryId",
-            greatest(0, v.quantity - v.held
-              - (select count(*) from order_items oi join orders o on o.id = oi.order_id
-                   join claims c on c.id = oi.claim_id join show_entries e2 on e2.id = c.entry_id
-                  where e2.variant_id = v.id and o.origin <> 'replay' and o.released_at is null
-                    and o.status in ('pending', 'payment_failed', 'action_required'))
-              - (select count(*) from waitlist_offers w join show_entries e3 on e3.id = w.entry_id
-                  where e3.variant_id = v.id and w.status = 'open' and w.expires_at > now()))::int as available
+    `select e.id as "entryId", (v.quantity - v.reserved)::int as available
        from show_entries e join listing_variants v on v.id = e.variant_id
        join listings l on l.id = v.listing_id
       where e.id = any($1::uuid[]) and l.deleted_at is null`,
@@ -243,22 +234,25 @@ export const replayRoutes = ({ db, config, settlementQueue, logger }: TApiDeps) 
                            order by seq desc limit 1), e.price_minor) as "priceMinor"
            from show_entries e join shows s on s.id = e.show_id join listing_variants v on v.id = e.variant_id
            join listings l on l.id = v.listing_id join users u on u.id = e.seller_id
-          where e.id = $1 and e.show_id = $2`,
+          where e.id = $1 and e.show_id = $2 and l.deleted_at is null`,
         [entryId, id],
       );
       const entry = rows[0];
-      if (!entry) throw new AppError('NOT_FOUND', 'That item is not in this show.');
+      if (!entry) throw new AppError('NOT_FOUND', 'That item is not in this show, or no longer listed.');
       if (entry.sellerId === user.id) throw new AppError('FORBIDDEN', 'You cannot buy your own item.');
       if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
-      await tx.query('select 1 from listing_variants where id = $1 for update', [entry.variantId]);
-      const available = (await replayAvailability(tx, [entryId])).get(entryId) ?? 0;
-      if (available < 1) throw new AppError('SOLD_OUT', 'Sold out since the show: join the waitlist to get the next one.');
-      await tx.query('update listing_variants set held = held + 1 where id = $1', [entry.variantId]);
+      // The variant's row lock first: buyers of the same item take their places one by one.
+      if (((await lockFreeUnits(tx, entry.variantId)) ?? 0) < 1) {
+        throw new AppError('SOLD_OUT', 'Sold out since the show: join the waitlist to get the next one.');
+      }
       await tx.query(
         `insert into claims (id, show_id, entry_id, buyer_id, seq, position, price_minor, claimed_at)
          select $1, $2, $3, $4, null, coalesce(max(position), 0) + 1, $5, now() from claims where entry_id = $3`,
         [attemptId, id, entryId, user.id, entry.priceMinor],
       );
+      // The claim holds its unit from the closet's free stock: two buyers of the last unit,
+      // or a live show raising the same item, get one winner.
+      await holdClaimUnit(tx, attemptId);
       return insertOrder(tx, {
         showId: id, buyerId: user.id, sellerId: entry.sellerId, hostId: entry.hostId, currency: entry.currency,
         origin: 'replay', claims: [{ id: attemptId, priceMinor: entry.priceMinor, commissionBps: entry.commissionBps }],

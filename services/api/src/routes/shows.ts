@@ -5,6 +5,7 @@ import {
   findShowEntry,
   listShows,
   roomNameOf,
+  unitsForNewEntry,
   withTransaction,
 } from '@showcart/common';
 import { AppError, ZAddEntryBody, ZCreateShowBody, type TItemReceipts, type TLiveKitGrant } from '@showcart/shared';
@@ -37,12 +38,14 @@ export const showRoutes = ({ db, redis, livekit, config }: TApiDeps) => {
       throw new AppError('INVALID_INPUT', 'entries: each variant may appear once.');
     }
     const showId = await withTransaction(db, async (tx) => {
-      const { rows: variants } = await tx.query<{ id: string; quantity: number; priceMinor: number }>(
-        `select v.id, v.quantity, l.price_minor as "priceMinor"
+      const { rows: variants } = await tx.query<{ id: string; priceMinor: number }>(
+        `select v.id, l.price_minor as "priceMinor"
            from listing_variants v join listings l on l.id = v.listing_id
-          where v.id = any($1::uuid[]) and l.seller_id = $2 and l.deleted_at is null`,
+          where v.id = any($1::uuid[]) and l.seller_id = $2 and l.deleted_at is null
+          order by v.id for update of v`,
         [variantIds, user.id],
       );
+      // Locked in one order, so that two shows made at once from the same closet never deadlock.
       const byId = new Map(variants.map((v) => [v.id, v]));
       const { rows } = await tx.query<{ id: string }>(
         'insert into shows (host_id, title, scheduled_at) values ($1, $2, $3) returning id',
@@ -54,10 +57,8 @@ export const showRoutes = ({ db, redis, livekit, config }: TApiDeps) => {
         if (!variant) {
           throw new AppError('NOT_FOUND', `entries.${position}: no such variant in your closet.`);
         }
-        const quantity = entry.quantity ?? variant.quantity;
-        if (quantity < 1 || quantity > variant.quantity) {
-          throw new AppError('CONFLICT', `entries.${position}: only ${variant.quantity} in stock.`);
-        }
+        // The entry holds its units from now on: they are the show's until it settles.
+        const quantity = await unitsForNewEntry(tx, { variantId: variant.id, quantity: entry.quantity, where: `entries.${position}: ` });
         await tx.query(
           `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)
            values ($1, $2, $3, $4, $5, $6)`,
@@ -78,19 +79,25 @@ export const showRoutes = ({ db, redis, livekit, config }: TApiDeps) => {
     if (!show) throw new AppError('NOT_FOUND', 'No such show.');
     if (show.hostId !== user.id) throw new AppError('FORBIDDEN');
     if (show.status !== 'scheduled' && show.status !== 'live') throw new AppError('SHOW_ENDED');
-    const { rows } = await db.query<{ id: string }>(
-      `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)
-       select $1, coalesce((select max(position) + 1 from show_entries where show_id = $1), 0), v.id, l.seller_id,
-              coalesce($4::int, l.price_minor), coalesce($5::int, v.quantity)
-         from listing_variants v join listings l on l.id = v.listing_id
-        where v.id = $2 and l.seller_id = $3 and l.deleted_at is null and v.quantity >= coalesce($5::int, 1)
-          and v.quantity > 0
-       on conflict (show_id, variant_id) do nothing
-       returning id`,
-      [show.id, body.variantId, user.id, body.priceMinor ?? null, body.quantity ?? null],
-    );
-    if (!rows[0]) throw new AppError('CONFLICT', 'That item is not in your closet with enough stock, or is in the show already.');
-    const entry = await findShowEntry(db, rows[0].id);
+    const entryId = await withTransaction(db, async (tx) => {
+      const { rows: variants } = await tx.query<{ priceMinor: number }>(
+        `select l.price_minor as "priceMinor" from listing_variants v join listings l on l.id = v.listing_id
+          where v.id = $1 and l.seller_id = $2 and l.deleted_at is null`,
+        [body.variantId, user.id],
+      );
+      if (!variants[0]) throw new AppError('NOT_FOUND', 'That item is not in your closet.');
+      const quantity = await unitsForNewEntry(tx, { variantId: body.variantId, quantity: body.quantity });
+      const { rows } = await tx.query<{ id: string }>(
+        `insert into show_entries (show_id, position, variant_id, seller_id, price_minor, quantity)
+         values ($1, coalesce((select max(position) + 1 from show_entries where show_id = $1), 0), $2, $3, $4, $5)
+         on conflict (show_id, variant_id) do nothing
+         returning id`,
+        [show.id, body.variantId, user.id, body.priceMinor ?? variants[0].priceMinor, quantity],
+      );
+      if (!rows[0]) throw new AppError('CONFLICT', 'That item is in the show already.');
+      return rows[0].id;
+    });
+    const entry = await findShowEntry(db, entryId);
     if (entry) await engine.addEntry(show.id, entry);
     res.status(201).json(entry);
   });

@@ -367,8 +367,11 @@ return remember(KEYS[3], ARGV[2], {'OK', seq, json})
 /**
  * The host changes an entry's quantity and per-buyer limit. Quantity never drops below the
  * units claimed or on offer: lowering it to exactly that marks the entry sold out. Units
- * added to a live show go first to the buyers waiting for them, as offers.
- * KEYS: meta, entry, ops, log, waitlist, offers. ARGV: actor, opKey, entryId, quantity or '', limit or '', offerTtlMs.
+ * added to a live show go first to the buyers waiting for them, as offers. A quantity
+ * never rises above the units the entry holds in the seller's closet (Postgres holds them
+ * before this runs; see services/common/src/stock.ts).
+ * KEYS: meta, entry, ops, log, waitlist, offers.
+ * ARGV: actor, opKey, entryId, quantity or '', limit or '', offerTtlMs, held units (with a quantity).
  */
 const UPDATE = `${PRELUDE}
 local done = replay(KEYS[3], ARGV[2], KEYS[4])
@@ -380,6 +383,7 @@ if not e[1] then return fail(KEYS[3], ARGV[2], 'NOT_FOUND') end
 local quantity = ARGV[4] ~= '' and tonumber(ARGV[4]) or tonumber(e[1])
 local limit = ARGV[5] ~= '' and tonumber(ARGV[5]) or tonumber(e[4])
 if quantity < tonumber(e[2]) + tonumber(e[3] or '0') then return fail(KEYS[3], ARGV[2], 'CONFLICT') end
+if ARGV[4] ~= '' and quantity > tonumber(ARGV[7]) then return fail(KEYS[3], ARGV[2], 'NOT_ENOUGH_STOCK') end
 redis.call('HSET', KEYS[2], 'quantity', quantity, 'limit', limit)
 local seq, json = append(KEYS[1], KEYS[4], '', '{"type":"entry.updated","entryId":"' .. ARGV[3] ..
   '","quantity":' .. quantity .. ',"perBuyerLimit":' .. limit .. '}')

@@ -91,6 +91,10 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
   return {
     isOpen: async (showId: string) => (await redis.exists(showKeys(showId).meta)) === 1,
 
+    /** Whether this actor's operation was decided already: its retry gets the first reply, whatever it asks now. */
+    isDecided: async (p: { showId: string; actorId: string; clientOpId: string }, command: 'update') =>
+      (await redis.hexists(showKeys(p.showId).ops, opKey(command, p))) === 1,
+
     /** Loads a scheduled show's queue into Redis, once; later calls change nothing. */
     open: async (p: { showId: string; hostId: string; title: string; entries: TShowEntry[] }) => {
       const k = showKeys(p.showId);
@@ -153,11 +157,18 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       );
     },
 
-    updateEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string; quantity?: number; perBuyerLimit?: number }) => {
+    /**
+     * Changes an entry's quantity or per-buyer limit. A quantity needs `heldUnits`, what the
+     * entry holds in the closet (raiseEntryUnits): the engine never sells more than that.
+     */
+    updateEntry: async (p: {
+      showId: string; actorId: string; clientOpId: string; entryId: string;
+      perBuyerLimit?: number;
+    } & ({ quantity: number; heldUnits: number } | { quantity?: undefined; heldUnits?: undefined })) => {
       const k = showKeys(p.showId);
       return decode(
         await run('showUpdate')(6, k.meta, k.entry(p.entryId), k.ops, k.log, k.waitlist(p.entryId), k.offers, p.actorId,
-          opKey('update', p), p.entryId, p.quantity ?? '', p.perBuyerLimit ?? '', opts.offerTtlMs),
+          opKey('update', p), p.entryId, p.quantity ?? '', p.perBuyerLimit ?? '', opts.offerTtlMs, p.heldUnits ?? ''),
       );
     },
 

@@ -55,7 +55,7 @@ export const listListings = async (db: TQueryable, sellerId: string): Promise<TL
   const { rows } = await db.query<TListing>(
     `select l.id, l.title, l.photo_url as "photoUrl", l.price_minor as "priceMinor", l.currency,
             l.seller_id as "sellerId", u.display_name as "sellerName",
-            coalesce(json_agg(json_build_object('id', v.id, 'label', v.label, 'quantity', v.quantity)
+            coalesce(json_agg(json_build_object('id', v.id, 'label', v.label, 'quantity', v.quantity, 'free', v.quantity - v.reserved)
                               order by v.label) filter (where v.id is not null), '[]') as variants
        from listings l join users u on u.id = l.seller_id
        left join listing_variants v on v.listing_id = l.id

@@ -1,4 +1,4 @@
-import { offerReleasedUnit, withTransaction, type TDb, type TLogger } from '@showcart/common';
+import { offerReleasedUnit, releaseClaimUnits, releaseOfferUnit, withTransaction, type TDb, type TLogger } from '@showcart/common';
 
 /**
  * At an unpaid order's deadline: the order is canceled, its claims released, and each
@@ -10,10 +10,10 @@ export const releaseOrder = async (
   orderId: string,
 ): Promise<string[]> =>
   withTransaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<{ buyerId: string; origin: string }>(
+    const { rows } = await tx.query<{ buyerId: string }>(
       `update orders set status = 'canceled', released_at = now()
         where id = $1 and status in ('payment_failed', 'action_required') and pay_by <= now()
-        returning buyer_id as "buyerId", origin`,
+        returning buyer_id as "buyerId"`,
       [orderId],
     );
     const order = rows[0];
@@ -24,17 +24,8 @@ export const releaseOrder = async (
         returning c.id`,
       [orderId],
     );
-    if (order.origin === 'replay') {
-      // A replay's units were held for the buyer; an offer to the next in line is counted
-      // as taken on its own (see replayAvailability).
-      await tx.query(
-        `update listing_variants v set held = greatest(0, v.held - gone.n)
-           from (select e.variant_id, count(*)::int as n from claims c join show_entries e on e.id = c.entry_id
-                  where c.id = any($1::uuid[]) group by e.variant_id) gone
-          where v.id = gone.variant_id`,
-        [claims.map((c) => c.id)],
-      );
-    }
+    // Each unit goes from its claim to an offer to the next in line, or back to the closet.
+    await releaseClaimUnits(tx, claims.map((c) => c.id));
     const offers: string[] = [];
     for (const claim of claims) {
       const offerId = await offerReleasedUnit(tx, {
@@ -60,6 +51,7 @@ export const expireOffer = async (
     );
     const offer = rows[0];
     if (!offer) return null;
+    await releaseOfferUnit(tx, offerId);
     const next = await offerReleasedUnit(tx, {
       releasedClaimId: offer.releasedClaimId, exceptUserId: offer.userId, expiresAt: new Date(Date.now() + deps.offerMs),
     });

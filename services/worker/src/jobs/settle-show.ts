@@ -1,4 +1,4 @@
-import { insertOrder, setShowStatus, shippingFor, withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
+import { insertOrder, releaseShowStock, setShowStatus, shippingFor, withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
 import { UnrecoverableError } from 'bullmq';
 import { persistShowLog } from './persist-log.ts';
 
@@ -84,6 +84,9 @@ export const settleShow = async (
         platformFeeBps: deps.rules.platformFeeBps,
       });
     }
+    // The show's entries let go of their units: what it sold is held by its orders' claims
+    // until paid, and the rest is free in the closets again.
+    await releaseShowStock(tx, showId);
   });
   await setShowStatus(db, showId, ['ended'], 'settled');
 
