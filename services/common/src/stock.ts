@@ -75,10 +75,8 @@ export const raiseEntryUnits = async (
     if (entry.hostId !== p.actorId || !runs || p.quantity <= entry.quantity) return entry.quantity;
     const free = (await lockFreeUnits(tx, entry.variantId)) ?? 0;
     if (p.quantity - entry.quantity > free) {
-      throw new AppError(
-        'NOT_ENOUGH_STOCK',
-        `Only ${free} more ${free === 1 ? 'unit is' : 'units are'} free in the seller’s closet: this item can have at most ${entry.quantity + free}.`,
-      );
+      const more = free === 0 ? 'No more units are' : `Only ${free} more ${free === 1 ? 'unit is' : 'units are'}`;
+      throw new AppError('NOT_ENOUGH_STOCK', `${more} free in the seller’s closet: this item can have at most ${entry.quantity + free}.`);
     }
     await tx.query('update show_entries set quantity = $2 where id = $1', [p.entryId, p.quantity]);
     return p.quantity;

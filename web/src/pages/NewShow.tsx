@@ -71,7 +71,7 @@ export const NewShowPage = () => {
                       <input type="checkbox" checked={chosen.has(v.id)} disabled={v.free === 0} onChange={() => toggle(v.id)} />
                       {v.label}{' '}
                       <span className="muted">
-                        ({v.free === v.quantity ? `${v.quantity} in stock` : `${v.free} of ${v.quantity} free; the rest are in other shows or orders`})
+                        ({v.free === v.quantity ? `${v.quantity} in stock` : v.free === 0 ? `${v.quantity} in stock, all in shows or orders` : `${v.free} of ${v.quantity} free; the rest are in shows or orders`})
                       </span>
                     </label>
                     {chosen.has(v.id) && (
