@@ -1,8 +1,8 @@
 /**
  * Benchmarks of the live show engine (issue #3 targets), on this machine over loopback,
  * with the load generator in this process and the realtime nodes in their own. Viewers are
- * lean protocol-level clients (bench/lean-client.ts) read on worker threads
- * (bench/viewer-pool.ts); claimers are lean clients too, the host uses socket.io-client.
+ * lean protocol-level clients (bench/lib/lean-client.ts) read on worker threads
+ * (bench/lib/viewer-pool.ts); claimers are lean clients too, the host uses socket.io-client.
  *
  *   memory      first, on fresh nodes: resident memory per idle viewer connection, read
  *               after a full collection in each node (target ≤ 20 KB); and the live JS heap
@@ -18,8 +18,9 @@
  *               Postgres, then updates the engine): the claims' p50 and p99 with raises as
  *               ratios to those without, and the raises' own acks
  *   fan-out     a claim reaching every one of 5,000 viewers: p99 ms (target ≤ 50 ms), with
- *               claims 250 ms apart, then 50 ms apart (a busy show); bench/fanout-floor.ts
- *               measures what bare TCP sockets allow on the same machine
+ *               claims 250 ms apart, then 50 ms apart (a busy show);
+ *               bench/investigations/fanout-floor.ts measures what bare TCP sockets allow
+ *               on the same machine
  *   deliveries  event deliveries per second, and per CPU-second of the node (target ≥ 150,000)
  *
  * Run: npm run bench   (BENCH_VIEWERS, BENCH_CLAIMS_PER_S, BENCH_SECONDS to change the load;
@@ -32,11 +33,14 @@ import path from 'node:path';
 import { infoField } from '@showcart/common';
 import type { TClaimAck } from '@showcart/shared';
 import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
-import { absoluteNow } from './clock.ts';
-import {
-  benchOpId, CLAIM_LOAD, connectClient, connectMany, cpuSecondsOf, emitAck, round, rssOf, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults,
-} from './lib.ts';
-import { startViewerPool } from './viewer-pool.ts';
+import { benchOpId, connectClient, connectMany, emitAck } from './lib/clients.ts';
+import { absoluteNow, sleep } from './lib/clock.ts';
+import { CLAIM_LOAD, startClaimLoad } from './lib/load.ts';
+import { startBenchPlatform } from './lib/platform.ts';
+import { cpuSecondsOf, rssOf } from './lib/proc.ts';
+import { writeResults } from './lib/results.ts';
+import { round, summarize } from './lib/stats.ts';
+import { startViewerPool } from './lib/viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 /** Claims come at CLAIM_LOAD; the warm-up before the measured ones lets a node serve warm, not just started. */
@@ -66,7 +70,7 @@ const platform = await startBenchPlatform({ realtimeNodes: NODES, redisAppendfsy
 const node = platform.nodes[0]!;
 const pids = platform.nodes.map((n) => n.proc.child.pid!);
 const nodeCpu = () => pids.reduce((sum, p) => sum + cpuSecondsOf(p), 0);
-/** Memory of all nodes after a full collection in each (bench/gc-on-signal.ts): resident, and live JS heap + buffers. */
+/** Memory of all nodes after a full collection in each (bench/preload/gc-on-signal.ts): resident, and live JS heap + buffers. */
 const nodeMemory = async () => {
   for (const pid of pids) process.kill(pid, 'SIGUSR2');
   await sleep(1_000);

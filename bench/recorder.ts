@@ -16,7 +16,10 @@ import { launchChromium, serveWeb, signIn } from '../e2e/browser.ts';
 import { REPO_ROOT, startS3 } from '../infra/local/components.ts';
 import { freePort, startProcess, waitFor, type TManaged } from '../infra/local/processes.ts';
 import { publishCamera } from '../infra/test/camera.ts';
-import { round, sleep, startBenchPlatform, writeResults } from './lib.ts';
+import { sleep } from './lib/clock.ts';
+import { startBenchPlatform } from './lib/platform.ts';
+import { writeResults } from './lib/results.ts';
+import { round } from './lib/stats.ts';
 
 const SECONDS = Number(process.env.BENCH_RECORD_SECONDS ?? 30);
 const HEIGHT = Number(process.env.BENCH_RECORD_HEIGHT ?? 720);

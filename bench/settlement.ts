@@ -18,7 +18,10 @@ import { createBuyers } from '../infra/test/fixtures.ts';
 import { REPO_ROOT } from '../infra/local/components.ts';
 import { recordedRequests } from '../infra/local/stripe-test-proxy.ts';
 import { startProcess, type TManaged } from '../infra/local/processes.ts';
-import { round, sleep, startBenchPlatform, writeResults } from './lib.ts';
+import { sleep } from './lib/clock.ts';
+import { startBenchPlatform } from './lib/platform.ts';
+import { writeResults } from './lib/results.ts';
+import { round } from './lib/stats.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 5_000);
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 1_000);

@@ -11,8 +11,10 @@
  */
 import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../infra/local/components.ts';
-import { CLAIM_LOAD, round, summarize, writeResults } from './lib.ts';
+import { REPO_ROOT } from '../../infra/local/components.ts';
+import { CLAIM_LOAD } from '../lib/load.ts';
+import { writeResults } from '../lib/results.ts';
+import { round, summarize } from '../lib/stats.ts';
 
 const { perSecond: CLAIMS_PER_S, seconds: SECONDS } = CLAIM_LOAD;
 /** Bytes Redis appends to its AOF for one claim (measured: about 1.5 KB). */

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { absoluteNow as now } from './clock.ts';
+import { absoluteNow as now } from '../lib/clock.ts';
 
 /**
- * Records when a process could not get on with its work, for bench/claim-tail.ts. Loaded
- * into the benchmark's realtime nodes through BENCH_NODE_FLAGS, and imported by the
- * generator. Each stall has its start (absoluteNow), length and kind:
+ * Records when a process could not get on with its work, for
+ * bench/investigations/claim-tail.ts. Loaded into the benchmark's realtime nodes through
+ * BENCH_NODE_FLAGS, and imported by the generator. Each stall has its start (absoluteNow), length and kind:
  *   gc-minor, gc-major, gc-incremental, gc-weak   a garbage collection pause;
  *   busy      a 1 ms timer fired over STALL_MS late while the process ran (the event loop
  *             was busy with other work);

@@ -4,10 +4,11 @@
  * EVALSHA of a one-line script (HINCRBY) on a fresh Redis, with AOF `appendfsync always`
  * and then `everysec`. The load is the realtime benchmark's: 200 lean clients sending
  * 2,000 claims/s in ticks of 5 ms, measured for 30 s after 3 s of warm-up (CLAIM_LOAD in
- * lib.ts). The engine's claim acks (bench/realtime.ts) can come no closer to the 5 ms
- * target than this. To see what the engine's own costs do to it: BENCH_FLOOR_LOG_BYTES=1300
- * has the script also append that many bytes to a stream (a claim adds about 1.4 KB to
- * the AOF), and BENCH_FLOOR_LUA_LOOP=4000 has it count that far first (CPU in the script).
+ * bench/lib/load.ts). The engine's claim acks (bench/realtime.ts) can come no closer to
+ * the 5 ms target than this. To see what the engine's own costs do to it:
+ * BENCH_FLOOR_LOG_BYTES=1300 has the script also append that many bytes to a stream (a
+ * claim adds about 1.4 KB to the AOF), and BENCH_FLOOR_LUA_LOOP=4000 has it count that
+ * far first (CPU in the script).
  *
  * Run: npm run bench:floor   (BENCH_CLAIMS_PER_S, BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_TICK_MS)
  */
@@ -17,10 +18,13 @@ import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { REPO_ROOT, startRedis } from '../infra/local/components.ts';
-import { freePort } from '../infra/local/processes.ts';
-import { connectLeanClient, type TLeanClient } from './lean-client.ts';
-import { CLAIM_LOAD, round, startTsWorker, steadyLoad, summarize, writeResults } from './lib.ts';
+import { REPO_ROOT, startRedis } from '../../infra/local/components.ts';
+import { freePort } from '../../infra/local/processes.ts';
+import { connectLeanClient, type TLeanClient } from '../lib/lean-client.ts';
+import { CLAIM_LOAD, steadyLoad } from '../lib/load.ts';
+import { writeResults } from '../lib/results.ts';
+import { round, summarize } from '../lib/stats.ts';
+import { startTsWorker } from '../lib/ts-worker.ts';
 
 const { perSecond: CLAIMS_PER_S, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, tickMs: TICK_MS, clients: CLIENTS } = CLAIM_LOAD;
 const LOG_BYTES = Number(process.env.BENCH_FLOOR_LOG_BYTES ?? 0);

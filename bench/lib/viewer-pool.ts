@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import { createBuyers, createShowDirect } from '../infra/test/fixtures.ts';
-import { startTsWorker, type TBenchPlatform } from './lib.ts';
+import { createBuyers, createShowDirect } from '../../infra/test/fixtures.ts';
+import type { TBenchPlatform } from './platform.ts';
+import { startTsWorker } from './ts-worker.ts';
 
 /**
  * The benchmark's viewers spread over worker threads (viewer-worker.ts): a single thread

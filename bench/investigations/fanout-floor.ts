@@ -18,9 +18,11 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Socket } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Server } from 'socket.io';
-import { absoluteNow } from './clock.ts';
-import { round, sleep, startTsWorker, summarize, writeResults } from './lib.ts';
-import { startViewerPool } from './viewer-pool.ts';
+import { absoluteNow, sleep } from '../lib/clock.ts';
+import { writeResults } from '../lib/results.ts';
+import { round, summarize } from '../lib/stats.ts';
+import { startTsWorker } from '../lib/ts-worker.ts';
+import { startViewerPool } from '../lib/viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
 const MESSAGES = Number(process.env.BENCH_FLOOR_MESSAGES ?? 100);

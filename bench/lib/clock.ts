@@ -4,3 +4,5 @@
  * the realtime nodes.
  */
 export const absoluteNow = () => performance.timeOrigin + performance.now();
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

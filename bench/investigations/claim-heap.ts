@@ -3,7 +3,7 @@
  * full collection, which marks every object of every connection the node holds and pauses
  * its claims meanwhile (see services/realtime/src/main.ts). One node with BENCH_VIEWERS idle
  * viewers takes the realtime benchmark's claim load (CLAIM_LOAD) while V8's sampling heap
- * profiler (bench/heap-sampler.ts) records the objects that outlive a scavenge. Prints
+ * profiler (bench/preload/heap-sampler.ts) records the objects that outlive a scavenge. Prints
  * the bytes per claim and the allocation sites that leave the most, and writes
  * bench/results/claim-heap.json. A figure that moves little from run to run, unlike the
  * claim-ack tail it drives.
@@ -12,9 +12,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../infra/local/components.ts';
-import { CLAIM_LOAD, round, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults } from './lib.ts';
-import { startIdleViewers } from './viewer-pool.ts';
+import { REPO_ROOT } from '../../infra/local/components.ts';
+import { sleep } from '../lib/clock.ts';
+import { CLAIM_LOAD, startClaimLoad } from '../lib/load.ts';
+import { startBenchPlatform } from '../lib/platform.ts';
+import { writeResults } from '../lib/results.ts';
+import { round, summarize } from '../lib/stats.ts';
+import { startIdleViewers } from '../lib/viewer-pool.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2_500);
 const SECONDS = Number(process.env.BENCH_HEAP_SECONDS ?? 10);
@@ -35,7 +39,7 @@ const sites = (root: TProfileNode) => {
   return [...bytes].sort((a, b) => b[1] - a[1]);
 };
 
-process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=${path.join(REPO_ROOT, 'bench/heap-sampler.ts')}`;
+process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=${path.join(REPO_ROOT, 'bench/preload/heap-sampler.ts')}`;
 const platform = await startBenchPlatform({ realtimeNodes: 1 });
 const node = platform.nodes[0]!;
 const pid = node.proc.child.pid!;

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 
 /**
- * Loaded into the benchmark's realtime nodes (bench/claim-heap.ts passes it in
- * BENCH_NODE_FLAGS): SIGTTOU starts V8's sampling heap profiler, leaving out objects a
+ * Loaded into the benchmark's realtime nodes (bench/investigations/claim-heap.ts passes it
+ * in BENCH_NODE_FLAGS): SIGTTOU starts V8's sampling heap profiler, leaving out objects a
  * scavenge frees; the next SIGTTOU runs one scavenge (so young garbage is not counted)
  * and writes the profile to `$BENCH_MEMORY_DIR/<pid>.heapprofile`. What is left is what
  * reached the old generation, which only full collections free.

@@ -2,7 +2,7 @@
  * Where the claim-ack tail comes from. The realtime benchmark's claims phase (BENCH_NODES
  * nodes, default 2; BENCH_VIEWERS idle viewers split over them, default 5,000; CLAIM_LOAD
  * on node 0) with every process recording when it could not get on with its work
- * (bench/stall-recorder.ts: collection pauses, a busy event loop, no free core, slow
+ * (bench/preload/stall-recorder.ts: collection pauses, a busy event loop, no free core, slow
  * script replies) and strace timing each of Redis' fsyncs. Every claim acked later than the
  * 5 ms target is matched with the stalls that overlap it, in the claim's node, the other
  * node, the generator and Redis. Prints how many slow claims each kind of stall overlaps,
@@ -17,10 +17,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../infra/local/components.ts';
-import { CLAIM_LOAD, cpuSecondsOf, round, sleep, startBenchPlatform, startClaimLoad, summarize, writeResults } from './lib.ts';
-import { writeStalls, type TStall } from './stall-recorder.ts';
-import { startIdleViewers } from './viewer-pool.ts';
+import { REPO_ROOT } from '../../infra/local/components.ts';
+import { sleep } from '../lib/clock.ts';
+import { CLAIM_LOAD, startClaimLoad } from '../lib/load.ts';
+import { startBenchPlatform } from '../lib/platform.ts';
+import { cpuSecondsOf } from '../lib/proc.ts';
+import { writeResults } from '../lib/results.ts';
+import { round, summarize } from '../lib/stats.ts';
+import { startIdleViewers } from '../lib/viewer-pool.ts';
+import { writeStalls, type TStall } from '../preload/stall-recorder.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 2);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5_000);
@@ -31,7 +36,7 @@ const SLOW_FSYNC_MS = 1;
 /** BENCH_APPENDFSYNC=everysec: Redis fsyncs on a thread of its own, off the claims' path. */
 const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
 
-process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=${path.join(REPO_ROOT, 'bench/stall-recorder.ts')}`;
+process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --import=${path.join(REPO_ROOT, 'bench/preload/stall-recorder.ts')}`;
 const platform = await startBenchPlatform({ realtimeNodes: NODES, redisAppendfsync: APPENDFSYNC });
 const pids = platform.nodes.map((n) => n.proc.child.pid!);
 const { redisPid } = platform;
