@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createSession, SESSION_COOKIE, type TQueryable } from '@showcart/common';
+import { type TQueryable } from '@showcart/common';
+import { createSession, SESSION_COOKIE } from '@showcart/domain';
 
 /**
  * Many signed-in buyers at once, for load tests and benchmarks: rows and sessions written

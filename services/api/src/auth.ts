@@ -3,18 +3,20 @@ import { hash, verify } from '@node-rs/argon2';
 import {
   clearedSessionCookie,
   createSession,
+  createSignInLimits,
   deleteSession,
+  DEVICE_COOKIE,
+  DEVICE_TTL_SECONDS,
   resolveSession,
   sessionCookie,
   sessionTokenFromCookieHeader,
   type TSessionUser,
-} from '@showcart/common';
+} from '@showcart/domain';
 import { AppError, ZLoginBody } from '@showcart/shared';
 import { parse as parseCookies, serialize } from 'cookie';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { TApiDeps } from './deps.ts';
 import { parseWith } from './http.ts';
-import { createSignInLimits, DEVICE_COOKIE, DEVICE_TTL_SECONDS } from './sign-in-limits.ts';
 
 export const currentUser = (res: Response): TSessionUser => {
   const user = res.locals.user as TSessionUser | undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { releaseShowStock } from '@showcart/common';
+import { releaseShowStock } from '@showcart/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TStack } from '../../../infra/test/harness.ts';
 

@@ -1,7 +1,6 @@
 export * from './config.ts';
 export * from './db.ts';
 export * from './db-errors.ts';
-export * from './engine/show-engine.ts';
 export * from './jobs.ts';
 export * from './livekit.ts';
 export * from './logger.ts';
@@ -9,8 +8,5 @@ export * from './migrate.ts';
 export * from './redis-keys.ts';
 export * from './redis.ts';
 export * from './show-log.ts';
-export * from './stock.ts';
-export * from './payments.ts';
 export * from './stripe.ts';
-export * from './repo/index.ts';
 export * from './recording-store.ts';

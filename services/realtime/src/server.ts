@@ -1,24 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import {
-  appErrorFromDb,
-  createShowEngine,
-  enqueue,
-  findMe,
-  findShow,
-  JOBS,
-  jobIds,
-  listShowEntries,
-  readShowLog,
-  resolveSession,
-  sessionTokenFromCookieHeader,
-  setShowStatus,
-  SHOW_STATUS_CHANNEL,
-  showKeys,
-  updateShowEntry,
-  type TSessionUser,
-} from '@showcart/common';
+import { appErrorFromDb, enqueue, JOBS, jobIds, readShowLog, SHOW_STATUS_CHANNEL, showKeys } from '@showcart/common';
+import { createShowEngine, findMe, findShow, listShowEntries, resolveSession, sessionTokenFromCookieHeader, setShowStatus, updateShowEntry, type TSessionUser } from '@showcart/domain';
 import {
   AppError,
   MAX_SOCKET_PAYLOAD_BYTES,

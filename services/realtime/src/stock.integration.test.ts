@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { releaseShowStock } from '@showcart/common';
+import { releaseShowStock } from '@showcart/domain';
 import type { TAck, TClaimAck, TCommandAck } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOpId, request, snapshotOf, startStack, until, type TClientSocket, type TStack } from '../../../infra/test/harness.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { countLiveShows, createDb, createRedis, infoField, JOBS, MAINTENANCE_QUEUE, setShowStatus, type Redis, type TDb } from '@showcart/common';
+import { createDb, createRedis, infoField, JOBS, MAINTENANCE_QUEUE, type Redis, type TDb } from '@showcart/common';
+import { countLiveShows, setShowStatus } from '@showcart/domain';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createShowDirect } from '../../../infra/test/fixtures.ts';

@@ -3,8 +3,7 @@ import { splitOrder } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedRequests } from '../../../infra/local/stripe-test-proxy.ts';
 import { exited, sleep, startStack, type TStack } from '../../../infra/test/harness.ts';
-import { chargeIdempotencyKey } from './jobs/charge-order.ts';
-import { transferIdempotencyKey } from './jobs/transfer-order.ts';
+import { chargeIdempotencyKey, transferIdempotencyKey } from '@showcart/domain';
 
 /**
  * The worker as its own process, killed with SIGKILL over and over while it settles a

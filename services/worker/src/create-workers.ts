@@ -1,12 +1,9 @@
-import { countLiveShows, createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
+import { createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
+import { countLiveShows } from '@showcart/domain';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
-import { chargeOrder } from './jobs/charge-order.ts';
+import { chargeOrder, expireOffer, refundOrder, releaseOrder, settleShow, transferOrder } from '@showcart/domain';
 import { compactRedisLog } from './jobs/compact-redis-log.ts';
-import { refundOrder } from './jobs/refund-order.ts';
-import { expireOffer, releaseOrder } from './jobs/release-order.ts';
-import { settleShow } from './jobs/settle-show.ts';
-import { transferOrder } from './jobs/transfer-order.ts';
 
 /** Jobs in flight at once per worker process; Stripe's pace is set by the shared limiter. */
 const CONCURRENCY = 16;

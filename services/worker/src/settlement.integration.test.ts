@@ -2,7 +2,7 @@ import { JOBS, jobIds } from '@showcart/common';
 import type { TClaimAck, TItemReceipts, TOrder } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOpId, request, startStack, type TStack } from '../../../infra/test/harness.ts';
-import { chargeIdempotencyKey } from './jobs/charge-order.ts';
+import { chargeIdempotencyKey } from '@showcart/domain';
 
 let stack: TStack;
 beforeAll(async () => {

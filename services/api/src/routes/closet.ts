@@ -1,4 +1,4 @@
-import { listListings } from '@showcart/common';
+import { listListings } from '@showcart/domain';
 import { Router } from 'express';
 import { currentUser } from '../auth.ts';
 import type { TApiDeps } from '../deps.ts';

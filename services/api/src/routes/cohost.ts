@@ -1,12 +1,5 @@
-import {
-  createShowEngine,
-  findShow,
-  findShowEntry,
-  listListings,
-  lockFreeUnits,
-  withTransaction,
-  type TQueryable,
-} from '@showcart/common';
+import { withTransaction, type TQueryable } from '@showcart/common';
+import { createShowEngine, findShow, findShowEntry, listListings, lockFreeUnits } from '@showcart/domain';
 import { AppError, ZCohostDecision, ZCohostProposal, type TCohostItem, type TSeller } from '@showcart/shared';
 import { Router, type Request, type Response } from 'express';
 import { currentUser } from '../auth.ts';

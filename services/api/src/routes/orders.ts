@@ -1,18 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  enqueue,
-  holdClaimUnit,
-  insertOrder,
-  JOBS,
-  jobIds,
-  markOrderPaid,
-  markOrderUnpaid,
-  releaseOfferUnit,
-  shippingFor,
-  withTransaction,
-  type Stripe,
-  type TQueryable,
-} from '@showcart/common';
+import { enqueue, JOBS, jobIds, withTransaction, type Stripe, type TQueryable } from '@showcart/common';
+import { holdClaimUnit, insertOrder, markOrderPaid, markOrderUnpaid, releaseOfferUnit, shippingFor } from '@showcart/domain';
 import {
   AppError,
   ZAttemptBody,

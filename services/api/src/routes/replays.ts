@@ -1,17 +1,7 @@
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import {
-  createRecordingStore,
-  enqueue,
-  holdClaimUnit,
-  insertOrder,
-  lockFreeUnits,
-  JOBS,
-  jobIds,
-  shippingFor,
-  withTransaction,
-  type TQueryable,
-} from '@showcart/common';
+import { createRecordingStore, enqueue, JOBS, jobIds, withTransaction, type TQueryable } from '@showcart/common';
+import { holdClaimUnit, insertOrder, lockFreeUnits, shippingFor } from '@showcart/domain';
 import {
   AppError,
   buildTimeline,

@@ -1,13 +1,5 @@
-import {
-  createShowEngine,
-  findShow,
-  findShowDetail,
-  findShowEntry,
-  listShows,
-  roomNameOf,
-  unitsForNewEntry,
-  withTransaction,
-} from '@showcart/common';
+import { roomNameOf, withTransaction } from '@showcart/common';
+import { createShowEngine, findShow, findShowDetail, findShowEntry, listShows, unitsForNewEntry } from '@showcart/domain';
 import { AppError, ZAddEntryBody, ZCreateShowBody, type TItemReceipts, type TLiveKitGrant } from '@showcart/shared';
 import { Router } from 'express';
 import { currentUser } from '../auth.ts';

@@ -1,17 +1,5 @@
-import {
-  createShowEngine,
-  enqueue,
-  findShow,
-  JOBS,
-  jobIds,
-  markOrderPaid,
-  markOrderUnpaid,
-  setShowStatus,
-  SHOW_STATUS_CHANNEL,
-  showIdOfRoom,
-  withTransaction,
-  type Stripe,
-} from '@showcart/common';
+import { enqueue, JOBS, jobIds, SHOW_STATUS_CHANNEL, showIdOfRoom, withTransaction, type Stripe } from '@showcart/common';
+import { createShowEngine, findShow, markOrderPaid, markOrderUnpaid, setShowStatus } from '@showcart/domain';
 import { AppError } from '@showcart/shared';
 import express, { Router } from 'express';
 import type { TApiDeps } from '../deps.ts';

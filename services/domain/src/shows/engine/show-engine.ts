@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { showKeys } from '../redis-keys.ts';
+import { showKeys } from '@showcart/common';
 import {
   AppError,
   isErrorCode,
   type TShowEntry,
 } from '@showcart/shared';
-import { SCRIPTS } from './scripts.ts';
+import { COMMANDS, type TArgvOf, type TCommandName, type TKeysOf } from './commands.ts';
 
 type TScriptRunner = (numKeys: number, ...args: (string | number)[]) => Promise<unknown[]>;
 
@@ -53,9 +53,18 @@ const decodeClaim = (reply: unknown[]) => {
  * in this process, so any number of realtime nodes can share one Redis.
  */
 export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => {
-  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua });
-  const run = (name: keyof typeof SCRIPTS) =>
-    (redis as unknown as Record<string, TScriptRunner>)[name]!.bind(redis);
+  for (const [name, { lua }] of Object.entries(COMMANDS)) redis.defineCommand(name, { lua });
+  const runners = redis as unknown as Record<TCommandName, TScriptRunner>;
+  /** Runs a command with its keys and arguments by name, in the positions its file reads them. */
+  const run = <N extends TCommandName>(name: N, keys: TKeysOf<N>, argv: TArgvOf<N>, extra?: { keys: string[]; argv: (string | number)[] }) => {
+    const c = COMMANDS[name];
+    const args: (string | number)[] = [];
+    for (const k of c.keys) args.push((keys as Record<string, string>)[k]!);
+    if (extra) args.push(...extra.keys);
+    for (const a of c.argv) args.push((argv as Record<string, string | number>)[a]!);
+    if (extra) args.push(...extra.argv);
+    return runners[name](c.keys.length + (extra?.keys.length ?? 0), ...args);
+  };
 
   const transition = async (p: {
     showId: string;
@@ -67,8 +76,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
   }) => {
     const k = showKeys(p.showId);
     return decode(
-      await run('showTransition')(3, k.meta, k.log, k.ops, p.actorId, opKey(p.to, p),
-        `,${p.from.join(',')},`, p.to, JSON.stringify({ type: p.type })),
+      await run('showTransition', { meta: k.meta, log: k.log, ops: k.ops }, {
+        actor: p.actorId, opKey: opKey(p.to, p), from: `,${p.from.join(',')},`, to: p.to, eventJson: JSON.stringify({ type: p.type }),
+      }),
     );
   };
 
@@ -83,8 +93,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
   }) => {
     const k = showKeys(p.showId);
     return decode(
-      await run('showEntry')(4, k.meta, k.entry(p.entryId), k.log, k.ops, p.actorId,
-        opKey(p.kind, p), p.entryId, p.kind, p.value, JSON.stringify(p.event)),
+      await run('showEntry', { meta: k.meta, entry: k.entry(p.entryId), log: k.log, ops: k.ops }, {
+        actor: p.actorId, opKey: opKey(p.kind, p), entryId: p.entryId, kind: p.kind, value: p.value, eventJson: JSON.stringify(p.event),
+      }),
     );
   };
 
@@ -101,8 +112,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const args: (string | number)[] = [];
       for (const e of p.entries) args.push(e.entryId, e.quantity, e.priceMinor, e.perBuyerLimit);
       const body = JSON.stringify({ type: 'show.opened', showId: p.showId, hostId: p.hostId, title: p.title, entries: p.entries });
-      const reply = await run('showOpen')(3 + p.entries.length, k.meta, k.log, k.entries,
-        ...p.entries.map((e) => k.entry(e.entryId)), p.hostId, body, ...args);
+      const reply = await run('showOpen', { meta: k.meta, log: k.log, entries: k.entries }, { hostId: p.hostId, openedJson: body }, {
+        keys: p.entries.map((e) => k.entry(e.entryId)), argv: args,
+      });
       return reply.length > 2 ? decode(reply) : undefined;
     },
 
@@ -128,32 +140,38 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const claimId = randomUUID();
       return decodeClaim(
-        await run('showClaim')(7, k.meta, k.entry(p.entryId), k.ops, k.log, k.bans, k.claims, k.offers,
-          p.actorId, opKey('claim', p), p.entryId, claimEvent(claimId, p), claimId),
+        await run('showClaim', {
+          meta: k.meta, entry: k.entry(p.entryId), ops: k.ops, log: k.log, bans: k.bans, claims: k.claims, offers: k.offers,
+        }, { actor: p.actorId, opKey: opKey('claim', p), entryId: p.entryId, eventJson: claimEvent(claimId, p), claimId }),
       );
     },
 
     /** Adds an approved co-hosted entry to the show, if it is open in Redis already. */
     addEntry: async (showId: string, entry: TShowEntry) => {
       const k = showKeys(showId);
-      const reply = await run('showAddEntry')(4, k.meta, k.entries, k.entry(entry.entryId), k.log,
-        entry.entryId, entry.quantity, entry.priceMinor, entry.perBuyerLimit, JSON.stringify({ type: 'entry.added', entry }));
+      const reply = await run('showAddEntry', { meta: k.meta, entries: k.entries, entry: k.entry(entry.entryId), log: k.log }, {
+        entryId: entry.entryId, quantity: entry.quantity, price: entry.priceMinor, limit: entry.perBuyerLimit,
+        eventJson: JSON.stringify({ type: 'entry.added', entry }),
+      });
       return reply[0] === 'OK' && reply.length === 2 ? undefined : decode(reply);
     },
 
     /** Takes a co-hosted entry out again; CONFLICT once it has been featured or claimed. */
     withdrawEntry: async (showId: string, entryId: string) => {
       const k = showKeys(showId);
-      const reply = await run('showWithdrawEntry')(4, k.meta, k.entries, k.entry(entryId), k.log,
-        entryId, JSON.stringify({ type: 'entry.removed', entryId }));
+      const reply = await run('showWithdrawEntry', { meta: k.meta, entries: k.entries, entry: k.entry(entryId), log: k.log }, {
+        entryId, eventJson: JSON.stringify({ type: 'entry.removed', entryId }),
+      });
       return reply[0] === 'OK' && reply.length === 2 ? undefined : decode(reply);
     },
 
     reorder: async (p: { showId: string; actorId: string; clientOpId: string; entryIds: string[] }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showReorder')(4, k.meta, k.entries, k.ops, k.log, p.actorId, opKey('reorder', p),
-          JSON.stringify(p.entryIds), JSON.stringify({ type: 'queue.reordered', entryIds: p.entryIds })),
+        await run('showReorder', { meta: k.meta, entries: k.entries, ops: k.ops, log: k.log }, {
+          actor: p.actorId, opKey: opKey('reorder', p), entryIdsJson: JSON.stringify(p.entryIds),
+          eventJson: JSON.stringify({ type: 'queue.reordered', entryIds: p.entryIds }),
+        }),
       );
     },
 
@@ -167,16 +185,21 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     } & ({ quantity: number; heldUnits: number } | { quantity?: undefined; heldUnits?: undefined })) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showUpdate')(6, k.meta, k.entry(p.entryId), k.ops, k.log, k.waitlist(p.entryId), k.offers, p.actorId,
-          opKey('update', p), p.entryId, p.quantity ?? '', p.perBuyerLimit ?? '', opts.offerTtlMs, p.heldUnits ?? ''),
+        await run('showUpdate', {
+          meta: k.meta, entry: k.entry(p.entryId), ops: k.ops, log: k.log, waitlist: k.waitlist(p.entryId), offers: k.offers,
+        }, {
+          actor: p.actorId, opKey: opKey('update', p), entryId: p.entryId, quantityArg: p.quantity ?? '', limitArg: p.perBuyerLimit ?? '',
+          offerTtlMs: opts.offerTtlMs, heldUnits: p.heldUnits ?? '',
+        }),
       );
     },
 
     removeEntry: async (p: { showId: string; actorId: string; clientOpId: string; entryId: string }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showRemove')(5, k.meta, k.entry(p.entryId), k.entries, k.ops, k.log, p.actorId, opKey('remove', p),
-          p.entryId, JSON.stringify({ type: 'entry.removed', entryId: p.entryId })),
+        await run('showRemove', { meta: k.meta, entry: k.entry(p.entryId), entries: k.entries, ops: k.ops, log: k.log }, {
+          actor: p.actorId, opKey: opKey('remove', p), entryId: p.entryId, eventJson: JSON.stringify({ type: 'entry.removed', entryId: p.entryId }),
+        }),
       );
     },
 
@@ -185,8 +208,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const body = JSON.stringify({ type: 'claim.voided', claimId: p.claimId, reason: p.reason });
       return decode(
-        await run('showVoid')(7, k.meta, k.entry(p.entryId), k.claims, k.waitlist(p.entryId), k.offers, k.ops, k.log,
-          p.actorId, opKey('void', p), p.entryId, p.claimId, body, opts.offerTtlMs),
+        await run('showVoid', {
+          meta: k.meta, entry: k.entry(p.entryId), claims: k.claims, waitlist: k.waitlist(p.entryId), offers: k.offers, ops: k.ops, log: k.log,
+        }, { actor: p.actorId, opKey: opKey('void', p), entryId: p.entryId, claimId: p.claimId, eventJson: body, offerTtlMs: opts.offerTtlMs }),
       );
     },
 
@@ -194,8 +218,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const body = JSON.stringify({ type: 'waitlist.joined', entryId: p.entryId, userId: p.actorId });
       return decode(
-        await run('showJoinWaitlist')(7, k.meta, k.entry(p.entryId), k.waitlist(p.entryId), k.offers, k.bans, k.ops, k.log,
-          p.actorId, opKey('join', p), p.entryId, body),
+        await run('showJoinWaitlist', {
+          meta: k.meta, entry: k.entry(p.entryId), waitlist: k.waitlist(p.entryId), offers: k.offers, bans: k.bans, ops: k.ops, log: k.log,
+        }, { actor: p.actorId, opKey: opKey('join', p), entryId: p.entryId, eventJson: body }),
       );
     },
 
@@ -203,7 +228,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const body = JSON.stringify({ type: 'waitlist.left', entryId: p.entryId, userId: p.actorId });
       return decode(
-        await run('showLeaveWaitlist')(4, k.meta, k.waitlist(p.entryId), k.ops, k.log, p.actorId, opKey('leave', p), body),
+        await run('showLeaveWaitlist', { meta: k.meta, waitlist: k.waitlist(p.entryId), ops: k.ops, log: k.log }, {
+          actor: p.actorId, opKey: opKey('leave', p), eventJson: body,
+        }),
       );
     },
 
@@ -211,8 +238,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const claimId = randomUUID();
       return decodeClaim(
-        await run('showAcceptOffer')(6, k.meta, k.entry(p.entryId), k.claims, k.offers, k.ops, k.log,
-          p.actorId, opKey('accept', p), p.entryId, claimId, claimEvent(claimId, p)),
+        await run('showAcceptOffer', { meta: k.meta, entry: k.entry(p.entryId), claims: k.claims, offers: k.offers, ops: k.ops, log: k.log }, {
+          actor: p.actorId, opKey: opKey('accept', p), entryId: p.entryId, claimId, eventJson: claimEvent(claimId, p),
+        }),
       );
     },
 
@@ -223,8 +251,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       let expired = 0;
       for (const member of due) {
         const [entryId, userId] = member.split('|') as [string, string];
-        expired += Number(await run('showExpireOffer')(5, k.meta, k.entry(entryId), k.waitlist(entryId), k.offers, k.log,
-          entryId, userId, opts.offerTtlMs));
+        expired += Number(await run('showExpireOffer', {
+          meta: k.meta, entry: k.entry(entryId), waitlist: k.waitlist(entryId), offers: k.offers, log: k.log,
+        }, { entryId, userId, offerTtlMs: opts.offerTtlMs }));
       }
       return expired;
     },
@@ -234,8 +263,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
       const k = showKeys(p.showId);
       const messageId = randomUUID();
       const body = JSON.stringify({ type: 'chat.sent', messageId, userId: p.actorId, displayName: p.displayName, text: p.text });
-      const reply = await run('showChat')(8, k.meta, k.bans, k.mutes, k.mods, k.lastChat, k.chatMessages, k.ops, k.log,
-        p.actorId, opKey('chat', p), messageId, body);
+      const reply = await run('showChat', {
+        meta: k.meta, bans: k.bans, mutes: k.mutes, mods: k.mods, lastChat: k.lastChat, chatMessages: k.chatMessages, ops: k.ops, log: k.log,
+      }, { actor: p.actorId, opKey: opKey('chat', p), messageId, eventJson: body });
       if (reply[0] === 'ERR' && reply[1] === 'RATE_LIMITED') {
         throw new AppError('RATE_LIMITED', `Slow mode is on: you can send again in ${Number(reply[2])} s.`);
       }
@@ -254,8 +284,9 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
     }) => {
       const k = showKeys(p.showId);
       return decode(
-        await run('showModerate')(7, k.meta, k.bans, k.mutes, k.mods, k.chatMessages, k.ops, k.log,
-          p.actorId, opKey(p.action, p), p.action, p.target, p.value, JSON.stringify(p.event)),
+        await run('showModerate', {
+          meta: k.meta, bans: k.bans, mutes: k.mutes, mods: k.mods, chatMessages: k.chatMessages, ops: k.ops, log: k.log,
+        }, { actor: p.actorId, opKey: opKey(p.action, p), action: p.action, target: p.target, value: p.value, eventJson: JSON.stringify(p.event) }),
       );
     },
 

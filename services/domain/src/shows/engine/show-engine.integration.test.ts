@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, withTransaction, type TDb } from '../db.ts';
-import { createRedis, type Redis } from '../redis.ts';
-import { listShowEntries, setShowStatus } from '../repo/shows.ts';
-import { readShowLog } from '../show-log.ts';
-import { unitsForNewEntry, updateShowEntry } from '../stock.ts';
-import { AppError, reduceShowEvents, type TShowEntry } from '@showcart/shared';
+import { createDb, createRedis, LOG_FIELD, readShowLog, showKeys, withTransaction, type Redis, type TDb } from '@showcart/common';
+import { unitsForNewEntry, updateShowEntry } from '../../catalog/stock.ts';
+import { listShowEntries, setShowStatus } from '../repo.ts';
+import { AppError, reduceShowEvents, ZShowEvent, type TShowEntry } from '@showcart/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type {} from '../../../../infra/test/global-setup.ts';
+import type {} from '../../../../../infra/test/global-setup.ts';
 import { createShowEngine, type TShowEngine } from './show-engine.ts';
 
 let redis: Redis;
@@ -475,6 +473,12 @@ describe('the show engine against a model', () => {
               expect(stock[i], JSON.stringify(c)).toEqual({ reserved: me.held + me.elsewhere, held: me.gone ? null : me.held, quantity: me.closet });
             });
             for (const e of state.entries) expect(e.quantity).toBeLessThanOrEqual(m.entries[entryIndex(e.entryId)]!.held);
+          }
+          // Every event the scripts built is exactly an event of the protocol: nothing
+          // missing, nothing the schema does not name.
+          for (const [, fields] of (await redis.xrange(showKeys(showId).log, '-', '+')) as [string, string[]][]) {
+            const raw: unknown = JSON.parse(fields[fields.indexOf(LOG_FIELD) + 1]!);
+            expect(ZShowEvent.parse(raw)).toEqual(raw);
           }
         } finally {
           await dropModelShow(hostId);

@@ -1,4 +1,5 @@
-import { markOrderPaid, markOrderUnpaid, withTransaction, type Stripe, type TDb, type TLogger } from '@showcart/common';
+import { withTransaction, type Stripe, type TDb, type TLogger } from '@showcart/common';
+import { markOrderPaid, markOrderUnpaid } from '../orders/mark-paid.ts';
 import { UnrecoverableError } from 'bullmq';
 
 /** Stripe errors that are the card's answer, not a fault: retrying cannot change them. */

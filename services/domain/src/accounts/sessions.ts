@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type TMe } from '@showcart/shared';
 import { parse, serialize } from 'cookie';
-import type { TQueryable } from '../db.ts';
+import type { TQueryable } from '@showcart/common';
 
 export const SESSION_COOKIE = 'sc_session';
 

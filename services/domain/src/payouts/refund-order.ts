@@ -1,7 +1,6 @@
 import { takeRefund } from '@showcart/shared';
-import {
-  journals, ledgerAccounts, payableOf, postJournal, withTransaction, type Stripe, type TDb, type TLogger, type TTransferKind,
-} from '@showcart/common';
+import { withTransaction, type Stripe, type TDb, type TLogger } from '@showcart/common';
+import { journals, ledgerAccounts, payableOf, postJournal, type TTransferKind } from './ledger.ts';
 import { UnrecoverableError } from 'bullmq';
 
 export const refundIdempotencyKey = (refundId: string) => `refund-${refundId}`;

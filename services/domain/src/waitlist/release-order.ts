@@ -1,4 +1,6 @@
-import { offerReleasedUnit, releaseClaimUnits, releaseOfferUnit, withTransaction, type TDb, type TLogger } from '@showcart/common';
+import { withTransaction, type TDb, type TLogger } from '@showcart/common';
+import { releaseClaimUnits, releaseOfferUnit } from '../catalog/stock.ts';
+import { offerReleasedUnit } from './offers-after-show.ts';
 
 /**
  * At an unpaid order's deadline: the order is canceled, its claims released, and each

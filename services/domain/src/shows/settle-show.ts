@@ -1,4 +1,7 @@
-import { insertOrder, releaseShowStock, setShowStatus, shippingFor, withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
+import { withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
+import { releaseShowStock } from '../catalog/stock.ts';
+import { insertOrder, shippingFor } from '../orders/insert-order.ts';
+import { setShowStatus } from './repo.ts';
 import { UnrecoverableError } from 'bullmq';
 import { persistShowLog } from './persist-log.ts';
 

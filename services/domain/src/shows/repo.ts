@@ -1,5 +1,5 @@
 import type { TListing, TShowDetail, TShowEntry, TShowStatus, TShowSummary } from '@showcart/shared';
-import type { TQueryable } from '../db.ts';
+import type { TQueryable } from '@showcart/common';
 
 const SUMMARY = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name as "hostName",
   s.scheduled_at as "scheduledAt", s.started_at as "startedAt",

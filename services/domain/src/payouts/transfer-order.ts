@@ -1,4 +1,5 @@
-import { journals, ledgerAccounts, payableOf, postJournal, withTransaction, type Stripe, type TDb, type TLogger, type TTransferKind } from '@showcart/common';
+import { withTransaction, type Stripe, type TDb, type TLogger } from '@showcart/common';
+import { journals, ledgerAccounts, payableOf, postJournal, type TTransferKind } from './ledger.ts';
 
 /** Derived from our ids: a retried transfer is the same transfer to Stripe. */
 export const transferIdempotencyKey = (orderId: string, kind: TTransferKind) => `order-${orderId}-transfer-${kind}`;

@@ -1,7 +1,6 @@
 import { AppError } from '@showcart/shared';
-import type { TDb, TQueryable } from './db.ts';
-import { withTransaction } from './db.ts';
-import type { TShowEngine } from './engine/show-engine.ts';
+import { withTransaction, type TDb, type TQueryable } from '@showcart/common';
+import type { TShowEngine } from '../shows/engine/show-engine.ts';
 
 /**
  * One stock across channels (invariant 1). A variant's closet quantity is the single

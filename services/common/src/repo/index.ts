@@ -1,2 +1,0 @@
-export * from './sessions.ts';
-export * from './shows.ts';

@@ -1,0 +1,47 @@
+import { splitOrder, type TOrderLine } from '@showcart/shared';
+import type { TQueryable } from '@showcart/common';
+
+/** The shipping fee of one bundle: the seller's rate, else the default, never above the cap. */
+export const shippingFor = (sellerRateMinor: number | null, rules: { defaultShippingMinor: number; shippingCapMinor: number }) =>
+  Math.min(sellerRateMinor ?? rules.defaultShippingMinor, rules.shippingCapMinor);
+
+/**
+ * Creates one order for the given won claims of one buyer and one seller, with its split,
+ * and links the claims to it. Returns null if the bundle exists already (origin 'show') or
+ * a claim is in an order already.
+ */
+export const insertOrder = async (
+  tx: TQueryable,
+  p: {
+    showId: string;
+    buyerId: string;
+    sellerId: string;
+    hostId: string;
+    currency: string;
+    origin: 'show' | 'waitlist' | 'replay';
+    claims: { id: string; priceMinor: number; commissionBps: number }[];
+    shippingMinor: number;
+    platformFeeBps: number;
+  },
+): Promise<string | null> => {
+  const lines: TOrderLine[] = p.claims.map((c) => ({ priceMinor: c.priceMinor, commissionBps: c.commissionBps }));
+  const split = splitOrder({ lines, shippingMinor: p.shippingMinor, platformFeeBps: p.platformFeeBps });
+  const { rows } = await tx.query<{ id: string }>(
+    `insert into orders (show_id, buyer_id, seller_id, host_id, currency, origin, items_minor, shipping_minor,
+                         total_minor, commission_minor, platform_fee_minor, seller_share_minor)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     on conflict do nothing
+     returning id`,
+    [p.showId, p.buyerId, p.sellerId, p.hostId, p.currency, p.origin, split.itemsMinor, split.shippingMinor,
+      split.totalMinor, split.commissionMinor, split.platformFeeMinor, split.sellerShareMinor],
+  );
+  const orderId = rows[0]?.id;
+  if (!orderId) return null;
+  await tx.query(
+    `insert into order_items (order_id, claim_id, price_minor)
+     select $1, c.id, c.price from unnest($2::uuid[], $3::int[]) as c(id, price)`,
+    [orderId, p.claims.map((c) => c.id), p.claims.map((c) => c.priceMinor)],
+  );
+  return orderId;
+};
+
