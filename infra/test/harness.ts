@@ -17,6 +17,7 @@ import {
   SETTLEMENT_QUEUE,
   type TConfig,
 } from '@showcart/common';
+import { createShowEngine } from '@showcart/domain';
 import { createRealtime } from '@showcart/realtime';
 import { createBuiltinBackend, createRecorderService } from '@showcart/recorder';
 import {
@@ -86,8 +87,12 @@ export const startStack = async (
     prefix: config.queuePrefix,
   });
   const closers: (() => Promise<unknown>)[] = [];
+  // One engine over the stack's Redis, as each service's main builds one.
+  const engine = createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs });
 
-  const apiServer = createApiServer({ config, db, redis, stripe, livekit, settlementQueue, logger });
+  const apiServer = createApiServer({
+    config, db, redis, stripe, livekit, queue: settlementQueue, engine, recordings: createRecordingStore(config.recordings), logger,
+  });
   const apiPort = await listen(apiServer, opts.apiPort);
   closers.push(() => new Promise((r) => apiServer.close(r)));
 
@@ -96,7 +101,7 @@ export const startStack = async (
     const httpServer = createServer();
     const adapterRedis = createRedis(config.redisUrl);
     const tailRedis = createRedis(config.redisUrl, { forBullmq: true });
-    const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, tailRedis, settlementQueue, logger });
+    const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, tailRedis, queue: settlementQueue, engine, logger });
     realtimeUrls.push(`http://127.0.0.1:${await listen(httpServer)}`);
     closers.push(async () => {
       await realtime.close();

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ZId } from './ids.ts';
-import { ZAmountMinor, type TCurrency } from './money.ts';
-import type { TShowEntry, TShowStatus } from './show.ts';
+import { ZAmountMinor, ZCurrency } from './money.ts';
+import { ZShowEntry, ZShowStatus } from './show.ts';
+
+/** An instant on the wire: ISO 8601 in UTC. */
+const ZInstant = z.iso.datetime({ offset: true });
 
 export const ZLoginBody = z.strictObject({
   email: z.email().max(254),
@@ -9,15 +12,16 @@ export const ZLoginBody = z.strictObject({
 });
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
-export type TMe = {
-  id: string;
-  email: string;
-  displayName: string;
+export const ZMe = z.object({
+  id: ZId,
+  email: z.string(),
+  displayName: z.string(),
   /** The buyer has a saved card, so claims can be charged after the show. */
-  hasPaymentMethod: boolean;
+  hasPaymentMethod: z.boolean(),
   /** An operator: may open the job dashboard. */
-  isAdmin: boolean;
-};
+  isAdmin: z.boolean(),
+});
+export type TMe = z.infer<typeof ZMe>;
 
 export const ZCreateShowBody = z.strictObject({
   title: z.string().trim().min(3).max(120),
@@ -40,36 +44,40 @@ export type TCreateShowBody = z.infer<typeof ZCreateShowBody>;
 export const ZAddEntryBody = ZCreateShowBody.shape.entries.element;
 export type TAddEntryBody = z.infer<typeof ZAddEntryBody>;
 
-export type TShowSummary = {
-  id: string;
-  title: string;
-  status: TShowStatus;
-  hostId: string;
-  hostName: string;
-  scheduledAt: string | null;
-  startedAt: string | null;
-  entryCount: number;
+export const ZShowSummary = z.object({
+  id: ZId,
+  title: z.string(),
+  status: ZShowStatus,
+  hostId: ZId,
+  hostName: z.string(),
+  scheduledAt: ZInstant.nullable(),
+  startedAt: ZInstant.nullable(),
+  entryCount: z.number().int().nonnegative(),
   /** The show's replay: being recorded, ready to watch, or none (never live, failed, deleted). */
-  replay: 'recording' | 'ready' | null;
-  replayListed: boolean;
-};
+  replay: z.enum(['recording', 'ready']).nullable(),
+  replayListed: z.boolean(),
+});
+export type TShowSummary = z.infer<typeof ZShowSummary>;
 
-export type TShowDetail = TShowSummary & { entries: TShowEntry[] };
+export const ZShowDetail = ZShowSummary.extend({ entries: z.array(ZShowEntry) });
+export type TShowDetail = z.infer<typeof ZShowDetail>;
 
-export type TListing = {
-  id: string;
-  title: string;
-  photoUrl: string;
-  priceMinor: number;
-  currency: TCurrency;
-  sellerId: string;
-  sellerName: string;
+export const ZListing = z.object({
+  id: ZId,
+  title: z.string(),
+  photoUrl: z.string(),
+  priceMinor: ZAmountMinor,
+  currency: ZCurrency,
+  sellerId: ZId,
+  sellerName: z.string(),
   /** `quantity` is in the closet; `free` is what no show, order or offer holds (what a new show can take). */
-  variants: { id: string; label: string; quantity: number; free: number }[];
-};
+  variants: z.array(z.object({ id: ZId, label: z.string(), quantity: z.number().int().nonnegative(), free: z.number().int().nonnegative() })),
+});
+export type TListing = z.infer<typeof ZListing>;
 
 /** A LiveKit join grant: the host's may publish, a viewer's may only subscribe. */
-export type TLiveKitGrant = { url: string; token: string; room: string; role: 'host' | 'viewer' };
+export const ZLiveKitGrant = z.object({ url: z.string(), token: z.string(), room: z.string(), role: z.enum(['host', 'viewer']) });
+export type TLiveKitGrant = z.infer<typeof ZLiveKitGrant>;
 
 export const ORDER_STATUSES = [
   'pending',
@@ -78,30 +86,34 @@ export const ORDER_STATUSES = [
   'action_required',
   'canceled',
 ] as const;
-export type TOrderStatus = (typeof ORDER_STATUSES)[number];
+export const ZOrderStatus = z.enum(ORDER_STATUSES);
+export type TOrderStatus = z.infer<typeof ZOrderStatus>;
 
-export type TOrder = {
-  id: string;
-  showId: string;
-  showTitle: string;
-  sellerName: string;
-  currency: TCurrency;
-  itemsMinor: number;
-  shippingMinor: number;
-  discountMinor: number;
-  totalMinor: number;
-  status: TOrderStatus;
-  createdAt: string;
-  paidAt: string | null;
+const ZMinor = z.number().int();
+
+export const ZOrder = z.object({
+  id: ZId,
+  showId: ZId,
+  showTitle: z.string(),
+  sellerName: z.string(),
+  currency: ZCurrency,
+  itemsMinor: ZMinor,
+  shippingMinor: ZMinor,
+  discountMinor: ZMinor,
+  totalMinor: ZMinor,
+  status: ZOrderStatus,
+  createdAt: ZInstant,
+  paidAt: ZInstant.nullable(),
   /** Why the last charge failed (Stripe's decline code), while unpaid. */
-  failureCode: string | null;
+  failureCode: z.string().nullable(),
   /** An unpaid order's deadline to pay; the items are released after it. */
-  payBy: string | null;
-  origin: 'show' | 'waitlist' | 'replay';
+  payBy: ZInstant.nullable(),
+  origin: z.enum(['show', 'waitlist', 'replay']),
   /** Given back by the seller so far. */
-  refundedMinor: number;
-  items: { claimId: string; title: string; variantLabel: string; priceMinor: number }[];
-};
+  refundedMinor: ZMinor,
+  items: z.array(z.object({ claimId: ZId, title: z.string(), variantLabel: z.string(), priceMinor: ZMinor })),
+});
+export type TOrder = z.infer<typeof ZOrder>;
 
 /** A seller gives back part or all of a paid order. */
 export const ZRefundBody = z.strictObject({
@@ -110,21 +122,24 @@ export const ZRefundBody = z.strictObject({
   reason: z.string().trim().min(1).max(200),
 });
 export type TRefundBody = z.infer<typeof ZRefundBody>;
-export type TRefund = { id: string; orderId: string; amountMinor: number; status: 'pending' | 'succeeded' };
+export const ZRefund = z.object({ id: ZId, orderId: ZId, amountMinor: ZMinor, status: z.enum(['pending', 'succeeded']) });
+export type TRefund = z.infer<typeof ZRefund>;
 
 /** A buyer's saved card, as much of it as is safe to show. */
-export type TCard = { brand: string; last4: string; exp: string | null };
+export const ZCard = z.object({ brand: z.string(), last4: z.string(), exp: z.string().nullable() });
+export type TCard = z.infer<typeof ZCard>;
 
 /**
  * How this server takes cards: with Stripe Elements (real Stripe, a publishable key), or,
  * against stripe-mock, by picking one of Stripe's test cards.
  */
-export type TPaymentSetup = {
-  card: TCard | null;
-  mode: 'elements' | 'test';
-  publishableKey: string | null;
-  testCards: { paymentMethod: string; label: string }[];
-};
+export const ZPaymentSetup = z.object({
+  card: ZCard.nullable(),
+  mode: z.enum(['elements', 'test']),
+  publishableKey: z.string().nullable(),
+  testCards: z.array(z.object({ paymentMethod: z.string(), label: z.string() })),
+});
+export type TPaymentSetup = z.infer<typeof ZPaymentSetup>;
 
 /** Stripe's test payment methods offered when this server runs against stripe-mock. */
 export const TEST_CARDS = [
@@ -143,80 +158,90 @@ export const ZSetupCompleteBody = z.strictObject({ setupIntentId: z.string().reg
 export const ZPayCompleteBody = z.strictObject({ paymentIntentId: z.string().regex(/^pi_[A-Za-z0-9]{1,64}$/) });
 
 /** To pay an order on-session: in Elements mode, the PaymentIntent's client secret to confirm. */
-export type TPayReply = { order: TOrder } | { clientSecret: string; publishableKey: string };
+export const ZPayReply = z.union([
+  z.object({ order: ZOrder }),
+  z.object({ clientSecret: z.string(), publishableKey: z.string() }),
+]);
+export type TPayReply = z.infer<typeof ZPayReply>;
 
-export type TConnectStatus = {
-  accountId: string | null;
-  detailsSubmitted: boolean;
-  payoutsEnabled: boolean;
+export const ZConnectStatus = z.object({
+  accountId: z.string().nullable(),
+  detailsSubmitted: z.boolean(),
+  payoutsEnabled: z.boolean(),
   /** Stripe lets transfers reach the account: waiting payouts are sent. */
-  ready: boolean;
-};
+  ready: z.boolean(),
+});
+export type TConnectStatus = z.infer<typeof ZConnectStatus>;
 
 /** A seller's sale: an order of its items, with what it is paid and when. */
-export type TSale = {
-  orderId: string;
-  showId: string;
-  showTitle: string;
-  buyerName: string;
-  currency: TCurrency;
-  status: TOrderStatus;
-  totalMinor: number;
-  sellerShareMinor: number;
-  refundedMinor: number;
-  items: { title: string; variantLabel: string; priceMinor: number }[];
-  transfer: { amountMinor: number; status: 'waiting' | 'sent' } | null;
-};
+export const ZSale = z.object({
+  orderId: ZId,
+  showId: ZId,
+  showTitle: z.string(),
+  buyerName: z.string(),
+  currency: ZCurrency,
+  status: ZOrderStatus,
+  totalMinor: ZMinor,
+  sellerShareMinor: ZMinor,
+  refundedMinor: ZMinor,
+  items: z.array(z.object({ title: z.string(), variantLabel: z.string(), priceMinor: ZMinor })),
+  transfer: z.object({ amountMinor: ZMinor, status: z.enum(['waiting', 'sent']) }).nullable(),
+});
+export type TSale = z.infer<typeof ZSale>;
 
 /** A host's summary of what a show sold. */
-export type TShowSales = {
-  showId: string;
-  itemsSold: number;
-  ordersByStatus: Partial<Record<TOrderStatus, number>>;
-  currency: TCurrency | null;
-  revenueMinor: number;
-  commissionMinor: number;
-  commissionPaidMinor: number;
-};
+export const ZShowSales = z.object({
+  showId: ZId,
+  itemsSold: z.number().int().nonnegative(),
+  ordersByStatus: z.partialRecord(ZOrderStatus, z.number().int()),
+  currency: ZCurrency.nullable(),
+  revenueMinor: ZMinor,
+  commissionMinor: ZMinor,
+  commissionPaidMinor: ZMinor,
+});
+export type TShowSales = z.infer<typeof ZShowSales>;
 
 /** A unit released by an unpaid order, offered to a buyer who was on the waitlist. */
-export type TWaitlistOffer = {
-  id: string;
-  showId: string;
-  showTitle: string;
-  title: string;
-  variantLabel: string;
-  priceMinor: number;
-  currency: TCurrency;
-  expiresAt: string;
-};
+export const ZWaitlistOffer = z.object({
+  id: ZId,
+  showId: ZId,
+  showTitle: z.string(),
+  title: z.string(),
+  variantLabel: z.string(),
+  priceMinor: ZMinor,
+  currency: ZCurrency,
+  expiresAt: ZInstant,
+});
+export type TWaitlistOffer = z.infer<typeof ZWaitlistOffer>;
 
-export type THealth = {
-  ok: boolean;
-  components: Record<string, { ok: boolean; detail?: string }>;
-};
+export const ZHealth = z.object({
+  ok: z.boolean(),
+  components: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+});
+export type THealth = z.infer<typeof ZHealth>;
 
 /**
  * The claims of one item after the show, in the order the engine decided them: the
  * proof that claims went first come, first served.
  */
-export type TItemReceipts = {
-  entryId: string;
-  title: string;
-  variantLabel: string;
-  quantity: number;
-  claims: {
-    claimId: string;
+export const ZItemReceipts = z.object({
+  entryId: ZId,
+  title: z.string(),
+  variantLabel: z.string(),
+  quantity: z.number().int(),
+  claims: z.array(z.object({
+    claimId: ZId,
     /** 1 for the first claim of the item. */
-    position: number;
+    position: z.number().int().positive(),
     /** The claim's place in the show's event log. */
-    seq: number;
+    seq: z.number().int().positive(),
     /** Server time of the decision. */
-    claimedAt: string;
-    buyerName: string;
-    status: 'won' | 'voided' | 'released';
-  }[];
-};
+    claimedAt: ZInstant,
+    buyerName: z.string(),
+    status: z.enum(['won', 'voided', 'released']),
+  })),
+});
+export type TItemReceipts = z.infer<typeof ZItemReceipts>;
 
 /** A host asks for, or a seller offers, one variant for a show, with the host's commission. */
 export const ZCohostProposal = z.strictObject({
@@ -229,22 +254,24 @@ export type TCohostProposal = z.infer<typeof ZCohostProposal>;
 export const ZCohostDecision = z.strictObject({ approve: z.boolean() });
 export type TCohostDecision = z.infer<typeof ZCohostDecision>;
 
-export type TCohostItem = {
-  id: string;
-  showId: string;
-  showTitle: string;
-  hostName: string;
-  sellerName: string;
-  listingTitle: string;
-  variantLabel: string;
-  photoUrl: string;
-  priceMinor: number;
-  currency: TCurrency;
-  commissionBps: number;
+export const ZCohostItem = z.object({
+  id: ZId,
+  showId: ZId,
+  showTitle: z.string(),
+  hostName: z.string(),
+  sellerName: z.string(),
+  listingTitle: z.string(),
+  variantLabel: z.string(),
+  photoUrl: z.string(),
+  priceMinor: ZMinor,
+  currency: ZCurrency,
+  commissionBps: z.number().int(),
   /** requested: the host asked, the seller decides; offered: the seller offered, the host decides. */
-  status: 'requested' | 'offered' | 'approved' | 'declined' | 'withdrawn';
+  status: z.enum(['requested', 'offered', 'approved', 'declined', 'withdrawn']),
   /** The signed-in user's side of it. */
-  role: 'host' | 'seller';
-};
+  role: z.enum(['host', 'seller']),
+});
+export type TCohostItem = z.infer<typeof ZCohostItem>;
 
-export type TSeller = { id: string; displayName: string; listingCount: number };
+export const ZSeller = z.object({ id: ZId, displayName: z.string(), listingCount: z.number().int() });
+export type TSeller = z.infer<typeof ZSeller>;

@@ -5,3 +5,4 @@ export * from './money.ts';
 export * from './protocol.ts';
 export * from './show.ts';
 export * from './replay.ts';
+export * from './contract.ts';

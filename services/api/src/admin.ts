@@ -5,7 +5,7 @@ import { MAINTENANCE_QUEUE } from '@showcart/common';
 import { AppError } from '@showcart/shared';
 import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response, Router } from 'express';
-import { currentUser, requireUser } from './auth.ts';
+import { resolveSession, sessionTokenFromCookieHeader } from '@showcart/domain';
 import type { TApiDeps } from './deps.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
@@ -19,17 +19,16 @@ export const adminRoutes = (deps: TApiDeps): [(req: Request, res: Response, next
   const board = new ExpressAdapter();
   board.setBasePath(ADMIN_QUEUES_PATH);
   // Read through the settlement queue's connection and prefix: the same Redis, the same namespace.
-  const { connection, prefix } = deps.settlementQueue.opts;
+  const { connection, prefix } = deps.queue.opts;
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   createBullBoard({
-    queues: [new BullMQAdapter(deps.settlementQueue), new BullMQAdapter(maintenanceQueue, { readOnlyMode: true })],
+    queues: [new BullMQAdapter(deps.queue), new BullMQAdapter(maintenanceQueue, { readOnlyMode: true })],
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'Showcart jobs' } },
   });
-  const signedIn = requireUser(deps);
-  const adminOnly = async (req: Request, res: Response, next: NextFunction) => {
-    await signedIn(req, res, () => undefined);
-    if (!currentUser(res).isAdmin) throw new AppError('FORBIDDEN', 'Operators only.');
+  const adminOnly = async (req: Request, _res: Response, next: NextFunction) => {
+    const user = await resolveSession(deps.db, sessionTokenFromCookieHeader(req.headers.cookie));
+    if (!user.isAdmin) throw new AppError('FORBIDDEN', 'Operators only.');
     next();
   };
   return [adminOnly, board.getRouter() as Router];

@@ -5,19 +5,18 @@ import { AppError } from '@showcart/shared';
 import express, { type Request } from 'express';
 import helmet from 'helmet';
 import { ADMIN_QUEUES_PATH, adminRoutes } from './admin.ts';
-import { authRoutes, currentUser, requireUser } from './auth.ts';
+import { authHandlers } from './auth.ts';
+import { mountContract } from './contract.ts';
 import type { TApiDeps } from './deps.ts';
 import { errorHandler, REQUEST_ID_HEADER, requestIds } from './http.ts';
-import { closetRoutes } from './routes/closet.ts';
-import { cohostRoutes } from './routes/cohost.ts';
-import { replayRoutes } from './routes/replays.ts';
-import { healthRoutes } from './routes/health.ts';
-import { orderRoutes } from './routes/orders.ts';
-import { paymentRoutes } from './routes/payments.ts';
-import { showRoutes } from './routes/shows.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
+import { cohostHandlers } from './routes/cohost.ts';
+import { orderHandlers } from './routes/orders.ts';
+import { paymentHandlers } from './routes/payments.ts';
+import { replayHandlers } from './routes/replays.ts';
+import { showHandlers } from './routes/shows.ts';
+import { webhookHandlers } from './routes/webhooks.ts';
 
-/** JSON bodies of this API are small; anything larger is refused before parsing. */
+/** The job dashboard's JSON bodies are small; anything larger is refused before parsing. */
 const JSON_BODY_LIMIT = '100kb';
 
 /**
@@ -43,29 +42,23 @@ export const createApi = (deps: TApiDeps) => {
   app.set('trust proxy', deps.config.trustProxy);
   app.use(requestIds);
   // bull-board's page runs its own scripts and styles: it gets helmet without the CSP
-  // that the rest of the app has, and only operators reach it.
-  const json = express.json({ limit: JSON_BODY_LIMIT });
-  // The dashboard's own JSON parser would answer a broken body in its own words: ours parses first.
-  app.use(ADMIN_QUEUES_PATH, helmet({ contentSecurityPolicy: false }), json, ...adminRoutes(deps));
+  // that the rest of the app has, and only operators reach it. Its own JSON parser would
+  // answer a broken body in its own words: ours parses first.
+  app.use(ADMIN_QUEUES_PATH, helmet({ contentSecurityPolicy: false }), express.json({ limit: JSON_BODY_LIMIT }), ...adminRoutes(deps));
   app.use(helmet());
-
-  app.use('/api/webhooks', webhookRoutes(deps));
-  app.use('/api/health', healthRoutes(deps));
-
-  app.use(json);
   app.use(sameOrigin(deps.config.publicUrl));
-  app.use('/api/auth', authRoutes(deps));
-
-  const signedIn = requireUser(deps);
-  app.get('/api/me', signedIn, (_req, res) => {
-    res.json(currentUser(res));
-  });
-  app.use('/api/shows', signedIn, showRoutes(deps));
-  app.use('/api/listings', signedIn, closetRoutes(deps));
-  app.use('/api', signedIn, orderRoutes(deps));
-  app.use('/api', signedIn, paymentRoutes(deps));
-  app.use('/api', signedIn, cohostRoutes(deps));
-  app.use('/api', signedIn, replayRoutes(deps));
+  // Every endpoint of the contract (shared/src/contract.ts), each with its handler.
+  const router = express.Router();
+  mountContract(router, {
+    ...authHandlers(deps),
+    ...showHandlers(deps),
+    ...cohostHandlers(deps),
+    ...orderHandlers(deps),
+    ...paymentHandlers(deps),
+    ...replayHandlers(deps),
+    ...webhookHandlers(deps),
+  }, deps);
+  app.use(router);
 
   app.use((_req) => {
     throw new AppError('NOT_FOUND', 'No such endpoint.');

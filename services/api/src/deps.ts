@@ -1,12 +1,4 @@
-import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger } from '@showcart/common';
-import type { Queue } from 'bullmq';
+import type { TDomainDeps } from '@showcart/domain';
 
-export type TApiDeps = {
-  config: TConfig;
-  db: TDb;
-  redis: Redis;
-  stripe: Stripe;
-  livekit: TLiveKit;
-  settlementQueue: Queue;
-  logger: TLogger;
-};
+/** What the api is built from (main.ts, or a test's harness): the domain's deps it uses. */
+export type TApiDeps = Pick<TDomainDeps, 'config' | 'db' | 'redis' | 'stripe' | 'livekit' | 'logger' | 'queue' | 'engine' | 'recordings'>;

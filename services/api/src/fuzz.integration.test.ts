@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { createLogger } from '@showcart/common';
-import { ERRORS } from '@showcart/shared';
+import { createLogger, createRecordingStore } from '@showcart/common';
+import { createShowEngine } from '@showcart/domain';
+import { API, ERRORS } from '@showcart/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TStack } from '../../../infra/test/harness.ts';
@@ -197,8 +198,9 @@ const fill = (path: string, value: string) => path.replace(/[:*]\w+/g, value).re
 beforeAll(async () => {
   stack = await startStack();
   const deps = {
-    config: stack.config, db: stack.db, redis: stack.redis, stripe: stack.stripe, livekit: stack.livekit,
-    settlementQueue: stack.settlementQueue, logger: createLogger('fuzz', 'silent'),
+    config: stack.config, db: stack.db, redis: stack.redis, stripe: stack.stripe, livekit: stack.livekit, queue: stack.settlementQueue,
+    engine: createShowEngine(stack.redis, { offerTtlMs: stack.config.waitlistOfferMs }), recordings: createRecordingStore(stack.config.recordings),
+    logger: createLogger('fuzz', 'silent'),
   };
   // The job dashboard is an app of its own mounted in ours: Express hides its routes, so they are read from it.
   const [, board] = adminRoutes(deps);
@@ -227,6 +229,9 @@ afterAll(async () => stack?.close());
 
 describe('the api under fuzzing', () => {
   it('finds every route and has an example body for each that takes one', () => {
+    // The api serves exactly the contract's endpoints (and the job dashboard).
+    expect(routes.filter((r) => !r.path.startsWith(ADMIN_QUEUES_PATH)).map((r) => `${r.method} ${r.path}`).sort())
+      .toEqual(Object.values(API).map((e) => `${e.method} ${e.path}`).sort());
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((r) => r.path.startsWith('/admin/queues')).length).toBeGreaterThan(0);
     expect(routes.filter((r) => takesBody(r.method) && !exampleOf(r)).map((r) => `${r.method} ${r.path}`)).toEqual([]);

@@ -15,8 +15,6 @@ export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.inf
   return parsed.data;
 };
 
-export const ZIdParam = z.strictObject({ id: z.uuid() });
-
 /** Response header that names a request; the log names it too. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 

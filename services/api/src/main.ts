@@ -2,11 +2,13 @@ import {
   createDb,
   createLiveKit,
   createLogger,
+  createRecordingStore,
   createRedis,
   createStripe,
   loadConfigOrExit,
   SETTLEMENT_QUEUE,
 } from '@showcart/common';
+import { createShowEngine } from '@showcart/domain';
 import { Queue } from 'bullmq';
 import { createApiServer } from './app.ts';
 
@@ -24,7 +26,9 @@ const server = createApiServer({
   redis,
   stripe: createStripe(config.stripe),
   livekit: createLiveKit(config.livekit),
-  settlementQueue,
+  queue: settlementQueue,
+  engine: createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs }),
+  recordings: createRecordingStore(config.recordings),
   logger,
 });
 

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import pg from 'pg';
 
 export type TDb = pg.Pool;
@@ -28,3 +29,22 @@ export const withTransaction = async <T>(
     client.release();
   }
 };
+
+/**
+ * A query's rows, each parsed with the schema of the row the code expects: what Postgres
+ * returned is checked against the type used, so a column renamed or retyped by a migration
+ * fails loudly (a test, a 500) instead of turning into undefined. The schemas sit beside
+ * their queries, in the domain context that owns the table.
+ */
+export const queryRows = async <S extends z.ZodType>(db: TQueryable, row: S, text: string, values?: unknown[]): Promise<z.infer<S>[]> => {
+  const { rows } = await db.query(text, values);
+  return rows.map((r: unknown) => row.parse(r));
+};
+
+/** The first row of a query, parsed (see queryRows); undefined when there is none. */
+export const queryRow = async <S extends z.ZodType>(db: TQueryable, row: S, text: string, values?: unknown[]): Promise<z.infer<S> | undefined> =>
+  (await queryRows(db, row, text, values))[0];
+
+/** Runs a statement for its effect; returns how many rows it changed. */
+export const execute = async (db: TQueryable, text: string, values?: unknown[]): Promise<number> =>
+  (await db.query(text, values)).rowCount ?? 0;

@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './db.ts';
 export * from './db-errors.ts';
+export * from './health.ts';
 export * from './jobs.ts';
 export * from './livekit.ts';
 export * from './logger.ts';

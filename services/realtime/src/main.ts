@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { createDb, createLogger, createRedis, loadConfigOrExit, SETTLEMENT_QUEUE } from '@showcart/common';
+import { createShowEngine } from '@showcart/domain';
 import { Queue } from 'bullmq';
 import { createRealtime } from './server.ts';
 
@@ -24,7 +25,10 @@ const settlementQueue = new Queue(SETTLEMENT_QUEUE, {
 });
 
 const httpServer = createServer();
-const realtime = createRealtime(httpServer, { config, db, redis, adapterRedis, tailRedis, settlementQueue, logger });
+const realtime = createRealtime(httpServer, {
+  config, db, redis, adapterRedis, tailRedis, queue: settlementQueue, logger,
+  engine: createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs }),
+});
 httpServer.listen(config.realtimePort, config.host, () => {
   logger.info({ port: config.realtimePort }, 'realtime listening');
 });

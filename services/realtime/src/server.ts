@@ -1,8 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { appErrorFromDb, enqueue, JOBS, jobIds, readShowLog, SHOW_STATUS_CHANNEL, showKeys } from '@showcart/common';
-import { createShowEngine, findMe, findShow, listShowEntries, resolveSession, sessionTokenFromCookieHeader, setShowStatus, updateShowEntry, type TSessionUser } from '@showcart/domain';
+import { appErrorFromDb, readShowLog, showKeys } from '@showcart/common';
+import {
+  claimItem,
+  deleteChatMessage,
+  endShow,
+  moderateUser,
+  openShow,
+  resolveSession,
+  sendChat,
+  sessionTokenFromCookieHeader,
+  setChatSettings,
+  startShow,
+  updateShowEntry,
+  type TSessionUser,
+} from '@showcart/domain';
 import {
   AppError,
   MAX_SOCKET_PAYLOAD_BYTES,
@@ -54,8 +67,6 @@ const PRESENCE_STALE_MS = 5_000;
 /** How often a node looks for waitlist offers whose time is up, in the shows it follows. */
 const OFFER_SWEEP_MS = 500;
 
-/** Whole words of the text, lowercased, for matching the host's banned words. */
-const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
 
 const roomOf = (showId: string) => `show:${showId}`;
 
@@ -67,13 +78,13 @@ const toErrorBody = (error: unknown): TErrorBody | undefined =>
   error instanceof AppError ? error.toBody() : appErrorFromDb(error)?.toBody();
 
 /**
- * The live show engine over Socket.IO. Handlers parse and authorize, then call the
- * engine, which appends each accepted command's event to the show's log; every node
- * follows the logs of its shows and emits their events to its own sockets in seq order.
+ * The live show engine over Socket.IO. Handlers parse, then call one domain function
+ * (services/domain: the engine's commands, or a step around them), which appends each
+ * accepted command's event to the show's log; every node follows the logs of its shows and
+ * emits their events to its own sockets in seq order.
  */
 export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
-  const { db, redis, logger, settlementQueue } = deps;
-  const engine = createShowEngine(redis, { offerTtlMs: deps.config.waitlistOfferMs });
+  const { db, redis, logger, engine } = deps;
   const limiter = new RateLimiterMemory({ points: COMMANDS_PER_SECOND, duration: 1 });
   const chatLimiter = new RateLimiterRedis({
     storeClient: redis,
@@ -148,18 +159,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     void tailer.unfollow(showId);
   });
 
-  /** The show's state in Redis, opened from Postgres the first time anyone asks. */
-  const ensureOpen = async (showId: string) => {
-    if (await engine.isOpen(showId)) return;
-    const show = await findShow(db, showId);
-    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
-    await engine.open({
-      showId,
-      hostId: show.hostId,
-      title: show.title,
-      entries: await listShowEntries(db, showId),
-    });
-  };
+  const ensureOpen = (showId: string) => openShow(deps, showId);
 
   /** What a command's handler gets besides its payload: the socket it came on and its user. */
   type TContext = { socket: TSocket; user: TSessionUser };
@@ -193,19 +193,12 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   });
 
   on('show:start', ZShowCommand, async ({ showId, clientOpId }, { user }) => {
-    await ensureOpen(showId);
-    const applied = await engine.start({ showId, actorId: user.id, clientOpId });
-    await setShowStatus(db, showId, ['scheduled'], 'live');
-    await redis.publish(SHOW_STATUS_CHANNEL, showId);
+    const applied = await startShow(deps, { showId, actorId: user.id, clientOpId });
     return { seq: applied.seq };
   });
 
   on('show:end', ZShowCommand, async ({ showId, clientOpId }, { user }) => {
-    await ensureOpen(showId);
-    const applied = await engine.end({ showId, actorId: user.id, clientOpId });
-    await setShowStatus(db, showId, ['scheduled', 'live'], 'ended');
-    await redis.publish(SHOW_STATUS_CHANNEL, showId);
-    await enqueue(settlementQueue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
+    const applied = await endShow(deps, { showId, actorId: user.id, clientOpId });
     return { seq: applied.seq };
   });
 
@@ -222,12 +215,9 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
   });
 
   on('claim:create', ZEntryCommand, async ({ showId, entryId, clientOpId }, { user }) => {
-    if (!user.hasPaymentMethod) {
-      // The buyer may have added a card since connecting.
-      user.hasPaymentMethod = (await findMe(db, user.id))?.hasPaymentMethod ?? false;
-      if (!user.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
-    }
-    const claim = await engine.claim({ showId, actorId: user.id, displayName: user.displayName, clientOpId, entryId });
+    const claim = await claimItem(deps, { showId, clientOpId, entryId, buyer: user });
+    // A claim needs a saved card: the session knows it has one from now on.
+    user.hasPaymentMethod = true;
     return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
   });
 
@@ -238,7 +228,7 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
 
   on('queue:update', ZEntryUpdate, async ({ showId, clientOpId, entryId, quantity, perBuyerLimit }, { user }) => {
     await ensureOpen(showId);
-    const applied = await updateShowEntry({ db, engine }, { showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
+    const applied = await updateShowEntry(deps, { showId, actorId: user.id, clientOpId, entryId, quantity, perBuyerLimit });
     return { seq: applied.seq };
   });
 
@@ -271,47 +261,21 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     await chatLimiter.consume(`${showId}:${user.id}`).catch((rejection: unknown) => {
       throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED', 'You are sending messages too fast.');
     });
-    const banned = new Set(await engine.bannedWords(showId));
-    if (banned.size && wordsOf(text).some((word) => banned.has(word))) throw new AppError('BLOCKED_WORD');
-    const applied = await engine.chat({ showId, actorId: user.id, displayName: user.displayName, clientOpId, text });
+    const applied = await sendChat(deps, { showId, clientOpId, text, actorId: user.id, displayName: user.displayName });
     return { seq: applied.seq };
   });
 
   on('chat:delete', ZChatDelete, async ({ showId, clientOpId, messageId }, { user }) => {
-    const applied = await engine.moderate({
-      showId, actorId: user.id, clientOpId, action: 'delete', target: messageId, value: '',
-      event: { type: 'chat.deleted', messageId },
-    });
+    const applied = await deleteChatMessage(deps, { showId, actorId: user.id, clientOpId, messageId });
     return { seq: applied.seq };
   });
 
   on('user:moderate', ZUserModerate, async (command, { user }) => {
-    const base = { showId: command.showId, actorId: user.id, clientOpId: command.clientOpId, target: command.userId };
-    const applied =
-      command.action === 'ban'
-        ? await engine.moderate({ ...base, action: 'ban', value: '', event: { type: 'user.banned', userId: command.userId } })
-        : command.action === 'mute'
-          ? await engine.moderate({ ...base, action: 'mute', value: command.minutes, event: { type: 'user.muted', userId: command.userId } })
-          : await engine.moderate({
-              ...base, action: 'moderator', value: command.on ? 'on' : 'off',
-              event: { type: 'moderator.changed', userId: command.userId, on: command.on },
-            });
+    const applied = await moderateUser(deps, { ...command, actorId: user.id });
     return { seq: applied.seq };
   });
 
-  on('chat:settings', ZChatSettings, async ({ showId, clientOpId, slowModeSeconds, bannedWords }, { user }) => {
-    const show = await findShow(db, showId);
-    if (!show) throw new AppError('NOT_FOUND', 'No such show.');
-    if (show.hostId !== user.id) throw new AppError('FORBIDDEN');
-    if (slowModeSeconds !== undefined) {
-      await engine.moderate({
-        showId, actorId: user.id, clientOpId, action: 'slow', target: '', value: slowModeSeconds,
-        event: { type: 'chat.slowModeChanged', slowModeSeconds },
-      });
-    }
-    if (bannedWords !== undefined) await engine.setBannedWords(showId, [...new Set(bannedWords)]);
-    return { bannedWords: (await engine.bannedWords(showId)).sort() };
-  });
+  on('chat:settings', ZChatSettings, (settings, { user }) => setChatSettings(deps, { ...settings, actorId: user.id }));
 
   /**
    * Every event a socket sends: parsed and authorized by its command, its ack always

@@ -1,8 +1,16 @@
-import { createRedis, enqueue, JOB_OPTIONS, JOBS, jobIds, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
-import { countLiveShows } from '@showcart/domain';
+import { createRedis, JOBS, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
+import {
+  chargeOrder,
+  countLiveShows,
+  expireWaitlistOffer,
+  finishSettlement,
+  payOutOrder,
+  refundOrder,
+  releaseUnpaidOrder,
+  settleEndedShow,
+} from '@showcart/domain';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
-import { chargeOrder, expireOffer, refundOrder, releaseOrder, settleShow, transferOrder } from '@showcart/domain';
 import { compactRedisLog } from './jobs/compact-redis-log.ts';
 
 /** Jobs in flight at once per worker process; Stripe's pace is set by the shared limiter. */
@@ -33,92 +41,26 @@ export const createWorkers = (deps: TWorkerDeps) => {
   const prefix = config.queuePrefix;
   const queue = new Queue(SETTLEMENT_QUEUE, { connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
-  const rules = { defaultShippingMinor: config.defaultShippingMinor, shippingCapMinor: config.shippingCapMinor, platformFeeBps: config.platformFeeBps };
-  const offerMs = config.paymentDeadlineMs;
+  // What the domain's steps are given: what follows a step is enqueued on this queue.
+  const domain = { ...deps, queue, flows };
 
-  /** After a charge: a paid order is paid out, an unpaid one released at its deadline. */
-  const afterCharge = async (orderId: string, outcome: string) => {
-    if (outcome === 'paid') {
-      await enqueue(queue, JOBS.transferOrder.name, { orderId }, jobIds.transferOrder(orderId));
-    } else if (outcome === 'payment_failed' || outcome === 'action_required') {
-      const { rows } = await deps.db.query<{ payBy: Date }>('select pay_by as "payBy" from orders where id = $1', [orderId]);
-      const delay = Math.max(0, (rows[0]?.payBy.getTime() ?? Date.now()) - Date.now());
-      await enqueue(queue, JOBS.releaseOrder.name, { orderId }, jobIds.releaseOrder(orderId), { delay });
-    }
-  };
-  const scheduleOfferExpiry = async (offerIds: (string | null)[]) => {
-    for (const offerId of offerIds) {
-      if (offerId) await enqueue(queue, JOBS.expireOffer.name, { offerId }, jobIds.expireOffer(offerId), { delay: offerMs });
-    }
-  };
-
+  /** Each job parses its payload (ids only) and runs one step of the domain. */
   const handle = async (job: Job) => {
     switch (job.name) {
-      case JOBS.settleShow.name: {
-        const { showId } = parsePayload(JOBS.settleShow.schema, job.data);
-        const pending = await settleShow({ ...deps, rules }, showId);
-        // The show's flow: a child per bundle, the parent once all are charged or failed.
-        await flows.add({
-          name: JOBS.finishSettlement.name,
-          queueName: SETTLEMENT_QUEUE,
-          data: { showId },
-          opts: { ...JOB_OPTIONS, jobId: jobIds.finishSettlement(showId) },
-          children: pending.map((orderId) => ({
-            name: JOBS.chargeOrder.name,
-            queueName: SETTLEMENT_QUEUE,
-            data: { orderId },
-            opts: { ...JOB_OPTIONS, jobId: jobIds.chargeOrder(orderId), ignoreDependencyOnFailure: true },
-          })),
-        });
-        return { orders: pending.length };
-      }
-      case JOBS.chargeOrder.name: {
-        const { orderId } = parsePayload(JOBS.chargeOrder.schema, job.data);
-        const outcome = await chargeOrder({ ...deps, paymentDeadlineMs: config.paymentDeadlineMs }, orderId);
-        await afterCharge(orderId, outcome);
-        return { outcome };
-      }
-      case JOBS.finishSettlement.name: {
-        const { showId } = parsePayload(JOBS.finishSettlement.schema, job.data);
-        const { rows } = await deps.db.query<{ status: string; n: number; totalMinor: number }>(
-          `select status, count(*)::int as n, sum(total_minor)::int as "totalMinor" from orders
-            where show_id = $1 and origin = 'show' group by status order by status`,
-          [showId],
-        );
-        logger.info({ showId, orders: rows }, 'show settled');
-        return { orders: rows };
-      }
-      case JOBS.transferOrder.name: {
-        const { orderId } = parsePayload(JOBS.transferOrder.schema, job.data);
-        const result = await transferOrder(deps, orderId);
-        if (result.sent.length > 0) {
-          // Refunds made before this payout take their part back from it now.
-          const { rows } = await deps.db.query<{ id: string }>(
-            `select id from refunds where order_id = $1 and status = 'succeeded'`,
-            [orderId],
-          );
-          for (const { id } of rows) {
-            await enqueue(queue, JOBS.refundOrder.name, { refundId: id }, jobIds.refundOrder(id, `payout-${result.sent.join('-')}`));
-          }
-        }
-        return result;
-      }
-      case JOBS.refundOrder.name: {
-        const { refundId } = parsePayload(JOBS.refundOrder.schema, job.data);
-        return { reversals: await refundOrder(deps, refundId) };
-      }
-      case JOBS.releaseOrder.name: {
-        const { orderId } = parsePayload(JOBS.releaseOrder.schema, job.data);
-        const offers = await releaseOrder({ ...deps, offerMs }, orderId);
-        await scheduleOfferExpiry(offers);
-        return { offers };
-      }
-      case JOBS.expireOffer.name: {
-        const { offerId } = parsePayload(JOBS.expireOffer.schema, job.data);
-        const next = await expireOffer({ ...deps, offerMs }, offerId);
-        await scheduleOfferExpiry([next]);
-        return { next };
-      }
+      case JOBS.settleShow.name:
+        return settleEndedShow(domain, parsePayload(JOBS.settleShow.schema, job.data).showId);
+      case JOBS.chargeOrder.name:
+        return { outcome: await chargeOrder(domain, parsePayload(JOBS.chargeOrder.schema, job.data).orderId) };
+      case JOBS.finishSettlement.name:
+        return finishSettlement(domain, parsePayload(JOBS.finishSettlement.schema, job.data).showId);
+      case JOBS.transferOrder.name:
+        return payOutOrder(domain, parsePayload(JOBS.transferOrder.schema, job.data).orderId);
+      case JOBS.refundOrder.name:
+        return { reversals: await refundOrder(domain, parsePayload(JOBS.refundOrder.schema, job.data).refundId) };
+      case JOBS.releaseOrder.name:
+        return releaseUnpaidOrder(domain, parsePayload(JOBS.releaseOrder.schema, job.data).orderId);
+      case JOBS.expireOffer.name:
+        return expireWaitlistOffer(domain, parsePayload(JOBS.expireOffer.schema, job.data).offerId);
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }

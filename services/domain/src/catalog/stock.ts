@@ -21,15 +21,6 @@ export const lockFreeUnits = async (tx: TQueryable, variantId: string): Promise<
   (await tx.query<{ free: number }>('select quantity - reserved as free from listing_variants where id = $1 for update', [variantId]))
     .rows[0]?.free;
 
-/** Units free in each variant's closet, for display (nothing is locked). */
-export const freeUnitsOf = async (db: TQueryable, variantIds: string[]): Promise<Map<string, number>> => {
-  const { rows } = await db.query<{ id: string; free: number }>(
-    'select id, quantity - reserved as free from listing_variants where id = any($1::uuid[])',
-    [variantIds],
-  );
-  return new Map(rows.map((r) => [r.id, r.free]));
-};
-
 /** NOT_ENOUGH_STOCK saying how many are free; `where` names the field (`entries.2: `). */
 export const notEnoughStock = (free: number, where = '') => {
   const units = `${free} ${free === 1 ? 'unit is' : 'units are'} free in the seller’s closet.`;

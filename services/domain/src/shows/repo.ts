@@ -1,5 +1,8 @@
-import type { TListing, TShowDetail, TShowEntry, TShowStatus, TShowSummary } from '@showcart/shared';
-import type { TQueryable } from '@showcart/common';
+import { queryRow, queryRows, execute, type TQueryable } from '@showcart/common';
+import { ZShowEntry, ZShowSummary, type TShowDetail, type TShowEntry, type TShowStatus, type TShowSummary } from '@showcart/shared';
+import { z } from 'zod';
+
+/** Shows and their entries as Postgres has them (the live state is the engine's, in Redis). */
 
 const SUMMARY = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name as "hostName",
   s.scheduled_at as "scheduledAt", s.started_at as "startedAt",
@@ -7,33 +10,25 @@ const SUMMARY = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name 
   (select r.status from recordings r where r.show_id = s.id and r.status in ('recording', 'ready')) as replay,
   coalesce((select r.listed from recordings r where r.show_id = s.id), true) as "replayListed"`;
 
-type TSummaryRow = Omit<TShowSummary, 'scheduledAt' | 'startedAt'> & {
-  scheduledAt: Date | null;
-  startedAt: Date | null;
-};
+const ZSummaryRow = ZShowSummary.extend({ scheduledAt: z.date().nullable(), startedAt: z.date().nullable() });
 
-const toSummary = (row: TSummaryRow): TShowSummary => ({
+const toSummary = (row: z.infer<typeof ZSummaryRow>): TShowSummary => ({
   ...row,
   scheduledAt: row.scheduledAt?.toISOString() ?? null,
   startedAt: row.startedAt?.toISOString() ?? null,
 });
 
-export const listShows = async (db: TQueryable): Promise<TShowSummary[]> => {
-  const { rows } = await db.query<TSummaryRow>(
+export const listShows = async (db: TQueryable): Promise<TShowSummary[]> =>
+  (await queryRows(db, ZSummaryRow,
     `select ${SUMMARY} from shows s join users h on h.id = s.host_id
       order by case s.status when 'live' then 0 when 'scheduled' then 1 else 2 end,
                coalesce(s.started_at, s.scheduled_at, s.created_at) desc
       limit 200`,
-  );
-  return rows.map(toSummary);
-};
+  )).map(toSummary);
 
 export const findShow = async (db: TQueryable, showId: string): Promise<TShowSummary | undefined> => {
-  const { rows } = await db.query<TSummaryRow>(
-    `select ${SUMMARY} from shows s join users h on h.id = s.host_id where s.id = $1`,
-    [showId],
-  );
-  return rows[0] && toSummary(rows[0]);
+  const row = await queryRow(db, ZSummaryRow, `select ${SUMMARY} from shows s join users h on h.id = s.host_id where s.id = $1`, [showId]);
+  return row && toSummary(row);
 };
 
 const ENTRY_SELECT = `select e.id as "entryId", l.id as "listingId", v.id as "variantId", l.title,
@@ -48,39 +43,22 @@ const ENTRY_SELECT = `select e.id as "entryId", l.id as "listingId", v.id as "va
 
 /** One entry as the show engine starts it. */
 export const findShowEntry = async (db: TQueryable, entryId: string): Promise<TShowEntry | undefined> =>
-  (await db.query<TShowEntry>(`${ENTRY_SELECT} where e.id = $1`, [entryId])).rows[0];
-
-/** A seller's listings with their variants, newest first. */
-export const listListings = async (db: TQueryable, sellerId: string): Promise<TListing[]> => {
-  const { rows } = await db.query<TListing>(
-    `select l.id, l.title, l.photo_url as "photoUrl", l.price_minor as "priceMinor", l.currency,
-            l.seller_id as "sellerId", u.display_name as "sellerName",
-            coalesce(json_agg(json_build_object('id', v.id, 'label', v.label, 'quantity', v.quantity, 'free', v.quantity - v.reserved)
-                              order by v.label) filter (where v.id is not null), '[]') as variants
-       from listings l join users u on u.id = l.seller_id
-       left join listing_variants v on v.listing_id = l.id
-      where l.seller_id = $1 and l.deleted_at is null
-      group by l.id, u.display_name
-      order by l.created_at desc`,
-    [sellerId],
-  );
-  return rows;
-};
+  queryRow(db, ZShowEntry, `${ENTRY_SELECT} where e.id = $1`, [entryId]);
 
 /** The show's queue as it was planned, in position order. */
 export const listShowEntries = async (db: TQueryable, showId: string): Promise<TShowEntry[]> =>
-  (await db.query<TShowEntry>(`${ENTRY_SELECT} where e.show_id = $1 order by e.position`, [showId])).rows;
+  queryRows(db, ZShowEntry, `${ENTRY_SELECT} where e.show_id = $1 order by e.position`, [showId]);
 
 export const findShowDetail = async (db: TQueryable, showId: string): Promise<TShowDetail | undefined> => {
   const show = await findShow(db, showId);
   return show && { ...show, entries: await listShowEntries(db, showId) };
 };
 
-/** Moves a show forward in its life; returns false if it was not in `from`. */
 /** How many shows are live now, on any node. */
 export const countLiveShows = async (db: TQueryable): Promise<number> =>
-  (await db.query<{ n: number }>(`select count(*)::int as n from shows where status = 'live'`)).rows[0]!.n;
+  (await queryRow(db, z.object({ n: z.number() }), `select count(*)::int as n from shows where status = 'live'`))!.n;
 
+/** Moves a show forward in its life; returns false if it was not in `from`. */
 export const setShowStatus = async (
   db: TQueryable,
   showId: string,
@@ -91,9 +69,5 @@ export const setShowStatus = async (
     to === 'live' ? ', started_at = coalesce(started_at, now())'
     : to === 'ended' ? ', started_at = coalesce(started_at, now()), ended_at = coalesce(ended_at, now())'
     : '';
-  const { rowCount } = await db.query(
-    `update shows set status = $3 ${stamp} where id = $1 and status = any($2::text[])`,
-    [showId, from, to],
-  );
-  return (rowCount ?? 0) > 0;
+  return (await execute(db, `update shows set status = $3 ${stamp} where id = $1 and status = any($2::text[])`, [showId, from, to])) > 0;
 };

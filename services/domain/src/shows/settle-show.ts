@@ -1,4 +1,6 @@
-import { withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
+import { JOB_OPTIONS, JOBS, jobIds, queryRows, SETTLEMENT_QUEUE, withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
+import { z } from 'zod';
+import type { TDomainDeps } from '../deps.ts';
 import { releaseShowStock } from '../catalog/stock.ts';
 import { insertOrder, shippingFor } from '../orders/insert-order.ts';
 import { setShowStatus } from './repo.ts';
@@ -98,4 +100,39 @@ export const settleShow = async (
     [showId],
   );
   return pending.map((row) => row.id);
+};
+
+/**
+ * Settles an ended show: its orders (settleShow), then its flow: a charge job per order
+ * waiting for one, and a parent that runs once every child is done. Adding the flow
+ * again changes nothing (every job id is made of our ids).
+ */
+export const settleEndedShow = async (deps: Pick<TDomainDeps, 'db' | 'redis' | 'logger' | 'config' | 'flows'>, showId: string) => {
+  const { config } = deps;
+  const rules = { defaultShippingMinor: config.defaultShippingMinor, shippingCapMinor: config.shippingCapMinor, platformFeeBps: config.platformFeeBps };
+  const pending = await settleShow({ ...deps, rules }, showId);
+  await deps.flows.add({
+    name: JOBS.finishSettlement.name,
+    queueName: SETTLEMENT_QUEUE,
+    data: { showId },
+    opts: { ...JOB_OPTIONS, jobId: jobIds.finishSettlement(showId) },
+    children: pending.map((orderId) => ({
+      name: JOBS.chargeOrder.name,
+      queueName: SETTLEMENT_QUEUE,
+      data: { orderId },
+      opts: { ...JOB_OPTIONS, jobId: jobIds.chargeOrder(orderId), ignoreDependencyOnFailure: true },
+    })),
+  });
+  return { orders: pending.length };
+};
+
+/** The flow's parent, once every order of the show was charged or failed: what the show's orders came to. */
+export const finishSettlement = async (deps: Pick<TDomainDeps, 'db' | 'logger'>, showId: string) => {
+  const orders = await queryRows(deps.db, z.object({ status: z.string(), n: z.number(), totalMinor: z.number() }),
+    `select status, count(*)::int as n, sum(total_minor)::int as "totalMinor" from orders
+      where show_id = $1 and origin = 'show' group by status order by status`,
+    [showId],
+  );
+  deps.logger.info({ showId, orders }, 'show settled');
+  return { orders };
 };

@@ -1,4 +1,5 @@
-import { withTransaction, type TDb, type TLogger } from '@showcart/common';
+import { enqueue, JOBS, jobIds, withTransaction, type TDb, type TLogger } from '@showcart/common';
+import type { TDomainDeps } from '../deps.ts';
 import { releaseClaimUnits, releaseOfferUnit } from '../catalog/stock.ts';
 import { offerReleasedUnit } from './offers-after-show.ts';
 
@@ -60,3 +61,26 @@ export const expireOffer = async (
     deps.logger.info({ offerId, next }, 'waitlist offer expired');
     return next;
   });
+
+/** Each new offer expires on time: its job waits until then. */
+const scheduleExpiry = async (deps: Pick<TDomainDeps, 'queue'>, offerIds: (string | null)[], offerMs: number) => {
+  for (const offerId of offerIds) {
+    if (offerId) await enqueue(deps.queue, JOBS.expireOffer.name, { offerId }, jobIds.expireOffer(offerId), { delay: offerMs });
+  }
+};
+
+/** An unpaid order's deadline passed: it is released (releaseOrder) and the offers it made expire on time. */
+export const releaseUnpaidOrder = async (deps: Pick<TDomainDeps, 'db' | 'logger' | 'queue' | 'config'>, orderId: string) => {
+  const offerMs = deps.config.paymentDeadlineMs;
+  const offers = await releaseOrder({ ...deps, offerMs }, orderId);
+  await scheduleExpiry(deps, offers, offerMs);
+  return { offers };
+};
+
+/** An offer's time is up: it expires (expireOffer), and the next one, if any, expires on time. */
+export const expireWaitlistOffer = async (deps: Pick<TDomainDeps, 'db' | 'logger' | 'queue' | 'config'>, offerId: string) => {
+  const offerMs = deps.config.paymentDeadlineMs;
+  const next = await expireOffer({ ...deps, offerMs }, offerId);
+  await scheduleExpiry(deps, [next], offerMs);
+  return { next };
+};

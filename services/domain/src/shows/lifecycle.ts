@@ -1,0 +1,89 @@
+import { enqueue, JOBS, jobIds, SHOW_STATUS_CHANNEL } from '@showcart/common';
+import { AppError } from '@showcart/shared';
+import { findMe } from '../accounts/sessions.ts';
+import type { TDomainDeps } from '../deps.ts';
+import { findShow, listShowEntries, setShowStatus } from './repo.ts';
+
+type TOp = { showId: string; actorId: string; clientOpId: string };
+
+/** The show's state in Redis, opened from Postgres the first time anyone asks. */
+export const openShow = async (deps: Pick<TDomainDeps, 'db' | 'engine'>, showId: string) => {
+  if (await deps.engine.isOpen(showId)) return;
+  const show = await findShow(deps.db, showId);
+  if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+  await deps.engine.open({ showId, hostId: show.hostId, title: show.title, entries: await listShowEntries(deps.db, showId) });
+};
+
+/** The host goes live: the engine decides, Postgres follows, recorders hear of it. */
+export const startShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis'>, p: TOp) => {
+  await openShow(deps, p.showId);
+  const applied = await deps.engine.start(p);
+  await setShowStatus(deps.db, p.showId, ['scheduled'], 'live');
+  await deps.redis.publish(SHOW_STATUS_CHANNEL, p.showId);
+  return applied;
+};
+
+/**
+ * What follows the end of a show, whoever ended it (its host, or LiveKit closing its
+ * room): Postgres says ended, recorders hear, and its settlement is queued (once: the job
+ * id is the show's). Each step is a no-op the second time.
+ */
+const afterEnd = async (deps: Pick<TDomainDeps, 'db' | 'redis' | 'queue'>, showId: string) => {
+  await setShowStatus(deps.db, showId, ['scheduled', 'live'], 'ended');
+  await deps.redis.publish(SHOW_STATUS_CHANNEL, showId);
+  await enqueue(deps.queue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
+};
+
+/** The host ends the show. */
+export const endShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis' | 'queue'>, p: TOp) => {
+  await openShow(deps, p.showId);
+  const applied = await deps.engine.end(p);
+  await afterEnd(deps, p.showId);
+  return applied;
+};
+
+/**
+ * LiveKit closed the show's room: a live show ends as if its host had ended it. Whichever
+ * comes first settles it; the second finds it ended. Returns whether this ended it.
+ */
+export const endShowWhenRoomFinished = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis' | 'queue'>, p: { showId: string; eventId: string }) => {
+  const show = await findShow(deps.db, p.showId);
+  if (!show || show.status !== 'live') return false;
+  await deps.engine.end({ showId: p.showId, actorId: show.hostId, clientOpId: `room-finished-${p.eventId}` }).catch((error: unknown) => {
+    // Ended in the engine already (the host was first): Postgres and the settlement follow all the same.
+    if (!(error instanceof AppError)) throw error;
+  });
+  await afterEnd(deps, p.showId);
+  return true;
+};
+
+/**
+ * A viewer claims the featured item: only with a saved card (looked up again if the
+ * session had none: the buyer may have added one since connecting), then first come,
+ * first served in the engine.
+ */
+export const claimItem = async (
+  deps: Pick<TDomainDeps, 'db' | 'engine'>,
+  p: { showId: string; clientOpId: string; entryId: string; buyer: { id: string; displayName: string; hasPaymentMethod: boolean } },
+) => {
+  if (!p.buyer.hasPaymentMethod && !(await findMe(deps.db, p.buyer.id))?.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
+  return deps.engine.claim({ showId: p.showId, actorId: p.buyer.id, displayName: p.buyer.displayName, clientOpId: p.clientOpId, entryId: p.entryId });
+};
+
+/** The host's chat settings: slow mode (broadcast) and banned words (kept from viewers). */
+export const setChatSettings = async (
+  deps: Pick<TDomainDeps, 'db' | 'engine'>,
+  p: TOp & { slowModeSeconds?: number; bannedWords?: string[] },
+) => {
+  const show = await findShow(deps.db, p.showId);
+  if (!show) throw new AppError('NOT_FOUND', 'No such show.');
+  if (show.hostId !== p.actorId) throw new AppError('FORBIDDEN');
+  if (p.slowModeSeconds !== undefined) {
+    await deps.engine.moderate({
+      showId: p.showId, actorId: p.actorId, clientOpId: p.clientOpId, action: 'slow', target: '', value: p.slowModeSeconds,
+      event: { type: 'chat.slowModeChanged', slowModeSeconds: p.slowModeSeconds },
+    });
+  }
+  if (p.bannedWords !== undefined) await deps.engine.setBannedWords(p.showId, [...new Set(p.bannedWords)]);
+  return { bannedWords: (await deps.engine.bannedWords(p.showId)).sort() };
+};

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import {
+  ZAddEntryBody,
+  ZAttemptBody,
+  ZCard,
+  ZCohostDecision,
+  ZCohostItem,
+  ZCohostProposal,
+  ZConnectStatus,
+  ZCreateShowBody,
+  ZHealth,
+  ZItemReceipts,
+  ZListing,
+  ZLiveKitGrant,
+  ZLoginBody,
+  ZMe,
+  ZOrder,
+  ZPayCompleteBody,
+  ZPaymentSetup,
+  ZPayReply,
+  ZRefund,
+  ZRefundBody,
+  ZSale,
+  ZSeller,
+  ZSetupCompleteBody,
+  ZShowDetail,
+  ZShowSales,
+  ZShowSummary,
+  ZTestCardBody,
+  ZWaitlistOffer,
+} from './http.ts';
+import { ZId } from './ids.ts';
+import { ZReplay, ZReplayBuyBody, ZReplayListedBody } from './replay.ts';
+import { ZShowEntry } from './show.ts';
+
+/**
+ * The HTTP API, each endpoint once: method, path, who may call it, the schemas of its path
+ * parameters, body and response, and the status of a success. The api mounts exactly
+ * these (services/api/src/contract.ts) and checks each response against its schema
+ * outside production; the web client is typed by them (web/src/api.ts).
+ *
+ * `auth`: `user` needs a signed-in session; `public` does not; `signed` is a provider's
+ * webhook, authenticated by its signature over the raw body. `raw` endpoints answer
+ * something other than JSON (a playlist, a video segment) or read their body unparsed.
+ */
+export type TEndpoint = {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  auth: 'public' | 'user' | 'signed';
+  params?: z.ZodType;
+  body?: z.ZodType;
+  /** null: no body (204). */
+  response: z.ZodType | null;
+  status?: 200 | 201 | 202 | 204;
+  raw?: true;
+};
+
+const endpoint = <const E extends TEndpoint>(e: E) => e;
+
+const ZShowParams = z.strictObject({ id: ZId });
+const ZIdParams = z.strictObject({ id: ZId });
+const ZEntryParams = z.strictObject({ id: ZId, entryId: ZId });
+const ZSegmentParams = z.strictObject({
+  id: ZId,
+  part: z.coerce.number().int().min(0).max(10_000),
+  file: z.string().regex(/^seg-\d{5}\.ts$/),
+});
+const ZOrderReply = z.object({ order: ZOrder });
+const ZCardReply = z.object({ card: ZCard });
+
+export const API = {
+  /** Raw: its status says whether every component answers (503 when one does not), for load balancers. */
+  'health.get': endpoint({ method: 'GET', path: '/api/health', auth: 'public', response: ZHealth, raw: true }),
+  'auth.login': endpoint({ method: 'POST', path: '/api/auth/login', auth: 'public', body: ZLoginBody, response: ZMe }),
+  'auth.logout': endpoint({ method: 'POST', path: '/api/auth/logout', auth: 'public', response: null, status: 204 }),
+  'me.get': endpoint({ method: 'GET', path: '/api/me', auth: 'user', response: ZMe }),
+
+  'shows.list': endpoint({ method: 'GET', path: '/api/shows', auth: 'user', response: z.object({ shows: z.array(ZShowSummary) }) }),
+  'shows.get': endpoint({ method: 'GET', path: '/api/shows/:id', auth: 'user', params: ZShowParams, response: ZShowDetail }),
+  'shows.create': endpoint({ method: 'POST', path: '/api/shows', auth: 'user', body: ZCreateShowBody, response: ZShowDetail, status: 201 }),
+  'shows.addEntry': endpoint({
+    method: 'POST', path: '/api/shows/:id/entries', auth: 'user', params: ZShowParams, body: ZAddEntryBody, response: ZShowEntry, status: 201,
+  }),
+  'shows.receipts': endpoint({
+    method: 'GET', path: '/api/shows/:id/receipts', auth: 'user', params: ZShowParams, response: z.object({ items: z.array(ZItemReceipts) }),
+  }),
+  'shows.livekit': endpoint({ method: 'POST', path: '/api/shows/:id/livekit', auth: 'user', params: ZShowParams, response: ZLiveKitGrant }),
+  'shows.sales': endpoint({ method: 'GET', path: '/api/shows/:id/sales', auth: 'user', params: ZShowParams, response: ZShowSales }),
+
+  'closet.mine': endpoint({ method: 'GET', path: '/api/listings/mine', auth: 'user', response: z.object({ listings: z.array(ZListing) }) }),
+  'sellers.list': endpoint({ method: 'GET', path: '/api/sellers', auth: 'user', response: z.object({ sellers: z.array(ZSeller) }) }),
+  'sellers.listings': endpoint({
+    method: 'GET', path: '/api/sellers/:id/listings', auth: 'user', params: ZIdParams, response: z.object({ listings: z.array(ZListing) }),
+  }),
+
+  'cohost.request': endpoint({
+    method: 'POST', path: '/api/shows/:id/cohost-requests', auth: 'user', params: ZShowParams, body: ZCohostProposal, response: ZCohostItem, status: 201,
+  }),
+  'cohost.offer': endpoint({
+    method: 'POST', path: '/api/shows/:id/cohost-offers', auth: 'user', params: ZShowParams, body: ZCohostProposal, response: ZCohostItem, status: 201,
+  }),
+  'cohost.list': endpoint({ method: 'GET', path: '/api/cohost-items', auth: 'user', response: z.object({ items: z.array(ZCohostItem) }) }),
+  'cohost.decide': endpoint({
+    method: 'POST', path: '/api/cohost-items/:id/decision', auth: 'user', params: ZIdParams, body: ZCohostDecision, response: ZCohostItem,
+  }),
+  'cohost.withdraw': endpoint({ method: 'POST', path: '/api/cohost-items/:id/withdraw', auth: 'user', params: ZIdParams, response: ZCohostItem }),
+
+  'orders.list': endpoint({ method: 'GET', path: '/api/orders', auth: 'user', response: z.object({ orders: z.array(ZOrder) }) }),
+  'orders.get': endpoint({ method: 'GET', path: '/api/orders/:id', auth: 'user', params: ZIdParams, response: ZOrder }),
+  'orders.pay': endpoint({ method: 'POST', path: '/api/orders/:id/pay', auth: 'user', params: ZIdParams, body: ZAttemptBody, response: ZPayReply }),
+  'orders.payComplete': endpoint({
+    method: 'POST', path: '/api/orders/:id/pay/complete', auth: 'user', params: ZIdParams, body: ZPayCompleteBody, response: ZOrderReply,
+  }),
+  'orders.refund': endpoint({
+    method: 'POST', path: '/api/orders/:id/refunds', auth: 'user', params: ZIdParams, body: ZRefundBody,
+    response: z.object({ refund: ZRefund }), status: 202,
+  }),
+  'sales.list': endpoint({ method: 'GET', path: '/api/sales', auth: 'user', response: z.object({ sales: z.array(ZSale) }) }),
+  'offers.list': endpoint({ method: 'GET', path: '/api/offers', auth: 'user', response: z.object({ offers: z.array(ZWaitlistOffer) }) }),
+  'offers.accept': endpoint({ method: 'POST', path: '/api/offers/:id/accept', auth: 'user', params: ZIdParams, response: ZOrderReply, status: 201 }),
+
+  'payments.get': endpoint({ method: 'GET', path: '/api/payments', auth: 'user', response: ZPaymentSetup }),
+  'payments.testCard': endpoint({ method: 'POST', path: '/api/payments/test-card', auth: 'user', body: ZTestCardBody, response: ZCardReply }),
+  'payments.setupIntent': endpoint({
+    method: 'POST', path: '/api/payments/setup-intent', auth: 'user', body: ZAttemptBody,
+    response: z.object({ clientSecret: z.string(), publishableKey: z.string() }),
+  }),
+  'payments.setupComplete': endpoint({
+    method: 'POST', path: '/api/payments/setup-intent/complete', auth: 'user', body: ZSetupCompleteBody, response: ZCardReply,
+  }),
+  'connect.get': endpoint({ method: 'GET', path: '/api/connect', auth: 'user', response: ZConnectStatus }),
+  'connect.onboarding': endpoint({ method: 'POST', path: '/api/connect/onboarding', auth: 'user', response: z.object({ url: z.string() }) }),
+
+  'replays.get': endpoint({ method: 'GET', path: '/api/replays/:id', auth: 'user', params: ZShowParams, response: ZReplay }),
+  'replays.setListed': endpoint({
+    method: 'PATCH', path: '/api/replays/:id', auth: 'user', params: ZShowParams, body: ZReplayListedBody, response: z.object({ listed: z.boolean() }),
+  }),
+  'replays.delete': endpoint({ method: 'DELETE', path: '/api/replays/:id', auth: 'user', params: ZShowParams, response: null, status: 204 }),
+  'replays.buy': endpoint({
+    method: 'POST', path: '/api/replays/:id/entries/:entryId/buy', auth: 'user', params: ZEntryParams, body: ZReplayBuyBody, response: ZOrderReply, status: 201,
+  }),
+  'replays.waitlist': endpoint({
+    method: 'POST', path: '/api/replays/:id/entries/:entryId/waitlist', auth: 'user', params: ZEntryParams,
+    response: z.object({ waiting: z.literal(true) }), status: 201,
+  }),
+  'recordings.playlist': endpoint({ method: 'GET', path: '/api/recordings/:id/index.m3u8', auth: 'user', params: ZIdParams, response: null, raw: true }),
+  'recordings.segment': endpoint({ method: 'GET', path: '/api/recordings/:id/:part/:file', auth: 'user', params: ZSegmentParams, response: null, raw: true }),
+
+  'webhooks.livekit': endpoint({ method: 'POST', path: '/api/webhooks/livekit', auth: 'signed', response: z.object({ ok: z.literal(true) }), raw: true }),
+  'webhooks.stripe': endpoint({ method: 'POST', path: '/api/webhooks/stripe', auth: 'signed', response: z.object({ received: z.literal(true) }), raw: true }),
+} as const satisfies Record<string, TEndpoint>;
+
+export type TApi = typeof API;
+export type TEndpointName = keyof TApi;
+
+type TInfer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+/** What the server answers: the response schema's type, or nothing (204). */
+export type TResponseOf<N extends TEndpointName> = TInfer<TApi[N]['response']>;
+/** The path parameters of an endpoint, as the server has them parsed. */
+export type TParamsOf<N extends TEndpointName> = TApi[N] extends { params: infer P } ? TInfer<P> : undefined;
+/** The body of an endpoint, as the server has it parsed. */
+export type TBodyOf<N extends TEndpointName> = TApi[N] extends { body: infer B } ? TInfer<B> : undefined;
+/** The path parameters a client fills in, before parsing (a segment's part is a number or its digits). */
+export type TParamsInputOf<N extends TEndpointName> = TApi[N] extends { params: infer P } ? (P extends z.ZodType ? z.input<P> : undefined) : undefined;
+
+/** The path with its parameters filled in, each percent-encoded. */
+export const pathOf = (path: string, params: Record<string, string | number> | undefined) =>
+  path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(String(value));
+  });
