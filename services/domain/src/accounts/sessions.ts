@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError, type TMe } from '@showcart/shared';
+import { AppError, ZMe, type TMe } from '@showcart/shared';
 import { parse, serialize } from 'cookie';
-import type { TQueryable } from '@showcart/common';
+import { execute, queryRow, type TQueryable } from '@showcart/common';
+import { z } from 'zod';
 
 export const SESSION_COOKIE = 'sc_session';
 
@@ -16,29 +17,24 @@ const ME_COLUMNS = `u.id, u.email, u.display_name as "displayName",
 export const createSession = async (db: TQueryable, userId: string, ttlMs: number) => {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
-  await db.query('insert into sessions (token_hash, user_id, expires_at) values ($1, $2, $3)', [
-    hashToken(token),
-    userId,
-    expiresAt,
-  ]);
+  await execute(db, 'insert into sessions (token_hash, user_id, expires_at) values ($1, $2, $3)', [hashToken(token), userId, expiresAt]);
   return { token, expiresAt };
 };
 
 export const deleteSession = async (db: TQueryable, token: string) => {
-  await db.query('delete from sessions where token_hash = $1', [hashToken(token)]);
+  await execute(db, 'delete from sessions where token_hash = $1', [hashToken(token)]);
 };
 
 /** The user behind a session token; UNAUTHENTICATED or SESSION_EXPIRED otherwise. */
 export const resolveSession = async (db: TQueryable, token: string | undefined): Promise<TSessionUser> => {
   if (!token) throw new AppError('UNAUTHENTICATED');
-  const { rows } = await db.query<TSessionUser & { expired: boolean }>(
+  const row = await queryRow(db, ZMe.extend({ expired: z.boolean() }),
     `select ${ME_COLUMNS}, s.expires_at < now() as expired
        from sessions s join users u on u.id = s.user_id
        left join payment_profiles p on p.user_id = u.id
       where s.token_hash = $1`,
     [hashToken(token)],
   );
-  const row = rows[0];
   if (!row) throw new AppError('UNAUTHENTICATED');
   if (row.expired) throw new AppError('SESSION_EXPIRED');
   const { expired: _expired, ...user } = row;
@@ -46,12 +42,7 @@ export const resolveSession = async (db: TQueryable, token: string | undefined):
 };
 
 export const findMe = async (db: TQueryable, userId: string): Promise<TSessionUser | undefined> =>
-  (
-    await db.query<TSessionUser>(
-      `select ${ME_COLUMNS} from users u left join payment_profiles p on p.user_id = u.id where u.id = $1`,
-      [userId],
-    )
-  ).rows[0];
+  queryRow(db, ZMe, `select ${ME_COLUMNS} from users u left join payment_profiles p on p.user_id = u.id where u.id = $1`, [userId]);
 
 export const sessionTokenFromCookieHeader = (header: string | undefined): string | undefined =>
   header ? parse(header)[SESSION_COOKIE] : undefined;

@@ -1,5 +1,6 @@
 import { AppError } from '@showcart/shared';
-import { withTransaction, type TDb, type TQueryable } from '@showcart/common';
+import { execute, queryRow, withTransaction, type TDb, type TQueryable } from '@showcart/common';
+import { z } from 'zod';
 import type { TShowEngine } from '../shows/engine/show-engine.ts';
 
 /**
@@ -18,8 +19,7 @@ import type { TShowEngine } from '../shows/engine/show-engine.ts';
  * the variant does not exist.
  */
 export const lockFreeUnits = async (tx: TQueryable, variantId: string): Promise<number | undefined> =>
-  (await tx.query<{ free: number }>('select quantity - reserved as free from listing_variants where id = $1 for update', [variantId]))
-    .rows[0]?.free;
+  (await queryRow(tx, z.object({ free: z.number() }), 'select quantity - reserved as free from listing_variants where id = $1 for update', [variantId]))?.free;
 
 /** NOT_ENOUGH_STOCK saying how many are free; `where` names the field (`entries.2: `). */
 export const notEnoughStock = (free: number, where = '') => {
@@ -52,14 +52,13 @@ export const raiseEntryUnits = async (
   p: { showId: string; entryId: string; actorId: string; quantity: number },
 ): Promise<number | undefined> =>
   withTransaction(db, async (tx) => {
-    const { rows } = await tx.query<{ quantity: number; variantId: string; hostId: string; status: string }>(
+    const entry = await queryRow(tx, z.object({ quantity: z.number(), variantId: z.string(), hostId: z.string(), status: z.string() }),
       `select e.quantity, e.variant_id as "variantId", s.host_id as "hostId", s.status
          from show_entries e join shows s on s.id = e.show_id
         where e.id = $1 and e.show_id = $2
         for update of e`,
       [p.entryId, p.showId],
     );
-    const entry = rows[0];
     if (!entry) return undefined;
     const runs = entry.status === 'scheduled' || entry.status === 'live';
     if (entry.hostId !== p.actorId || !runs || p.quantity <= entry.quantity) return entry.quantity;
@@ -68,7 +67,7 @@ export const raiseEntryUnits = async (
       const more = free === 0 ? 'No more units are' : `Only ${free} more ${free === 1 ? 'unit is' : 'units are'}`;
       throw new AppError('NOT_ENOUGH_STOCK', `${more} free in the seller’s closet: this item can have at most ${entry.quantity + free}.`);
     }
-    await tx.query('update show_entries set quantity = $2 where id = $1', [p.entryId, p.quantity]);
+    await execute(tx, 'update show_entries set quantity = $2 where id = $1', [p.entryId, p.quantity]);
     return p.quantity;
   });
 
@@ -78,8 +77,8 @@ export const raiseEntryUnits = async (
  * Idempotent: a settlement run again finds no entry holds and every claim held.
  */
 export const releaseShowStock = async (tx: TQueryable, showId: string) => {
-  await tx.query('delete from stock_holds h using show_entries e where h.entry_id = e.id and e.show_id = $1', [showId]);
-  await tx.query(
+  await execute(tx, 'delete from stock_holds h using show_entries e where h.entry_id = e.id and e.show_id = $1', [showId]);
+  await execute(tx,
     `insert into stock_holds (variant_id, claim_id, units)
      select e.variant_id, c.id, 1
        from claims c join show_entries e on e.id = c.entry_id
@@ -93,25 +92,24 @@ export const releaseShowStock = async (tx: TQueryable, showId: string) => {
 
 /** A claim made after its show (a replay purchase, an accepted offer) holds its unit; NOT_ENOUGH_STOCK when none is free. */
 export const holdClaimUnit = async (tx: TQueryable, claimId: string) => {
-  const { rows } = await tx.query<{ variantId: string }>(
+  const variantId = (await queryRow(tx, z.object({ variantId: z.string() }),
     'select e.variant_id as "variantId" from claims c join show_entries e on e.id = c.entry_id where c.id = $1',
     [claimId],
-  );
-  const variantId = rows[0]?.variantId;
+  ))?.variantId;
   if (!variantId) throw new AppError('NOT_FOUND', 'No such claim.');
   const free = (await lockFreeUnits(tx, variantId)) ?? 0;
   if (free < 1) throw notEnoughStock(free);
-  await tx.query('insert into stock_holds (variant_id, claim_id, units) values ($1, $2, 1) on conflict (claim_id) do nothing', [variantId, claimId]);
+  await execute(tx, 'insert into stock_holds (variant_id, claim_id, units) values ($1, $2, 1) on conflict (claim_id) do nothing', [variantId, claimId]);
 };
 
 /** Claims released unpaid stop holding their units. */
 export const releaseClaimUnits = async (tx: TQueryable, claimIds: string[]) => {
-  await tx.query('delete from stock_holds where claim_id = any($1::uuid[])', [claimIds]);
+  await execute(tx, 'delete from stock_holds where claim_id = any($1::uuid[])', [claimIds]);
 };
 
 /** A waitlist offer after a show holds the unit it offers (moved from the released claim that freed it). */
 export const holdOfferUnit = async (tx: TQueryable, offerId: string) => {
-  await tx.query(
+  await execute(tx,
     `insert into stock_holds (variant_id, offer_id, units)
      select e.variant_id, w.id, 1 from waitlist_offers w join show_entries e on e.id = w.entry_id where w.id = $1
      on conflict (offer_id) do nothing`,
@@ -121,7 +119,7 @@ export const holdOfferUnit = async (tx: TQueryable, offerId: string) => {
 
 /** An offer that ended (taken up, or expired) stops holding its unit. */
 export const releaseOfferUnit = async (tx: TQueryable, offerId: string) => {
-  await tx.query('delete from stock_holds where offer_id = $1', [offerId]);
+  await execute(tx, 'delete from stock_holds where offer_id = $1', [offerId]);
 };
 
 /**
@@ -130,8 +128,8 @@ export const releaseOfferUnit = async (tx: TQueryable, offerId: string) => {
  * Postgres refuses; so nothing is sold that the closet did not hold, and nothing clamps.
  */
 export const sellOrderUnits = async (tx: TQueryable, orderId: string) => {
-  await tx.query('delete from stock_holds h using order_items oi where oi.order_id = $1 and h.claim_id = oi.claim_id', [orderId]);
-  await tx.query(
+  await execute(tx, 'delete from stock_holds h using order_items oi where oi.order_id = $1 and h.claim_id = oi.claim_id', [orderId]);
+  await execute(tx,
     `update listing_variants v set quantity = v.quantity - sold.n
        from (select e.variant_id, count(*)::int as n
                from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id

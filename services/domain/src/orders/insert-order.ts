@@ -1,5 +1,6 @@
 import { splitOrder, type TOrderLine } from '@showcart/shared';
-import type { TQueryable } from '@showcart/common';
+import { execute, queryRows, type TQueryable } from '@showcart/common';
+import { z } from 'zod';
 
 /** The shipping fee of one bundle: the seller's rate, else the default, never above the cap. */
 export const shippingFor = (sellerRateMinor: number | null, rules: { defaultShippingMinor: number; shippingCapMinor: number }) =>
@@ -26,7 +27,7 @@ export const insertOrder = async (
 ): Promise<string | null> => {
   const lines: TOrderLine[] = p.claims.map((c) => ({ priceMinor: c.priceMinor, commissionBps: c.commissionBps }));
   const split = splitOrder({ lines, shippingMinor: p.shippingMinor, platformFeeBps: p.platformFeeBps });
-  const { rows } = await tx.query<{ id: string }>(
+  const rows = await queryRows(tx, z.object({ id: z.string() }),
     `insert into orders (show_id, buyer_id, seller_id, host_id, currency, origin, items_minor, shipping_minor,
                          total_minor, commission_minor, platform_fee_minor, seller_share_minor)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -37,7 +38,7 @@ export const insertOrder = async (
   );
   const orderId = rows[0]?.id;
   if (!orderId) return null;
-  await tx.query(
+  await execute(tx,
     `insert into order_items (order_id, claim_id, price_minor)
      select $1, c.id, c.price from unnest($2::uuid[], $3::int[]) as c(id, price)`,
     [orderId, p.claims.map((c) => c.id), p.claims.map((c) => c.priceMinor)],

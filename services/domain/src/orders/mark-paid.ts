@@ -1,4 +1,5 @@
-import type { TQueryable } from '@showcart/common';
+import { execute, queryRows, type TQueryable } from '@showcart/common';
+import { z } from 'zod';
 import { sellOrderUnits } from '../catalog/stock.ts';
 import { journals, ledgerAccounts, postJournal, type TTransferKind } from '../payouts/ledger.ts';
 
@@ -11,10 +12,10 @@ export const markOrderPaid = async (
   tx: TQueryable,
   p: { orderId: string; paymentIntentId: string; chargeId: string | null },
 ): Promise<boolean> => {
-  const { rows } = await tx.query<{
-    currency: string; totalMinor: number; sellerId: string; hostId: string | null;
-    commissionMinor: number; platformFeeMinor: number; sellerShareMinor: number;
-  }>(
+  const rows = await queryRows(tx, z.object({
+    currency: z.string(), totalMinor: z.number(), sellerId: z.string(), hostId: z.string().nullable(),
+    commissionMinor: z.number(), platformFeeMinor: z.number(), sellerShareMinor: z.number(),
+  }),
     `update orders set status = 'paid', paid_at = now(), stripe_payment_intent_id = $2,
                        stripe_charge_id = coalesce(stripe_charge_id, $3), failure_code = null, pay_by = null
       where id = $1 and status in ('pending', 'payment_failed', 'action_required')
@@ -31,7 +32,7 @@ export const markOrderPaid = async (
     ...(o.hostId ? [{ kind: 'commission' as const, to: o.hostId, amount: o.commissionMinor }] : []),
   ].filter((t) => t.amount > 0);
   for (const t of transfers) {
-    await tx.query(
+    await execute(tx,
       `insert into transfers (order_id, kind, destination_user_id, amount_minor, currency)
        values ($1, $2, $3, $4, $5) on conflict (order_id, kind) do nothing`,
       [p.orderId, t.kind, t.to, t.amount, o.currency],
@@ -57,12 +58,12 @@ export const markOrderUnpaid = async (
   tx: TQueryable,
   p: { orderId: string; status: 'payment_failed' | 'action_required'; failureCode: string; paymentIntentId: string | null; payBy: Date },
 ): Promise<boolean> => {
-  const { rowCount } = await tx.query(
+  const rowCount = await execute(tx,
     `update orders set status = $2, failure_code = $3, stripe_payment_intent_id = coalesce(stripe_payment_intent_id, $4),
                        pay_by = coalesce(pay_by, $5)
       where id = $1 and status in ('pending', 'payment_failed', 'action_required')`,
     [p.orderId, p.status, p.failureCode, p.paymentIntentId, p.payBy],
   );
-  return (rowCount ?? 0) > 0;
+  return rowCount > 0;
 };
 

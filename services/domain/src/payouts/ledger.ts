@@ -1,4 +1,4 @@
-import type { TQueryable } from '@showcart/common';
+import { execute, type TQueryable } from '@showcart/common';
 
 /**
  * The double-entry ledger: every journal (a charge, a transfer, a refund, a reversal)
@@ -25,7 +25,7 @@ export const postJournal = async (
 ): Promise<void> => {
   const lines = p.lines.filter((l) => l.amountMinor !== 0);
   if (lines.length === 0) return;
-  await tx.query(
+  await execute(tx,
     `insert into ledger_entries (journal, account, order_id, amount_minor, currency)
      select $1, a.account, $2, a.amount, $3
        from unnest($4::text[], $5::bigint[]) as a(account, amount)

@@ -1,5 +1,6 @@
 import { takeRefund } from '@showcart/shared';
-import { withTransaction, type Stripe, type TDb, type TLogger } from '@showcart/common';
+import { execute, queryRow, queryRows, type Stripe, type TDb, type TLogger, withTransaction } from '@showcart/common';
+import { z } from 'zod';
 import { journals, ledgerAccounts, payableOf, postJournal, type TTransferKind } from './ledger.ts';
 import { UnrecoverableError } from 'bullmq';
 
@@ -18,15 +19,15 @@ export const reversalIdempotencyKey = (refundId: string, kind: TTransferKind) =>
 export const refundOrder = async (deps: { db: TDb; stripe: Stripe; logger: TLogger }, refundId: string): Promise<number> => {
   const { db, stripe, logger } = deps;
   const load = async () =>
-    (await db.query<{
-      status: string; orderId: string; amountMinor: number; intentId: string | null; currency: string;
-      fromSeller: number | null; fromCommission: number | null;
-    }>(
+    queryRow(db, z.object({
+      status: z.string(), orderId: z.string(), amountMinor: z.number(), intentId: z.string().nullable(), currency: z.string(),
+      fromSeller: z.number().nullable(), fromCommission: z.number().nullable(),
+    }),
       `select r.status, r.order_id as "orderId", r.amount_minor as "amountMinor", o.stripe_payment_intent_id as "intentId",
               o.currency, r.from_seller_minor as "fromSeller", r.from_commission_minor as "fromCommission"
          from refunds r join orders o on o.id = r.order_id where r.id = $1`,
       [refundId],
-    )).rows[0];
+    );
   let refund = await load();
   if (!refund) throw new UnrecoverableError(`refund ${refundId} does not exist`);
   if (!refund.intentId) throw new UnrecoverableError(`refund ${refundId}: its order was never charged`);
@@ -37,23 +38,25 @@ export const refundOrder = async (deps: { db: TDb; stripe: Stripe; logger: TLogg
       { idempotencyKey: refundIdempotencyKey(refundId) },
     );
     await withTransaction(db, async (tx) => {
-      const { rows } = await tx.query<{ sellerId: string; hostId: string | null; seller: number; commission: number; fee: number }>(
+      const rows = await queryRows(tx, z.object({
+        sellerId: z.string(), hostId: z.string().nullable(), seller: z.number(), commission: z.number(),
+        fee: z.number(),
+      }),
         `select seller_id as "sellerId", host_id as "hostId", seller_share_minor as seller, commission_minor as commission,
                 platform_fee_minor as fee
            from orders where id = $1 for update`,
         [refund!.orderId],
       );
       const o = rows[0]!;
-      const claimed = await tx.query(`select 1 from refunds where id = $1 and status = 'pending' for update`, [refundId]);
-      if (!claimed.rowCount) return;
+      if (!(await execute(tx, `select 1 from refunds where id = $1 and status = 'pending' for update`, [refundId]))) return;
       const after = takeRefund({ sellerShareMinor: o.seller, commissionMinor: o.commission, platformFeeMinor: o.fee }, refund!.amountMinor);
-      await tx.query(
+      await execute(tx,
         `update orders set seller_share_minor = $2, commission_minor = $3, platform_fee_minor = $4,
                            refunded_minor = refunded_minor + $5
           where id = $1`,
         [refund!.orderId, after.sellerShareMinor, after.commissionMinor, after.platformFeeMinor, refund!.amountMinor],
       );
-      await tx.query(
+      await execute(tx,
         `update refunds set status = 'succeeded', stripe_refund_id = $2, succeeded_at = now(),
                             from_seller_minor = $3, from_commission_minor = $4, from_fee_minor = $5
           where id = $1`,
@@ -79,7 +82,9 @@ export const refundOrder = async (deps: { db: TDb; stripe: Stripe; logger: TLogg
   const owed: [TTransferKind, number][] = [['seller', refund.fromSeller ?? 0], ['commission', refund.fromCommission ?? 0]];
   for (const [kind, owedMinor] of owed) {
     if (owedMinor <= 0) continue;
-    const { rows } = await db.query<{ id: string; transferId: string; userId: string; left: number }>(
+    const rows = await queryRows(db, z.object({
+      id: z.string(), transferId: z.string(), userId: z.string(), left: z.number(),
+    }),
       `select t.id, t.stripe_transfer_id as "transferId", t.destination_user_id as "userId", t.amount_minor - t.reversed_minor as left
          from transfers t
         where t.order_id = $1 and t.kind = $2 and t.status = 'sent'
@@ -96,12 +101,12 @@ export const refundOrder = async (deps: { db: TDb; stripe: Stripe; logger: TLogg
       { idempotencyKey: reversalIdempotencyKey(refundId, kind) },
     );
     await withTransaction(db, async (tx) => {
-      const { rowCount } = await tx.query(
+      const rowCount = await execute(tx,
         `insert into transfer_reversals (refund_id, kind, amount_minor, stripe_reversal_id) values ($1, $2, $3, $4) on conflict do nothing`,
         [refundId, kind, amount, reversal.id],
       );
       if (!rowCount) return;
-      await tx.query('update transfers set reversed_minor = reversed_minor + $2 where id = $1', [t.id, amount]);
+      await execute(tx, 'update transfers set reversed_minor = reversed_minor + $2 where id = $1', [t.id, amount]);
       await postJournal(tx, {
         journal: journals.reversal(refundId, kind),
         orderId: refund!.orderId,

@@ -1,4 +1,5 @@
-import { withTransaction, type Stripe, type TDb, type TLogger } from '@showcart/common';
+import { execute, queryRows, type Stripe, type TDb, type TLogger, withTransaction } from '@showcart/common';
+import { z } from 'zod';
 import { journals, ledgerAccounts, payableOf, postJournal, type TTransferKind } from './ledger.ts';
 
 /** Derived from our ids: a retried transfer is the same transfer to Stripe. */
@@ -15,10 +16,11 @@ export const transferOrder = async (
   orderId: string,
 ): Promise<{ sent: TTransferKind[]; waiting: number }> => {
   const { db, stripe, logger } = deps;
-  const { rows } = await db.query<{
-    id: string; kind: TTransferKind; destinationUserId: string; amountMinor: number; currency: string;
-    chargeId: string | null; accountId: string | null; ready: boolean | null;
-  }>(
+  const rows = await queryRows(db, z.object({
+    id: z.string(), kind: z.enum(['seller', 'commission']), destinationUserId: z.string(),
+    amountMinor: z.number(), currency: z.string(), chargeId: z.string().nullable(),
+    accountId: z.string().nullable(), ready: z.boolean().nullable(),
+  }),
     `select t.id, t.kind, t.destination_user_id as "destinationUserId", t.amount_minor as "amountMinor", t.currency,
             o.stripe_charge_id as "chargeId", a.stripe_account_id as "accountId", a.transfers_active as ready
        from transfers t join orders o on o.id = t.order_id
@@ -47,7 +49,7 @@ export const transferOrder = async (
       { idempotencyKey: transferIdempotencyKey(orderId, t.kind) },
     );
     await withTransaction(db, async (tx) => {
-      const { rowCount } = await tx.query(
+      const rowCount = await execute(tx,
         `update transfers set status = 'sent', stripe_transfer_id = $2, sent_at = now() where id = $1 and status = 'waiting'`,
         [t.id, transfer.id],
       );

@@ -1,4 +1,4 @@
-import { JOB_OPTIONS, JOBS, jobIds, queryRows, SETTLEMENT_QUEUE, withTransaction, type Redis, type TDb, type TLogger } from '@showcart/common';
+import { execute, JOB_OPTIONS, jobIds, JOBS, queryRows, type Redis, SETTLEMENT_QUEUE, type TDb, type TLogger, withTransaction } from '@showcart/common';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { releaseShowStock } from '../catalog/stock.ts';
@@ -20,7 +20,7 @@ export const settleShow = async (
   showId: string,
 ): Promise<string[]> => {
   const { db, logger } = deps;
-  const { rows: shows } = await db.query<{ status: string; hostId: string }>(
+  const shows = await queryRows(db, z.object({ status: z.string(), hostId: z.string() }),
     'select status, host_id as "hostId" from shows where id = $1',
     [showId],
   );
@@ -34,10 +34,10 @@ export const settleShow = async (
 
   await withTransaction(db, async (tx) => {
     // Serialises concurrent settlements of the same show.
-    await tx.query('select id from shows where id = $1 for update', [showId]);
+    await execute(tx, 'select id from shows where id = $1 for update', [showId]);
     // An item whose listing was deleted after it was claimed cannot be sold: its claims
     // are released, never charged, and said so in the log for the seller to see.
-    const { rows: orphaned } = await tx.query<{ id: string }>(
+    const orphaned = await queryRows(tx, z.object({ id: z.string() }),
       `update claims c set status = 'released'
          from show_entries e, listing_variants v, listings l
         where c.show_id = $1 and c.status = 'won' and e.id = c.entry_id and v.id = e.variant_id
@@ -50,10 +50,10 @@ export const settleShow = async (
       logger.warn({ showId, claims: orphaned.map((c) => c.id) }, 'claims on deleted listings released, not charged');
     }
 
-    const { rows: claims } = await tx.query<{
-      id: string; buyerId: string; sellerId: string; currency: string; priceMinor: number;
-      commissionBps: number; sellerRateMinor: number | null;
-    }>(
+    const claims = await queryRows(tx, z.object({
+      id: z.string(), buyerId: z.string(), sellerId: z.string(), currency: z.string(), priceMinor: z.number(),
+      commissionBps: z.number(), sellerRateMinor: z.number().nullable(),
+    }),
       `select c.id, c.buyer_id as "buyerId", e.seller_id as "sellerId", l.currency,
               c.price_minor as "priceMinor", e.commission_bps as "commissionBps",
               u.shipping_fee_minor as "sellerRateMinor"
@@ -95,7 +95,7 @@ export const settleShow = async (
   });
   await setShowStatus(db, showId, ['ended'], 'settled');
 
-  const { rows: pending } = await db.query<{ id: string }>(
+  const pending = await queryRows(db, z.object({ id: z.string() }),
     `select id from orders where show_id = $1 and origin = 'show' and status = 'pending' order by created_at`,
     [showId],
   );

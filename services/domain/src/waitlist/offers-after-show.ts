@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TQueryable } from '@showcart/common';
+import { execute, queryRows, type TQueryable } from '@showcart/common';
+import { z } from 'zod';
 import { holdOfferUnit } from '../catalog/stock.ts';
 
 /**
@@ -8,7 +9,7 @@ import { holdOfferUnit } from '../catalog/stock.ts';
  * offered a unit after the show and the buyer who let the unit go.
  */
 export const waitingAfterShow = async (tx: TQueryable, p: { showId: string; entryId: string; exceptUserId: string }) => {
-  const { rows } = await tx.query<{ type: string; userId: string }>(
+  const rows = await queryRows(tx, z.object({ type: z.string(), userId: z.string() }),
     `select type, payload->>'userId' as "userId" from show_events
       where show_id = $1 and payload->>'entryId' = $2
         and type in ('waitlist.joined', 'waitlist.left', 'waitlist.offered')
@@ -20,12 +21,12 @@ export const waitingAfterShow = async (tx: TQueryable, p: { showId: string; entr
     line = line.filter((u) => u !== e.userId);
     if (e.type === 'waitlist.joined') line.push(e.userId);
   }
-  const { rows: offered } = await tx.query<{ userId: string }>(
+  const offered = await queryRows(tx, z.object({ userId: z.string() }),
     'select user_id as "userId" from waitlist_offers where entry_id = $1',
     [p.entryId],
   );
   // Then those who joined from the replay, in the order they joined.
-  const { rows: fromReplay } = await tx.query<{ userId: string }>(
+  const fromReplay = await queryRows(tx, z.object({ userId: z.string() }),
     'select user_id as "userId" from replay_waitlist where entry_id = $1 order by joined_at, user_id',
     [p.entryId],
   );
@@ -43,7 +44,7 @@ export const offerReleasedUnit = async (
   tx: TQueryable,
   p: { releasedClaimId: string; exceptUserId: string; expiresAt: Date },
 ): Promise<string | null> => {
-  const { rows } = await tx.query<{ showId: string; entryId: string; priceMinor: number }>(
+  const rows = await queryRows(tx, z.object({ showId: z.string(), entryId: z.string(), priceMinor: z.number() }),
     'select show_id as "showId", entry_id as "entryId", price_minor as "priceMinor" from claims where id = $1',
     [p.releasedClaimId],
   );
@@ -52,7 +53,7 @@ export const offerReleasedUnit = async (
   const [next] = await waitingAfterShow(tx, { showId: claim.showId, entryId: claim.entryId, exceptUserId: p.exceptUserId });
   if (!next) return null;
   const id = randomUUID();
-  const { rowCount } = await tx.query(
+  const rowCount = await execute(tx,
     `insert into waitlist_offers (id, show_id, entry_id, user_id, released_claim_id, price_minor, expires_at)
      values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
     [id, claim.showId, claim.entryId, next, p.releasedClaimId, claim.priceMinor, p.expiresAt],

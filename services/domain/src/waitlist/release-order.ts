@@ -1,4 +1,5 @@
-import { enqueue, JOBS, jobIds, withTransaction, type TDb, type TLogger } from '@showcart/common';
+import { enqueue, jobIds, JOBS, queryRows, type TDb, type TLogger, withTransaction } from '@showcart/common';
+import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { releaseClaimUnits, releaseOfferUnit } from '../catalog/stock.ts';
 import { offerReleasedUnit } from './offers-after-show.ts';
@@ -13,7 +14,7 @@ export const releaseOrder = async (
   orderId: string,
 ): Promise<string[]> =>
   withTransaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<{ buyerId: string }>(
+    const rows = await queryRows(tx, z.object({ buyerId: z.string() }),
       `update orders set status = 'canceled', released_at = now()
         where id = $1 and status in ('payment_failed', 'action_required') and pay_by <= now()
         returning buyer_id as "buyerId"`,
@@ -21,7 +22,7 @@ export const releaseOrder = async (
     );
     const order = rows[0];
     if (!order) return [];
-    const { rows: claims } = await tx.query<{ id: string }>(
+    const claims = await queryRows(tx, z.object({ id: z.string() }),
       `update claims c set status = 'released' from order_items oi
         where oi.order_id = $1 and c.id = oi.claim_id and c.status = 'won'
         returning c.id`,
@@ -46,7 +47,7 @@ export const expireOffer = async (
   offerId: string,
 ): Promise<string | null> =>
   withTransaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<{ releasedClaimId: string; userId: string }>(
+    const rows = await queryRows(tx, z.object({ releasedClaimId: z.string(), userId: z.string() }),
       `update waitlist_offers set status = 'expired'
         where id = $1 and status = 'open' and expires_at <= now()
         returning released_claim_id as "releasedClaimId", user_id as "userId"`,
