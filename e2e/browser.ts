@@ -31,7 +31,10 @@ export const launchChromium = (): Promise<Browser> =>
     ],
   });
 
-/** Builds the web app and serves the build, proxying to the given api and realtime. */
+/**
+ * Builds the web app and serves the build, proxying to the given api and realtime. The
+ * build parses each api response with its contract schema, as development does.
+ */
 export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: string }): Promise<PreviewServer> => {
   process.env.API_ORIGIN = p.apiUrl;
   process.env.REALTIME_ORIGIN = p.realtimeUrl;
@@ -40,10 +43,12 @@ export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: s
   // Vitest sets NODE_ENV=test, which would otherwise give React's slower development build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
+  process.env.VITE_CHECK_RESPONSES = '1';
   try {
     await build({ root, logLevel: 'warn', mode: 'production' });
   } finally {
     process.env.NODE_ENV = nodeEnv;
+    delete process.env.VITE_CHECK_RESPONSES;
   }
   return preview({ root, logLevel: 'warn', preview: { port: p.port, host: '127.0.0.1', strictPort: true } });
 };

@@ -1,21 +1,33 @@
 import type { TMe } from '@showcart/shared';
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api } from './api.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, type ReactNode } from 'react';
+import { call, keyOf } from './api.ts';
 
 type TSession = { me: TMe | null | undefined; setMe: (me: TMe | null) => void; signOut: () => Promise<void> };
 
 const SessionContext = createContext<TSession | undefined>(undefined);
 
+const ME_KEY = keyOf('me.get');
+
 /** Who is signed in: undefined while asking, null when nobody. */
 export const SessionProvider = ({ children }: { children: ReactNode }) => {
-  const [me, setMe] = useState<TMe | null | undefined>(undefined);
-  useEffect(() => {
-    api<TMe>('GET', '/me').then(setMe, () => setMe(null));
-  }, []);
+  const client = useQueryClient();
+  // Any failure to say who this is counts as signed out: the sign-in page follows.
+  const { data: me } = useQuery({ queryKey: ME_KEY, queryFn: () => call('me.get').catch(() => null) });
+  const setMe = useCallback(
+    (next: TMe | null) => {
+      // What one user's queries hold is not for the next one to see.
+      if (client.getQueryData<TMe | null>(ME_KEY)?.id !== next?.id) {
+        client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
+      }
+      client.setQueryData(ME_KEY, next);
+    },
+    [client],
+  );
   const signOut = useCallback(async () => {
-    await api('POST', '/auth/logout').catch(() => {});
+    await call('auth.logout').catch(() => {});
     setMe(null);
-  }, []);
+  }, [setMe]);
   return <SessionContext.Provider value={{ me, setMe, signOut }}>{children}</SessionContext.Provider>;
 };
 

@@ -1,6 +1,6 @@
 import { CHAT_MAX_LENGTH, type TShowState } from '@showcart/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TShowCommand } from '../show/useShow.ts';
+import type { TCommandArgs, TShowCommand } from '../show/useShow.ts';
 
 /** Minutes a moderator's one-tap mute lasts. */
 const QUICK_MUTE_MINUTES = 5;
@@ -98,7 +98,7 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
 export const ChatSettings = ({ state, command }: { state: TShowState; command: TShowCommand }) => {
   const [words, setWords] = useState('');
   const [note, setNote] = useState<string | null>(null);
-  const save = async (args: { slowModeSeconds?: number; bannedWords?: string[] }) => {
+  const save = async (args: TCommandArgs<'chat:settings'>) => {
     const reply = await command('chat:settings', args);
     setNote(reply.ok ? (reply.bannedWords?.length ? `Blocking: ${reply.bannedWords.join(', ')}` : 'Saved.') : reply.message);
   };

@@ -1,6 +1,7 @@
-import { formatMoney, type TListing, type TSeller } from '@showcart/shared';
-import { useEffect, useState } from 'react';
-import { api, messageOf } from '../api.ts';
+import { formatMoney } from '@showcart/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 
 /** Commission a host suggests by default, in percent of the item's price. */
 const DEFAULT_COMMISSION_PERCENT = 10;
@@ -11,32 +12,36 @@ const DEFAULT_COMMISSION_PERCENT = 10;
  * items to the queue (`own`).
  */
 export const ClosetPicker = ({ showId, kind, sellerId }: { showId: string; kind: 'requests' | 'offers' | 'own'; sellerId?: string }) => {
-  const [sellers, setSellers] = useState<TSeller[]>([]);
+  const client = useQueryClient();
   const [chosen, setChosen] = useState(sellerId ?? '');
-  const [listings, setListings] = useState<TListing[]>([]);
   const [percent, setPercent] = useState(String(DEFAULT_COMMISSION_PERCENT));
   const [note, setNote] = useState<string | null>(null);
+  const sellers = useQuery({ ...queryOf('sellers.list'), enabled: !sellerId }).data?.sellers ?? [];
+  const listings = useQuery({ ...queryOf('sellers.listings', { params: { id: chosen } }), enabled: chosen !== '' }).data?.listings ?? [];
 
-  useEffect(() => {
-    if (!sellerId) api<{ sellers: TSeller[] }>('GET', '/sellers').then((r) => setSellers(r.sellers), () => {});
-  }, [sellerId]);
-  useEffect(() => {
-    if (chosen) api<{ listings: TListing[] }>('GET', `/sellers/${chosen}/listings`).then((r) => setListings(r.listings), () => {});
-  }, [chosen]);
-
-  const propose = async (variantId: string, title: string) => {
-    try {
-      if (kind === 'own') {
-        await api('POST', `/shows/${showId}/entries`, { variantId });
-        setNote(`Added ${title} to the queue.`);
-        return;
-      }
-      await api('POST', `/shows/${showId}/cohost-${kind}`, { variantId, commissionBps: Math.round(Number(percent) * 100) });
-      setNote(kind === 'requests' ? `Asked for ${title}; it joins the queue when the seller agrees.` : `Offered ${title} to the host.`);
-    } catch (error) {
-      setNote(messageOf(error));
-    }
-  };
+  const propose = useMutation({
+    mutationFn: ({ variantId }: { variantId: string; title: string }): Promise<unknown> => {
+      const params = { id: showId };
+      const body = { variantId, commissionBps: Math.round(Number(percent) * 100) };
+      return kind === 'own'
+        ? call('shows.addEntry', { params, body: { variantId } })
+        : kind === 'requests'
+          ? call('cohost.request', { params, body })
+          : call('cohost.offer', { params, body });
+    },
+    onSuccess: (_, { title }) => {
+      setNote(
+        kind === 'own'
+          ? `Added ${title} to the queue.`
+          : kind === 'requests'
+            ? `Asked for ${title}; it joins the queue when the seller agrees.`
+            : `Offered ${title} to the host.`,
+      );
+      // The variant's units are taken by the show (or asked for), and the item is on the co-hosting list.
+      void invalidate(client, 'sellers.listings', 'closet.mine', 'cohost.list', 'shows.list');
+    },
+    onError: (error) => setNote(messageOf(error)),
+  });
 
   return (
     <div className="cohost-picker">
@@ -65,7 +70,7 @@ export const ClosetPicker = ({ showId, kind, sellerId }: { showId: string; kind:
               <span>
                 {l.title} · {v.label} · {formatMoney(l.priceMinor, l.currency)}
               </span>
-              <button className="button small" disabled={v.free === 0} onClick={() => void propose(v.id, l.title)}>
+              <button className="button small" disabled={v.free === 0} onClick={() => propose.mutate({ variantId: v.id, title: l.title })}>
                 {kind === 'requests' ? 'Ask' : kind === 'offers' ? 'Offer' : 'Add'}
               </button>
             </li>

@@ -1,19 +1,18 @@
 import { LiveKitRoom, RoomAudioRenderer, StartAudio, useTracks, VideoTrack } from '@livekit/components-react';
 import type { TLiveKitGrant, TShowState } from '@showcart/shared';
+import { useQuery } from '@tanstack/react-query';
 import { Track } from 'livekit-client';
-import { useEffect, useState, type ReactNode } from 'react';
-import { api, messageOf } from '../api.ts';
+import type { ReactNode } from 'react';
+import { messageOf, queryOf } from '../api.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
-/** This user's LiveKit grant for a show: publish for its host, subscribe for everyone else. */
+/**
+ * This user's LiveKit grant for a show: publish for its host, subscribe for everyone else.
+ * One per visit, kept while the page is open: a new token would reconnect the room.
+ */
 const useGrant = (showId: string, enabled = true) => {
-  const [grant, setGrant] = useState<TLiveKitGrant | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    api<TLiveKitGrant>('POST', `/shows/${showId}/livekit`).then(setGrant, (e) => setError(messageOf(e)));
-  }, [showId, enabled]);
-  return { grant, error };
+  const query = useQuery({ ...queryOf('shows.livekit', { params: { id: showId } }), enabled, staleTime: Infinity, gcTime: 0 });
+  return { grant: query.data ?? null, error: query.error ? messageOf(query.error) : null };
 };
 
 const CameraTrack = ({ local }: { local: boolean }) => {

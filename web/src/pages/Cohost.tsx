@@ -1,6 +1,7 @@
-import { formatMoney, type TCohostItem, type TShowSummary } from '@showcart/shared';
-import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from '../api.ts';
+import { formatMoney, type TCohostItem } from '@showcart/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { ClosetPicker } from '../components/ClosetPicker.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { useSession } from '../session.tsx';
@@ -12,27 +13,19 @@ const myTurn = (item: TCohostItem) =>
 /** Co-hosting: items asked of you or offered to your shows, and your items in others' shows. */
 export const CohostPage = () => {
   const { me } = useSession();
-  const [items, setItems] = useState<TCohostItem[] | null>(null);
-  const [shows, setShows] = useState<TShowSummary[]>([]);
+  const client = useQueryClient();
+  const itemsQuery = useQuery(queryOf('cohost.list'));
+  const items = itemsQuery.data?.items;
+  const shows = useQuery(queryOf('shows.list')).data?.shows ?? [];
   const [offerShow, setOfferShow] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api<{ items: TCohostItem[] }>('GET', '/cohost-items').then((r) => setItems(r.items), (e) => setError(messageOf(e)));
-  }, []);
-  useEffect(() => {
-    load();
-    api<{ shows: TShowSummary[] }>('GET', '/shows').then((r) => setShows(r.shows), () => {});
-  }, [load]);
-
-  const act = async (path: string, body?: unknown) => {
-    try {
-      await api('POST', path, body ?? {});
-      setError(null);
-      load();
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
+  /** An answer to an item or its withdrawal; one error line for all of them, as each clears it. */
+  const act = useMutation({
+    mutationFn: (request: () => Promise<unknown>) => request(),
+    // An approved item joins the show's queue, which the list of shows counts.
+    onSuccess: () => invalidate(client, 'cohost.list', 'shows.list'),
+  });
+  const failure = act.error ?? itemsQuery.error;
+  const error = failure ? messageOf(failure) : null;
 
   const others = shows.filter((s) => s.hostId !== me?.id && (s.status === 'scheduled' || s.status === 'live'));
   return (
@@ -56,12 +49,12 @@ export const CohostPage = () => {
                 <div className="queue-actions">
                   {myTurn(item) && (
                     <>
-                      <button className="button small primary" onClick={() => void act(`/cohost-items/${item.id}/decision`, { approve: true })}>Approve</button>
-                      <button className="button small" onClick={() => void act(`/cohost-items/${item.id}/decision`, { approve: false })}>Decline</button>
+                      <button className="button small primary" onClick={() => act.mutate(() => call('cohost.decide', { params: { id: item.id }, body: { approve: true } }))}>Approve</button>
+                      <button className="button small" onClick={() => act.mutate(() => call('cohost.decide', { params: { id: item.id }, body: { approve: false } }))}>Decline</button>
                     </>
                   )}
                   {item.role === 'seller' && ['requested', 'offered', 'approved'].includes(item.status) && (
-                    <button className="button small" onClick={() => void act(`/cohost-items/${item.id}/withdraw`)}>Withdraw</button>
+                    <button className="button small" onClick={() => act.mutate(() => call('cohost.withdraw', { params: { id: item.id } }))}>Withdraw</button>
                   )}
                 </div>
               </div>

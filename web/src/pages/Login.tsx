@@ -1,7 +1,7 @@
-import type { TMe } from '@showcart/shared';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { call, messageOf } from '../api.ts';
 import { useSession } from '../session.tsx';
 
 const DEMO = ['host@showcart.test', 'viewer1@showcart.test', 'viewer2@showcart.test'];
@@ -11,22 +11,18 @@ export const LoginPage = () => {
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const login = useMutation({
+    mutationFn: () => call('auth.login', { body: { email, password } }),
+    onSuccess: (signedIn) => {
+      setMe(signedIn);
+      navigate('/');
+    },
+  });
   if (me) return <Navigate to="/" replace />;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setMe(await api<TMe>('POST', '/auth/login', { email, password }));
-      navigate('/');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    login.mutate();
   };
 
   return (
@@ -44,9 +40,9 @@ export const LoginPage = () => {
           Password
           <input data-testid="login-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
-        <button data-testid="login-submit" className="button primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        {login.error && <p className="error" role="alert">{messageOf(login.error)}</p>}
+        <button data-testid="login-submit" className="button primary" disabled={login.isPending}>
+          {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       <section className="card demo">

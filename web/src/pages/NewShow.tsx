@@ -1,20 +1,30 @@
-import { formatMoney, type TCreateShowBody, type TListing, type TShowDetail } from '@showcart/shared';
-import { useEffect, useState, type FormEvent } from 'react';
+import { formatMoney, type TCreateShowBody } from '@showcart/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 
 /** A host schedules a show from variants of its closet, optionally with live prices. */
 export const NewShowPage = () => {
   const navigate = useNavigate();
-  const [listings, setListings] = useState<TListing[] | null>(null);
+  const client = useQueryClient();
+  const closet = useQuery(queryOf('closet.mine'));
+  const listings = closet.data?.listings ?? null;
   const [title, setTitle] = useState('');
   const [chosen, setChosen] = useState<Map<string, string>>(new Map());
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    api<{ listings: TListing[] }>('GET', '/listings/mine').then((r) => setListings(r.listings), (e) => setError(messageOf(e)));
-  }, []);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: (entries: TCreateShowBody['entries']) => call('shows.create', { body: { title, entries } }),
+    onSuccess: (show) => {
+      // The new show is on the list, and its units are no longer free in the closet.
+      void invalidate(client, 'shows.list', 'closet.mine');
+      navigate(`/studio/${show.id}`);
+    },
+  });
+  const failure = closet.error ?? create.error;
+  const error = invalid ?? (failure ? messageOf(failure) : null);
+  const busy = create.isPending;
 
   const toggle = (variantId: string) =>
     setChosen((prev) => {
@@ -24,27 +34,19 @@ export const NewShowPage = () => {
       return next;
     });
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
+    setInvalid(null);
     const entries: TCreateShowBody['entries'] = [];
     for (const [variantId, price] of chosen) {
       const priceMinor = price.trim() ? Math.round(Number(price) * 100) : undefined;
       if (priceMinor !== undefined && (!Number.isFinite(priceMinor) || priceMinor <= 0)) {
-        setError('A live price must be a positive amount.');
+        setInvalid('A live price must be a positive amount.');
         return;
       }
       entries.push(priceMinor === undefined ? { variantId } : { variantId, priceMinor });
     }
-    setBusy(true);
-    try {
-      const show = await api<TShowDetail>('POST', '/shows', { title, entries });
-      navigate(`/studio/${show.id}`);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    create.mutate(entries);
   };
 
   return (

@@ -1,9 +1,13 @@
 import { formatMoney, type TOrder, type TWaitlistOffer } from '@showcart/shared';
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { OrderLines } from '../components/OrderLines.tsx';
+
+/** Orders being charged change within seconds: the page looks again this often while any is. */
+const CHARGING_POLL_MS = 2_000;
+const charging = (orders: TOrder[] | undefined) => orders?.some((o) => o.status === 'pending') ?? false;
 
 const STATUS_LABELS: Record<TOrder['status'], string> = {
   pending: 'Being charged',
@@ -22,31 +26,24 @@ const dueText = (order: TOrder) =>
       : 'Your card was declined.';
 
 /** Units released by someone who did not pay, offered to this buyer, who was next in line. */
-const Offers = ({ offers, onTaken }: { offers: TWaitlistOffer[]; onTaken: () => void }) => {
-  const [error, setError] = useState<string | null>(null);
+const Offers = ({ offers }: { offers: TWaitlistOffer[] }) => {
+  const client = useQueryClient();
+  const accept = useMutation({
+    mutationFn: (id: string) => call('offers.accept', { params: { id } }),
+    onSuccess: () => invalidate(client, 'orders.list', 'offers.list'),
+  });
   if (offers.length === 0) return null;
   return (
     <section className="stack">
       <h2 className="section-title">You’re next in line</h2>
-      {error && <p className="error" role="alert">{error}</p>}
+      {accept.error && <p className="error" role="alert">{messageOf(accept.error)}</p>}
       {offers.map((offer) => (
         <article key={offer.id} className="card order-due" data-testid="waitlist-offer">
           <p>
             <strong>{offer.title}</strong> <span className="muted">· {offer.variantLabel} · {offer.showTitle}</span>
           </p>
           <p>Yours for {formatMoney(offer.priceMinor, offer.currency)} until {new Date(offer.expiresAt).toLocaleString()}.</p>
-          <button
-            className="button primary"
-            onClick={async () => {
-              setError(null);
-              try {
-                await api('POST', `/offers/${offer.id}/accept`);
-                onTaken();
-              } catch (err) {
-                setError(messageOf(err));
-              }
-            }}
-          >
+          <button className="button primary" onClick={() => accept.mutate(offer.id)}>
             Buy it
           </button>
         </article>
@@ -56,27 +53,21 @@ const Offers = ({ offers, onTaken }: { offers: TWaitlistOffer[]; onTaken: () => 
 };
 
 export const OrdersPage = () => {
-  const [orders, setOrders] = useState<TOrder[] | null>(null);
-  const [offers, setOffers] = useState<TWaitlistOffer[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api<{ orders: TOrder[] }>('GET', '/orders').then((r) => setOrders(r.orders), (e) => setError(messageOf(e)));
-    api<{ offers: TWaitlistOffer[] }>('GET', '/offers').then((r) => setOffers(r.offers), () => {});
-  }, []);
-  useEffect(load, [load]);
-  // Orders being charged change within seconds: look again while any is.
-  useEffect(() => {
-    if (!orders?.some((o) => o.status === 'pending')) return;
-    const timer = setTimeout(load, 2_000);
-    return () => clearTimeout(timer);
-  }, [orders, load]);
+  const ordersQuery = useQuery({
+    ...queryOf('orders.list'),
+    refetchInterval: (query) => (charging(query.state.data?.orders) ? CHARGING_POLL_MS : false),
+  });
+  const orders = ordersQuery.data?.orders ?? null;
+  // The offers are looked at again along with the orders.
+  const offers = useQuery({ ...queryOf('offers.list'), refetchInterval: charging(ordersQuery.data?.orders) ? CHARGING_POLL_MS : false });
+  const error = ordersQuery.error ? messageOf(ordersQuery.error) : null;
 
   return (
     <Layout>
       <h1>Your orders</h1>
       <p className="tagline"><Link to="/wallet">Your card</Link> is charged after each show, one charge per seller.</p>
       {error && <p className="error">{error}</p>}
-      <Offers offers={offers} onTaken={load} />
+      <Offers offers={offers.data?.offers ?? []} />
       {orders === null && !error && <p className="muted">Loading orders…</p>}
       {orders?.length === 0 && <p className="muted">No orders yet. Claim something in a live show and it lands here after the show.</p>}
       <div className="orders">

@@ -1,13 +1,14 @@
-import { formatMoney, type TOrder, type TPayReply, type TPaymentSetup } from '@showcart/shared';
+import { formatMoney, type TOrder } from '@showcart/shared';
 import { Elements } from '@stripe/react-stripe-js';
-import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { OrderLines } from '../components/OrderLines.tsx';
+import { cardLabel } from '../payments/card.ts';
 import { ConfirmForm } from '../payments/ConfirmForm.tsx';
 import { stripeFor } from '../payments/stripe.ts';
-import { cardLabel } from './Wallet.tsx';
 
 /** Confirms the order's PaymentIntent in the Payment Element (3-D Secure happens here). */
 const ConfirmInElements = ({ orderId, onPaid }: { orderId: string; onPaid: (order: TOrder) => void }) => (
@@ -21,35 +22,32 @@ const ConfirmInElements = ({ orderId, onPaid }: { orderId: string; onPaid: (orde
       return { id: paymentIntent?.id, error: error?.message ?? (paymentIntent ? undefined : 'The payment did not go through.') };
     }}
     complete={async (paymentIntentId) =>
-      onPaid((await api<{ order: TOrder }>('POST', `/orders/${orderId}/pay/complete`, { paymentIntentId })).order)}
+      onPaid((await call('orders.payComplete', { params: { id: orderId }, body: { paymentIntentId } })).order)}
   />
 );
 
 /** An order whose after-show charge failed: the buyer pays it here before its deadline. */
 export const PayPage = () => {
   const { id = '' } = useParams();
-  const [order, setOrder] = useState<TOrder | null>(null);
-  const [setup, setSetup] = useState<TPaymentSetup | null>(null);
+  const client = useQueryClient();
+  const orderQuery = queryOf('orders.get', { params: { id } });
+  const { data: order, error: loadError } = useQuery(orderQuery);
+  const { data: setup } = useQuery(queryOf('payments.get'));
   const [confirm, setConfirm] = useState<{ clientSecret: string; publishableKey: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    api<TOrder>('GET', `/orders/${id}`).then(setOrder, (e) => setError(messageOf(e)));
-    api<TPaymentSetup>('GET', '/payments').then(setSetup, () => {});
-  }, [id]);
-
-  const pay = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const reply = await api<TPayReply>('POST', `/orders/${id}/pay`, { attemptId: crypto.randomUUID() });
+  const setOrder = (next: TOrder) => {
+    client.setQueryData(orderQuery.queryKey, next);
+    void invalidate(client, 'orders.list');
+  };
+  const pay = useMutation({
+    mutationFn: () => call('orders.pay', { params: { id }, body: { attemptId: crypto.randomUUID() } }),
+    onSuccess: (reply) => {
       if ('order' in reply) setOrder(reply.order);
       else setConfirm(reply);
-    } catch (err) {
-      setError(messageOf(err));
-    }
-    setBusy(false);
-  };
+    },
+  });
+  const failure = pay.error ?? loadError;
+  const error = failure ? messageOf(failure) : null;
+  const busy = pay.isPending;
 
   return (
     <Layout>
@@ -79,7 +77,7 @@ export const PayPage = () => {
                   <ConfirmInElements orderId={id} onPaid={setOrder} />
                 </Elements>
               ) : (
-                <button className="button primary" onClick={pay} disabled={busy || order.status === 'pending'} data-testid="pay-now">
+                <button className="button primary" onClick={() => pay.mutate()} disabled={busy || order.status === 'pending'} data-testid="pay-now">
                   {busy ? 'Paying…' : `Pay ${formatMoney(order.totalMinor, order.currency)}`}
                 </button>
               )}

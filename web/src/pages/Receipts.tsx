@@ -1,17 +1,14 @@
-import type { TItemReceipts } from '@showcart/shared';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 
 /** After a show: every item's claims in the order the engine decided them, with server times. */
 export const ReceiptsPage = () => {
   const showId = useParams().id!;
-  const [items, setItems] = useState<TItemReceipts[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ items: TItemReceipts[] }>('GET', `/shows/${showId}/receipts`).then((r) => setItems(r.items), (e) => setError(messageOf(e)));
-  }, [showId]);
+  const query = useQuery(queryOf('shows.receipts', { params: { id: showId } }));
+  const items = query.data?.items;
+  const error = query.error ? messageOf(query.error) : null;
   return (
     <Layout>
       <h1>Claim receipts</h1>

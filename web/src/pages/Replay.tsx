@@ -1,8 +1,9 @@
-import { AppError, chapterAt, formatMoney, type TOrder, type TReplay, type TReplayChapter } from '@showcart/shared';
+import { AppError, chapterAt, formatMoney, type TOrder, type TReplayChapter } from '@showcart/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Hls from 'hls.js';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { useSession } from '../session.tsx';
 
@@ -34,6 +35,10 @@ const useHls = (video: HTMLVideoElement | null, url: string | undefined) => {
 
 type TBuyState = { entryId: string; ok: boolean; text: string; order?: TOrder; code?: string };
 
+/** A replay still being prepared is ready within seconds of the show's end: the page asks again this often. */
+const NOT_READY_POLL_MS = 2_000;
+const notReady = (error: unknown) => error instanceof AppError && error.code === 'REPLAY_NOT_READY';
+
 /**
  * A recorded show as a storefront: the video with the items as chapters under it, the
  * card of the item the playhead is in (buy it, or wait for one), and the chat in step.
@@ -42,28 +47,19 @@ export const ReplayPage = () => {
   const showId = useParams().id!;
   const { me } = useSession();
   const navigate = useNavigate();
-  const [replay, setReplay] = useState<TReplay | null>(null);
-  const [error, setError] = useState<{ text: string; retry: boolean } | null>(null);
+  const client = useQueryClient();
+  const replayOptions = queryOf('replays.get', { params: { id: showId } });
+  const replayQuery = useQuery({
+    ...replayOptions,
+    refetchInterval: (query) => (notReady(query.state.error) ? NOT_READY_POLL_MS : false),
+  });
+  const replay = replayQuery.data;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [nowMs, setNowMs] = useState(0);
   const [buy, setBuy] = useState<TBuyState | null>(null);
-  const [busy, setBusy] = useState(false);
   const mountedAt = useRef(performance.now());
   const [firstFrameMs, setFirstFrameMs] = useState<number | null>(null);
-
-  const load = useCallback(() => {
-    api<TReplay>('GET', `/replays/${showId}`).then(
-      (r) => { setReplay(r); setError(null); },
-      (e: unknown) => setError({ text: messageOf(e), retry: e instanceof AppError && e.code === 'REPLAY_NOT_READY' }),
-    );
-  }, [showId]);
-  useEffect(load, [load]);
-  // A replay still being prepared is ready within seconds of the show's end.
-  useEffect(() => {
-    if (!error?.retry) return;
-    const timer = setTimeout(load, 2_000);
-    return () => clearTimeout(timer);
-  }, [error, load]);
+  const reload = () => invalidate(client, 'replays.get');
 
   const playError = useHls(video, replay?.playlistUrl);
   useEffect(() => {
@@ -89,35 +85,47 @@ export const ReplayPage = () => {
     void video.play().catch(() => {});
   };
 
-  const buyNow = async (chapter: TReplayChapter) => {
-    setBusy(true);
-    try {
-      const { order } = await api<{ order: TOrder }>('POST', `/replays/${showId}/entries/${chapter.entryId}/buy`, { attemptId: crypto.randomUUID() });
+  const buyNow = useMutation({
+    mutationFn: (chapter: TReplayChapter) =>
+      call('replays.buy', { params: { id: showId, entryId: chapter.entryId }, body: { attemptId: crypto.randomUUID() } }),
+    onSuccess: ({ order }, chapter) => {
       setBuy({ entryId: chapter.entryId, ok: true, text: 'Bought! We are charging your saved card now.', order });
-      load();
-    } catch (e) {
+      void reload();
+      void invalidate(client, 'orders.list');
+    },
+    onError: (e, chapter) => {
       setBuy({ entryId: chapter.entryId, ok: false, text: messageOf(e), code: e instanceof AppError ? e.code : undefined });
-      if (e instanceof AppError && e.code === 'SOLD_OUT') load();
-    } finally {
-      setBusy(false);
-    }
-  };
+      if (e instanceof AppError && e.code === 'SOLD_OUT') void reload();
+    },
+  });
 
-  const joinWaitlist = async (chapter: TReplayChapter) => {
-    try {
-      await api('POST', `/replays/${showId}/entries/${chapter.entryId}/waitlist`, {});
-      setBuy({ entryId: chapter.entryId, ok: true, text: "You're on the waitlist: if a unit frees up, it is offered to you on your orders page." });
-    } catch (e) {
-      setBuy({ entryId: chapter.entryId, ok: false, text: messageOf(e) });
-    }
-  };
+  const joinWaitlist = useMutation({
+    mutationFn: (chapter: TReplayChapter) => call('replays.waitlist', { params: { id: showId, entryId: chapter.entryId } }),
+    onSuccess: (_, chapter) =>
+      setBuy({ entryId: chapter.entryId, ok: true, text: "You're on the waitlist: if a unit frees up, it is offered to you on your orders page." }),
+    onError: (e, chapter) => setBuy({ entryId: chapter.entryId, ok: false, text: messageOf(e) }),
+  });
+
+  const setListed = useMutation({
+    mutationFn: (listed: boolean) => call('replays.setListed', { params: { id: showId }, body: { listed } }),
+    onSuccess: () => Promise.all([reload(), invalidate(client, 'shows.list')]),
+  });
+  const remove = useMutation({
+    mutationFn: () => call('replays.delete', { params: { id: showId } }),
+    onSuccess: () => {
+      navigate('/');
+      client.removeQueries({ queryKey: replayOptions.queryKey });
+      void invalidate(client, 'shows.list');
+    },
+  });
 
   if (!replay) {
+    const error = replayQuery.error;
     return (
       <Layout>
         {error ? (
           <div className="card" data-testid="replay-error">
-            <p className={error.retry ? 'muted' : 'error'}>{error.text}</p>
+            <p className={notReady(error) ? 'muted' : 'error'}>{messageOf(error)}</p>
             <Link to="/">Back to shows</Link>
           </div>
         ) : (
@@ -130,6 +138,7 @@ export const ReplayPage = () => {
   const current = chapterAt(replay.chapters, nowMs);
   const chat = replay.moments.filter((m) => m.offsetMs <= nowMs && m.kind !== 'price').slice(-40);
   const isHost = me?.id === replay.hostId;
+  const hostError = setListed.error ?? remove.error;
 
   return (
     <Layout wide>
@@ -179,11 +188,11 @@ export const ReplayPage = () => {
                   </span>
                 </p>
                 {isHost ? null : current.available > 0 ? (
-                  <button className="button primary claim" data-testid="replay-buy" disabled={busy} onClick={() => void buyNow(current)}>
-                    {busy ? 'Buying…' : 'Buy now'}
+                  <button className="button primary claim" data-testid="replay-buy" disabled={buyNow.isPending} onClick={() => buyNow.mutate(current)}>
+                    {buyNow.isPending ? 'Buying…' : 'Buy now'}
                   </button>
                 ) : (
-                  <button className="button claim" data-testid="replay-waitlist" onClick={() => void joinWaitlist(current)}>
+                  <button className="button claim" data-testid="replay-waitlist" onClick={() => joinWaitlist.mutate(current)}>
                     Join the waitlist
                   </button>
                 )}
@@ -216,10 +225,7 @@ export const ReplayPage = () => {
 
           {isHost && (
             <div className="card host-tools" data-testid="replay-host-tools">
-              <button
-                className="button small"
-                onClick={() => void api('PATCH', `/replays/${showId}`, { listed: !replay.listed }).then(load, (e) => setError({ text: messageOf(e), retry: false }))}
-              >
+              <button className="button small" onClick={() => setListed.mutate(!replay.listed)}>
                 {replay.listed ? 'Unlist replay' : 'List replay'}
               </button>{' '}
               <button
@@ -227,11 +233,12 @@ export const ReplayPage = () => {
                 data-testid="replay-delete"
                 onClick={() => {
                   if (!window.confirm('Delete this replay for good? Its video is removed.')) return;
-                  void api('DELETE', `/replays/${showId}`).then(() => navigate('/'), (e) => setError({ text: messageOf(e), retry: false }));
+                  remove.mutate();
                 }}
               >
                 Delete replay
               </button>
+              {hostError && <p className="error" role="alert">{messageOf(hostError)}</p>}
             </div>
           )}
         </section>

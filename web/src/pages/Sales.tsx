@@ -1,28 +1,23 @@
 import { formatMoney, type TConnectStatus, type TSale } from '@showcart/shared';
-import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from '../api.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 
 const PAYOUT_LABELS = { waiting: 'Payout waiting for your Stripe account', sent: 'Paid out' } as const;
 
+/** A refund is accepted at once (202) and recorded a moment later: the sales are read again after this. */
+const REFUND_SETTLE_MS = 1_000;
+
 /** Payouts: the seller's Stripe Connect account, then where each order's money stands. */
-const Payouts = ({ status, onError }: { status: TConnectStatus; onError: (message: string) => void }) => (
+const Payouts = ({ status, onSetUp }: { status: TConnectStatus; onSetUp: () => void }) => (
   <section className="card stack" data-testid="connect-status">
     {status.ready ? (
       <p>Payouts go to your Stripe account <code>{status.accountId}</code>.</p>
     ) : (
       <>
         <p>{status.accountId ? 'Stripe has not finished checking your account yet.' : 'Set up payouts to receive the money from your sales.'} You can sell meanwhile: payouts wait until your account is ready.</p>
-        <button
-          className="button primary"
-          onClick={async () => {
-            try {
-              location.assign((await api<{ url: string }>('POST', '/connect/onboarding')).url);
-            } catch (err) {
-              onError(messageOf(err));
-            }
-          }}
-        >
+        <button className="button primary" onClick={onSetUp}>
           {status.accountId ? 'Continue with Stripe' : 'Set up payouts with Stripe'}
         </button>
       </>
@@ -34,21 +29,22 @@ const RefundForm = ({ sale, onDone }: { sale: TSale; onDone: () => void }) => {
   const left = sale.totalMinor - sale.refundedMinor;
   const [amount, setAmount] = useState((left / 100).toFixed(2));
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const refund = useMutation({
+    mutationFn: (amountMinor: number) =>
+      call('orders.refund', { params: { id: sale.orderId }, body: { attemptId: crypto.randomUUID(), amountMinor, reason } }),
+    onSuccess: onDone,
+  });
+  const error = invalid ?? (refund.error ? messageOf(refund.error) : null);
   return (
     <form
       className="refund-form"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        setError(null);
+        setInvalid(null);
         const amountMinor = Math.round(Number(amount) * 100);
-        if (!Number.isInteger(amountMinor) || amountMinor <= 0 || amountMinor > left) return setError(`Between 0.01 and ${formatMoney(left, sale.currency)}.`);
-        try {
-          await api('POST', `/orders/${sale.orderId}/refunds`, { attemptId: crypto.randomUUID(), amountMinor, reason });
-          onDone();
-        } catch (err) {
-          setError(messageOf(err));
-        }
+        if (!Number.isInteger(amountMinor) || amountMinor <= 0 || amountMinor > left) return setInvalid(`Between 0.01 and ${formatMoney(left, sale.currency)}.`);
+        refund.mutate(amountMinor);
       }}
     >
       <input aria-label="Amount to refund" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
@@ -60,21 +56,25 @@ const RefundForm = ({ sale, onDone }: { sale: TSale; onDone: () => void }) => {
 };
 
 export const SalesPage = () => {
-  const [status, setStatus] = useState<TConnectStatus | null>(null);
-  const [sales, setSales] = useState<TSale[] | null>(null);
+  const client = useQueryClient();
+  const { data: status, error: statusError } = useQuery(queryOf('connect.get'));
+  const salesQuery = useQuery(queryOf('sales.list'));
+  const sales = salesQuery.data?.sales;
   const [refunding, setRefunding] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api<TConnectStatus>('GET', '/connect').then(setStatus, (e) => setError(messageOf(e)));
-    api<{ sales: TSale[] }>('GET', '/sales').then((r) => setSales(r.sales), (e) => setError(messageOf(e)));
-  }, []);
-  useEffect(load, [load]);
+  // Stripe's onboarding is a page of its own: the seller goes there and comes back.
+  const onboarding = useMutation({ mutationFn: () => call('connect.onboarding'), onSuccess: ({ url }) => location.assign(url) });
+  const failure = onboarding.error ?? salesQuery.error ?? statusError;
+  const error = failure ? messageOf(failure) : null;
+  const refunded = () => {
+    setRefunding(null);
+    setTimeout(() => void invalidate(client, 'sales.list', 'shows.sales'), REFUND_SETTLE_MS);
+  };
 
   return (
     <Layout>
       <h1>Your sales</h1>
       {error && <p className="error" role="alert">{error}</p>}
-      {status && <Payouts status={status} onError={setError} />}
+      {status && <Payouts status={status} onSetUp={() => onboarding.mutate()} />}
       {sales?.length === 0 && <p className="muted">Nothing sold yet. Items you sell in shows, yours or a host’s, appear here after the show.</p>}
       <div className="orders">
         {sales?.map((sale) => (
@@ -102,7 +102,7 @@ export const SalesPage = () => {
             {sale.transfer && <p className="muted">{PAYOUT_LABELS[sale.transfer.status]}</p>}
             {sale.status === 'paid' && sale.refundedMinor < sale.totalMinor && (
               refunding === sale.orderId
-                ? <RefundForm sale={sale} onDone={() => { setRefunding(null); setTimeout(load, 1_000); }} />
+                ? <RefundForm sale={sale} onDone={refunded} />
                 : <button className="link-button" onClick={() => setRefunding(sale.orderId)}>Refund…</button>
             )}
           </article>

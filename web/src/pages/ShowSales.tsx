@@ -1,17 +1,15 @@
-import { formatMoney, type TShowSales } from '@showcart/shared';
-import { useEffect, useState } from 'react';
+import { formatMoney } from '@showcart/shared';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 
 /** The host's summary of a show after it: items sold, revenue, commission on co-hosted items. */
 export const ShowSalesPage = () => {
   const { id = '' } = useParams();
-  const [summary, setSummary] = useState<TShowSales | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<TShowSales>('GET', `/shows/${id}/sales`).then(setSummary, (e) => setError(messageOf(e)));
-  }, [id]);
+  const query = useQuery(queryOf('shows.sales', { params: { id } }));
+  const summary = query.data;
+  const error = query.error ? messageOf(query.error) : null;
   const money = (minor: number) => formatMoney(minor, summary?.currency ?? 'usd');
   return (
     <Layout>

@@ -1,7 +1,7 @@
 import type { TShowSummary } from '@showcart/shared';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useSession } from '../session.tsx';
@@ -16,11 +16,9 @@ const SECTIONS: { title: string; shows: (s: TShowSummary, myId: string | undefin
 
 export const ShowsPage = () => {
   const { me } = useSession();
-  const [shows, setShows] = useState<TShowSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ shows: TShowSummary[] }>('GET', '/shows').then((r) => setShows(r.shows), (e) => setError(messageOf(e)));
-  }, []);
+  const query = useQuery(queryOf('shows.list'));
+  const shows = query.data?.shows ?? null;
+  const error = query.error ? messageOf(query.error) : null;
 
   return (
     <Layout>

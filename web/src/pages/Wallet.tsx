@@ -1,14 +1,14 @@
 import type { TCard, TPaymentSetup } from '@showcart/shared';
 import { Elements } from '@stripe/react-stripe-js';
-import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, messageOf } from '../api.ts';
+import { call, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { cardLabel } from '../payments/card.ts';
 import { ConfirmForm } from '../payments/ConfirmForm.tsx';
 import { stripeFor } from '../payments/stripe.ts';
 import { useSession } from '../session.tsx';
-
-export const cardLabel = (card: TCard) => `${card.brand[0]!.toUpperCase()}${card.brand.slice(1)} ···· ${card.last4}${card.exp ? ` · ${card.exp}` : ''}`;
 
 /** Saves a card through a SetupIntent confirmed in Stripe's Payment Element. */
 const ElementsForm = ({ onSaved }: { onSaved: (card: TCard) => void }) => (
@@ -22,25 +22,23 @@ const ElementsForm = ({ onSaved }: { onSaved: (card: TCard) => void }) => (
       return { id: setupIntent?.id, error: error?.message ?? (setupIntent ? undefined : 'The card was not saved.') };
     }}
     complete={async (setupIntentId) =>
-      onSaved((await api<{ card: TCard }>('POST', '/payments/setup-intent/complete', { setupIntentId })).card)}
+      onSaved((await call('payments.setupComplete', { body: { setupIntentId } })).card)}
   />
 );
 
 /** With stripe-mock: Stripe's test cards, each behaving like the real one in test mode. */
 const TestCards = ({ setup, onSaved }: { setup: TPaymentSetup; onSaved: (card: TCard) => void }) => {
   const [choice, setChoice] = useState(setup.testCards[0]?.paymentMethod ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: () => call('payments.testCard', { body: { paymentMethod: choice } }),
+    onSuccess: (reply) => onSaved(reply.card),
+  });
   return (
     <form
       className="stack"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        setError(null);
-        try {
-          onSaved((await api<{ card: TCard }>('POST', '/payments/test-card', { paymentMethod: choice })).card);
-        } catch (err) {
-          setError(messageOf(err));
-        }
+        save.mutate();
       }}
     >
       <p className="muted">This server runs against stripe-mock, so pick one of Stripe’s test cards.</p>
@@ -52,7 +50,7 @@ const TestCards = ({ setup, onSaved }: { setup: TPaymentSetup; onSaved: (card: T
           </label>
         ))}
       </fieldset>
-      {error && <p className="error" role="alert">{error}</p>}
+      {save.error && <p className="error" role="alert">{messageOf(save.error)}</p>}
       <button className="button primary" data-testid="save-card">Save card</button>
     </form>
   );
@@ -62,21 +60,25 @@ const TestCards = ({ setup, onSaved }: { setup: TPaymentSetup; onSaved: (card: T
 export const WalletPage = () => {
   const { me, setMe } = useSession();
   const [params] = useSearchParams();
-  const [setup, setSetup] = useState<TPaymentSetup | null>(null);
-  const [clientSecret, setClientSecret] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
+  const setupQuery = useQuery(queryOf('payments.get'));
+  const setup = setupQuery.data;
+  // One SetupIntent per visit, made when the page opens in Elements mode and kept while it
+  // stays open: the Payment Element is bound to its client secret. A retry is the same attempt.
+  const [attemptId] = useState(() => crypto.randomUUID());
+  const intent = useQuery({
+    ...queryOf('payments.setupIntent', { body: { attemptId } }),
+    enabled: setup?.mode === 'elements',
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const clientSecret = intent.data?.clientSecret;
+  const failure = setupQuery.error ?? intent.error;
+  const error = failure ? messageOf(failure) : null;
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    api<TPaymentSetup>('GET', '/payments').then(setSetup, (e) => setError(messageOf(e)));
-  }, []);
-  useEffect(() => {
-    if (setup?.mode !== 'elements' || clientSecret) return;
-    api<{ clientSecret: string }>('POST', '/payments/setup-intent', { attemptId: crypto.randomUUID() })
-      .then((r) => setClientSecret(r.clientSecret), (e) => setError(messageOf(e)));
-  }, [setup, clientSecret]);
 
   const onSaved = (card: TCard) => {
-    setSetup((s) => (s ? { ...s, card } : s));
+    client.setQueryData(queryOf('payments.get').queryKey, (s) => (s ? { ...s, card } : s));
     setSaved(true);
     if (me) setMe({ ...me, hasPaymentMethod: true });
   };

@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
   type ServerToClientEvents,
+  type TShowCommand as TShowCommandPayload,
   type TShowState,
 } from '@showcart/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -18,31 +19,25 @@ const GAP_WAIT_MS = 1_000;
 const ACK_TIMEOUT_MS = 5_000;
 const COMMAND_TRIES = 3;
 
-type TCommands = {
-  'show:start': Record<string, never>;
-  'show:end': Record<string, never>;
-  'queue:feature': { entryId: string };
-  'queue:price': { entryId: string; priceMinor: number };
-  'claim:create': { entryId: string };
-  'queue:reorder': { entryIds: string[] };
-  'queue:update': { entryId: string; quantity?: number; perBuyerLimit?: number };
-  'queue:remove': { entryId: string };
-  'claim:void': { entryId: string; claimId: string; reason: string };
-  'waitlist:join': { entryId: string };
-  'waitlist:leave': { entryId: string };
-  'offer:accept': { entryId: string };
-  'chat:send': { text: string };
-  'chat:delete': { messageId: string };
-  'user:moderate':
-    | { action: 'ban'; userId: string }
-    | { action: 'mute'; userId: string; minutes: number }
-    | { action: 'moderator'; userId: string; on: boolean };
-  'chat:settings': { slowModeSeconds?: number; bannedWords?: string[] };
-};
+type TEvents = ClientToServerEvents;
+type TPayloadOf<E extends keyof TEvents> = Parameters<TEvents[E]>[0];
 
-export type TCommandReply =
-  | { ok: true; position?: number; claimId?: string; seq?: number; bannedWords?: string[] }
-  | { ok: false; code: string; message: string };
+/** The show's commands: the events that carry a client op id and are answered with an ack. */
+export type TCommandName = {
+  [E in keyof TEvents]: TPayloadOf<E> extends TShowCommandPayload ? (Parameters<TEvents[E]>[1] extends (reply: never) => void ? E : never) : never;
+}[keyof TEvents];
+
+/** Omit over each member of a union (`user:moderate` is one per action). */
+type TOmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What a page sends with a command: its payload without the show and op ids, which the hook adds. */
+export type TCommandArgs<E extends TCommandName> = TOmitEach<TPayloadOf<E>, keyof TShowCommandPayload>;
+
+/** The server's ack of a command. */
+export type TCommandReply<E extends TCommandName> = Parameters<NonNullable<Parameters<TEvents[E]>[1]>>[0];
+
+/** The failure every ack may be, also given when no ack arrives. */
+type TFailed = Extract<TCommandReply<TCommandName>, { ok: false }>;
 
 /**
  * A show's live state: a snapshot on join, then events in seq order. On reconnect or when
@@ -114,14 +109,14 @@ export const useShow = (showId: string) => {
 
   /** Sends a command; a lost ack is retried with the same op id, so it happens once. */
   const command = useCallback(
-    async <E extends keyof TCommands>(event: E, args: TCommands[E]): Promise<TCommandReply> => {
+    async <E extends TCommandName>(event: E, args: TCommandArgs<E>): Promise<TCommandReply<E> | TFailed> => {
       const socket = socketRef.current;
       if (!socket) return { ok: false, code: 'UNAVAILABLE', message: 'Not connected.' };
-      const payload = { showId, clientOpId: newOpId(), ...args };
+      const payload = { showId, clientOpId: newOpId(), ...args } as TPayloadOf<E>;
       for (let attempt = 1; ; attempt++) {
         try {
           const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
-            emitWithAck: (e: string, p: unknown) => Promise<TCommandReply>;
+            emitWithAck: (e: E, p: TPayloadOf<E>) => Promise<TCommandReply<E>>;
           };
           return await timed.emitWithAck(event, payload);
         } catch {
