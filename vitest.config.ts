@@ -22,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['services/*/src/**/*.integration.test.ts'],
+          include: ['services/*/src/**/*.integration.test.ts', 'infra/**/*.integration.test.ts'],
           sequence: { groupOrder: 0 },
           ...integration,
         },

@@ -187,7 +187,7 @@ const startStripeMock = async (dataDir: string, ports: TPorts) => {
     return res.ok;
   }, { process: proc });
   const proxy = await startStripeTestProxy({ port: ports.stripeProxy, upstream });
-  return { proc, proxy };
+  return { proc, proxy, upstream };
 };
 
 /**
@@ -294,6 +294,8 @@ export const startComponents = async (p: {
       env.STRIPE_SECRET_KEY = 'sk_test_showcartLocalStripeMock';
       env.STRIPE_PUBLISHABLE_KEY = 'pk_test_showcartLocalStripeMock';
       env.STRIPE_API_BASE = sm.proxy.url;
+      // For tests that start a proxy of their own in front of the same stripe-mock.
+      env.STRIPE_MOCK_URL = sm.upstream;
       env.STRIPE_WEBHOOK_SECRET = `whsec_${secrets.livekitSecret.slice(0, 24)}`;
     }
   } catch (error) {

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
  *   for a key. The proxy does the same, and counts requests per key so tests can check
  *   that each charge was made once.
  * - test cards: attaching one of Stripe's test payment methods makes a new PaymentMethod
- *   that behaves like the card it was made from.
+ *   that behaves like the card it was made from, also after a restart (its id says which).
  * - latency (tests only, per secret key): Stripe's answers take a while, and a client that
  *   dies meanwhile leaves behind a request Stripe still carried out.
  *
@@ -38,25 +38,39 @@ const DECLINING_METHODS: Record<string, { code: string; decline_code?: string; m
   },
 };
 
-/** Stripe's test cards by test payment method, as a saved card shows them. */
-const TEST_CARDS: Record<string, { brand: string; last4: string }> = {
-  pm_card_visa: { brand: 'visa', last4: '4242' },
-  pm_card_mastercard: { brand: 'mastercard', last4: '4444' },
-  pm_card_chargeDeclined: { brand: 'visa', last4: '0002' },
-  pm_card_chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995' },
-  pm_card_authenticationRequired: { brand: 'visa', last4: '3184' },
+/**
+ * Stripe's test cards by test payment method, as a saved card shows them, each with the
+ * mark its attached copies carry in their ids (see attachTestMethod).
+ */
+const TEST_CARDS: Record<string, { brand: string; last4: string; mark: string }> = {
+  pm_card_visa: { brand: 'visa', last4: '4242', mark: 'Visa' },
+  pm_card_mastercard: { brand: 'mastercard', last4: '4444', mark: 'Mastercard' },
+  pm_card_chargeDeclined: { brand: 'visa', last4: '0002', mark: 'Declined' },
+  pm_card_chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995', mark: 'Insufficient' },
+  pm_card_authenticationRequired: { brand: 'visa', last4: '3184', mark: 'Authentication' },
 };
+
+/** Attached copies of test methods have ids `pm_test<Mark>_<hex>`. */
+const ATTACHED_ID = /^pm_test([A-Za-z]+)_[0-9a-f]+$/;
 
 /**
  * Attaching a test method to a customer makes a new PaymentMethod, as Stripe does; the
- * new one behaves like the card it was made from (it declines if that one does).
+ * new one behaves like the card it was made from (it declines if that one does). Which
+ * card that was is written into the new id itself, so it is known after the proxy (or
+ * `npm start`) restarts, from nothing but the id the database kept.
  */
-const attachTestMethod = (body: string, testMethod: string, madeFrom: Map<string, string>): TStored => {
+const attachTestMethod = (body: string, testMethod: string): TStored => {
   const method = JSON.parse(body) as { id: string; card?: Record<string, unknown> };
-  const id = `pm_${randomBytes(12).toString('hex')}`;
-  madeFrom.set(id, testMethod);
-  const card = TEST_CARDS[testMethod]!;
+  const { mark, ...card } = TEST_CARDS[testMethod]!;
+  const id = `pm_test${mark}_${randomBytes(12).toString('hex')}`;
   return { status: 200, body: JSON.stringify({ ...method, id, card: { ...method.card, ...card } }) };
+};
+
+/** The test method a payment method behaves like: itself, or the one its attached copy was made from. */
+const testMethodOf = (paymentMethod: string) => {
+  const mark = ATTACHED_ID.exec(paymentMethod)?.[1];
+  if (!mark) return paymentMethod;
+  return Object.entries(TEST_CARDS).find(([, card]) => card.mark === mark)?.[0] ?? paymentMethod;
 };
 
 /** One request as the proxy saw it; `client` tells apart clients with different (test) secret keys. */
@@ -68,10 +82,10 @@ const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchPar
   ((path === '/v1/payment_intents' && form.get('confirm') === 'true') ||
     /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(path));
 
-const settlePaymentIntent = (body: string, form: URLSearchParams, madeFrom: Map<string, string>): TStored => {
+const settlePaymentIntent = (body: string, form: URLSearchParams): TStored => {
   const intent = JSON.parse(body) as Record<string, unknown>;
   const paymentMethod = form.get('payment_method') ?? String(intent.payment_method ?? '');
-  const decline = DECLINING_METHODS[madeFrom.get(paymentMethod) ?? paymentMethod];
+  const decline = DECLINING_METHODS[testMethodOf(paymentMethod)];
   if (decline) {
     const failed = {
       ...intent,
@@ -126,7 +140,6 @@ export const recordedRequests = async (proxyUrl: string, secretKey: string): Pro
 export const startStripeTestProxy = async (p: { port: number; upstream: string; host?: string }) => {
   const replies = new Map<string, TStored>();
   const recorded: TRecorded[] = [];
-  const madeFrom = new Map<string, string>();
   const latency = new Map<string, number>();
 
   const server = http.createServer(async (req, res) => {
@@ -184,11 +197,11 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
       let stored: TStored = { status: upstream.status, body: await upstream.text() };
       const form = new URLSearchParams(raw);
       if (stored.status === 200 && isPaymentIntentConfirm(method, url.pathname, form)) {
-        stored = settlePaymentIntent(stored.body, form, madeFrom);
+        stored = settlePaymentIntent(stored.body, form);
       }
       const attached = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(url.pathname)?.[1];
       if (stored.status === 200 && method === 'POST' && attached && TEST_CARDS[attached]) {
-        stored = attachTestMethod(stored.body, attached, madeFrom);
+        stored = attachTestMethod(stored.body, attached);
       }
       if (replayKey && stored.status < 500) replies.set(replayKey, stored);
       send(stored, false);
