@@ -145,7 +145,7 @@ describe('one live show in the browser', () => {
     await shot(winner.page, 'viewer-chat');
 
     await hostPage.getByTestId('studio-end').click();
-    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settled/i);
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settling|settled/i);
     await expect.poll(() => winner.page.getByTestId('show-ended').isVisible(), { timeout: 10_000 }).toBe(true);
 
     // The settlement charges the winner: one order, paid, items + shipping.
@@ -244,7 +244,7 @@ describe('one live show in the browser', () => {
     await chat('And a tote for the beach');
     await hostPage.waitForTimeout(12_000);
     await hostPage.getByTestId('studio-end').click();
-    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settled/i);
+    await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settling|settled/i);
     const endedAt = Date.now();
 
     // The replay page plays the recording, with a chapter per item.

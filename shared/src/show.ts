@@ -2,9 +2,16 @@ import { z } from 'zod';
 import { ZId } from './ids.ts';
 import { ZAmountMinor, ZCurrency } from './money.ts';
 
-export const SHOW_STATUSES = ['scheduled', 'live', 'ended', 'settled'] as const;
+/**
+ * A show's life: scheduled → live → ended (no more claims) → settling (its orders are made
+ * and being charged) → settled (every order final: paid, or failed with its deadline set).
+ */
+export const SHOW_STATUSES = ['scheduled', 'live', 'ended', 'settling', 'settled'] as const;
 export const ZShowStatus = z.enum(SHOW_STATUSES);
 export type TShowStatus = z.infer<typeof ZShowStatus>;
+
+/** Whether a show is past its live part: ended, settling or settled. */
+export const isShowOver = (status: TShowStatus) => status === 'ended' || status === 'settling' || status === 'settled';
 
 /**
  * One entry of the show queue: a listing's variant with its live price and stock.

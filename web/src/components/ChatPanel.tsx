@@ -1,4 +1,4 @@
-import { CHAT_MAX_LENGTH, type TShowState } from '@showcart/shared';
+import { CHAT_MAX_LENGTH, isShowOver, type TShowState } from '@showcart/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TCommandArgs, TShowCommand } from '../show/useShow.ts';
 
@@ -19,7 +19,7 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
   const isStaff = isHost || state.moderatorIds.includes(meId);
   const banned = state.bannedUserIds.includes(meId);
   const mutedUntil = state.mutedUntil[meId] ?? 0;
-  const over = state.status === 'ended' || state.status === 'settled';
+  const over = isShowOver(state.status);
 
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });

@@ -1,5 +1,5 @@
 import { LiveKitRoom, RoomAudioRenderer, StartAudio, useTracks, VideoTrack } from '@livekit/components-react';
-import type { TLiveKitGrant, TShowState } from '@showcart/shared';
+import { isShowOver, type TLiveKitGrant, type TShowState } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Track } from 'livekit-client';
 import type { ReactNode } from 'react';
@@ -69,7 +69,7 @@ export const ShowStage = ({
   subtitle?: string;
   children?: ReactNode;
 }) => {
-  const over = state.status === 'ended' || state.status === 'settled';
+  const over = isShowOver(state.status);
   const { grant, error } = useGrant(showId, !over);
   return (
     <section className="stage">

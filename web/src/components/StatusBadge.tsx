@@ -1,6 +1,12 @@
 import type { TShowStatus } from '@showcart/shared';
 
-const LABELS: Record<TShowStatus, string> = { scheduled: 'scheduled', live: 'live', ended: 'ended', settled: 'settled' };
+const LABELS: Record<TShowStatus, string> = {
+  scheduled: 'scheduled',
+  live: 'live',
+  ended: 'ended',
+  settling: 'settling · charging orders',
+  settled: 'settled',
+};
 
 export const StatusBadge = ({ status, testId }: { status: TShowStatus; testId?: string }) => (
   <span className={`badge badge-${status}`} data-testid={testId}>

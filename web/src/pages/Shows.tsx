@@ -1,4 +1,4 @@
-import type { TShowSummary } from '@showcart/shared';
+import { isShowOver, type TShowSummary } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { messageOf, queryOf } from '../api.ts';
@@ -11,7 +11,7 @@ const SECTIONS: { title: string; shows: (s: TShowSummary, myId: string | undefin
   { title: 'Upcoming', shows: (s) => s.status === 'scheduled' },
   // Replays anyone can shop; an unlisted one only on its host's list (its link still works).
   { title: 'Replays', shows: (s, me) => s.replay === 'ready' && (s.replayListed || s.hostId === me) },
-  { title: 'Your past shows', shows: (s, me) => s.hostId === me && (s.status === 'ended' || s.status === 'settled') && s.replay !== 'ready' },
+  { title: 'Your past shows', shows: (s, me) => s.hostId === me && isShowOver(s.status) && s.replay !== 'ready' },
 ];
 
 export const ShowsPage = () => {

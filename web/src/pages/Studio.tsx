@@ -1,4 +1,4 @@
-import { featuredEntry, formatMoney } from '@showcart/shared';
+import { featuredEntry, formatMoney, isShowOver } from '@showcart/shared';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
@@ -16,7 +16,7 @@ export const StudioPage = () => {
   const { state, command, error, connected, viewers } = useShow(showId);
   const { me } = useSession();
   const live = state.status === 'live';
-  const over = state.status === 'ended' || state.status === 'settled';
+  const over = isShowOver(state.status);
   const [actionError, setActionError] = useState<string | null>(null);
   const [price, setPrice] = useState('');
   const featured = featuredEntry(state);
@@ -60,6 +60,11 @@ export const StudioPage = () => {
             )}
           </ShowStage>
           {(actionError ?? error) && <p className="error" role="alert">{actionError ?? error}</p>}
+          {over && state.status !== 'settled' && (
+            <p className="muted" data-testid="settlement-status">
+              {state.status === 'settling' ? 'Charging the orders…' : 'Making the orders…'} The summary is here once every order is final.
+            </p>
+          )}
           {state.status === 'settled' && (
             <>
               <Link to={`/shows/${showId}/sales`}>What the show sold</Link> · <Link to={`/shows/${showId}/receipts`}>Claim receipts</Link>

@@ -1,4 +1,4 @@
-import { availableOf, featuredEntry, unitsHeldBy } from '@showcart/shared';
+import { availableOf, featuredEntry, isShowOver, unitsHeldBy } from '@showcart/shared';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
@@ -13,7 +13,7 @@ export const WatchPage = () => {
   const showId = useParams().id!;
   const { state, command, error, viewers } = useShow(showId);
   const { me } = useSession();
-  const over = state.status === 'ended' || state.status === 'settled';
+  const over = isShowOver(state.status);
   const [claiming, setClaiming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string; needsCard?: boolean } | null>(null);
   const featured = featuredEntry(state);
@@ -53,7 +53,9 @@ export const WatchPage = () => {
         <section className="panel">
           {over && (
             <div className="banner" data-testid="show-ended">
-              This show has ended. Your claims become orders: <Link to="/orders">see your orders</Link>
+              This show has ended.{' '}
+              {state.status === 'settled' ? 'Its orders are final: ' : state.status === 'settling' ? 'Its orders are being charged now: ' : 'Your claims become orders: '}
+              <Link to="/orders">see your orders</Link>
               {state.status === 'settled' && <> · <Link to={`/shows/${showId}/receipts`}>claim receipts</Link></>} ·{' '}
               <Link to={`/replays/${showId}`} data-testid="replay-link">watch the replay</Link>.
             </div>

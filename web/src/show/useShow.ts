@@ -6,9 +6,10 @@ import {
   type TShowCommand as TShowCommandPayload,
   type TShowState,
 } from '@showcart/shared';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { newOpId } from '../api.ts';
+import { newOpId, queryOf } from '../api.ts';
 import { hasGap, receive, type TSequenced } from './sequencer.ts';
 
 type TSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -35,6 +36,23 @@ export type TCommandArgs<E extends TCommandName> = TOmitEach<TPayloadOf<E>, keyo
 
 /** The server's ack of a command. */
 export type TCommandReply<E extends TCommandName> = Parameters<NonNullable<Parameters<TEvents[E]>[1]>>[0];
+
+/** How often an ended show's settlement is looked at until it is settled. */
+const SETTLEMENT_POLL_MS = 2_000;
+
+/**
+ * What became of an ended show after its live part: settling while its orders are
+ * charged, then settled. The live engine knows only that it ended; Postgres knows the rest.
+ */
+const useSettlement = (showId: string, ended: boolean) => {
+  const query = useQuery({
+    ...queryOf('shows.get', { params: { id: showId } }),
+    enabled: ended,
+    refetchInterval: (q) => (q.state.data?.status === 'settled' ? false : SETTLEMENT_POLL_MS),
+  });
+  const status = query.data?.status;
+  return ended && (status === 'settling' || status === 'settled') ? status : undefined;
+};
 
 /** The failure every ack may be, also given when no ack arrives. */
 type TFailed = Extract<TCommandReply<TCommandName>, { ok: false }>;
@@ -129,7 +147,8 @@ export const useShow = (showId: string) => {
     [showId],
   );
 
-  const state: TShowState = sequenced.state;
+  const settlement = useSettlement(showId, sequenced.state.status === 'ended');
+  const state: TShowState = settlement ? { ...sequenced.state, status: settlement } : sequenced.state;
   return { state, connected, error, command, viewers };
 };
 

@@ -1,5 +1,5 @@
 import { roomNameOf } from '@showcart/common';
-import { AppError, type TLiveKitGrant } from '@showcart/shared';
+import { AppError, isShowOver, type TLiveKitGrant } from '@showcart/shared';
 import type { TDomainDeps } from '../deps.ts';
 import { findShow } from './repo.ts';
 
@@ -10,7 +10,7 @@ export const liveKitGrant = async (
 ): Promise<TLiveKitGrant> => {
   const show = await findShow(deps.db, p.showId);
   if (!show) throw new AppError('NOT_FOUND', 'No such show.');
-  if (show.status === 'ended' || show.status === 'settled') throw new AppError('SHOW_ENDED');
+  if (isShowOver(show.status)) throw new AppError('SHOW_ENDED');
   const role = show.hostId === p.user.id ? 'host' : 'viewer';
   const room = roomNameOf(show.id);
   // A viewer may watch in several tabs; LiveKit drops an identity that joins twice.

@@ -58,12 +58,12 @@ export const findShowDetail = async (db: TQueryable, showId: string): Promise<TS
 export const countLiveShows = async (db: TQueryable): Promise<number> =>
   (await queryRow(db, z.object({ n: z.number() }), `select count(*)::int as n from shows where status = 'live'`))!.n;
 
-/** Moves a show forward in its life; returns false if it was not in `from`. */
+/** Moves a show forward in its life (settled: settleIfFinal); returns false if it was not in `from`. */
 export const setShowStatus = async (
   db: TQueryable,
   showId: string,
   from: readonly TShowStatus[],
-  to: 'live' | 'ended' | 'settled',
+  to: 'live' | 'ended' | 'settling',
 ): Promise<boolean> => {
   const stamp =
     to === 'live' ? ', started_at = coalesce(started_at, now())'
@@ -71,3 +71,16 @@ export const setShowStatus = async (
     : '';
   return (await execute(db, `update shows set status = $3 ${stamp} where id = $1 and status = any($2::text[])`, [showId, from, to])) > 0;
 };
+
+/**
+ * A settling show whose orders are all final (none still waiting for its charge) is
+ * settled. Returns whether this call settled it. Run by the settlement's last job, and
+ * by whatever decides an order later (a webhook for a charge Stripe was still processing).
+ */
+export const settleIfFinal = async (db: TQueryable, showId: string): Promise<boolean> =>
+  (await execute(db,
+    `update shows s set status = 'settled'
+      where s.id = $1 and s.status = 'settling'
+        and not exists (select 1 from orders o where o.show_id = s.id and o.origin = 'show' and o.status = 'pending')`,
+    [showId],
+  )) > 0;

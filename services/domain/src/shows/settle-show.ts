@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { releaseShowStock } from '../catalog/stock.ts';
 import { insertOrder, shippingFor } from '../orders/insert-order.ts';
-import { setShowStatus } from './repo.ts';
+import { setShowStatus, settleIfFinal } from './repo.ts';
 import { UnrecoverableError } from 'bullmq';
 import { persistShowLog } from './persist-log.ts';
 
@@ -93,7 +93,8 @@ export const settleShow = async (
     // until paid, and the rest is free in the closets again.
     await releaseShowStock(tx, showId);
   });
-  await setShowStatus(db, showId, ['ended'], 'settled');
+  // Orders made, charges to come: settling until every order is final (finishSettlement).
+  await setShowStatus(db, showId, ['ended'], 'settling');
 
   const pending = await queryRows(db, z.object({ id: z.string() }),
     `select id from orders where show_id = $1 and origin = 'show' and status = 'pending' order by created_at`,
@@ -126,13 +127,20 @@ export const settleEndedShow = async (deps: Pick<TDomainDeps, 'db' | 'redis' | '
   return { orders: pending.length };
 };
 
-/** The flow's parent, once every order of the show was charged or failed: what the show's orders came to. */
+/**
+ * The flow's parent, once every charge job of the show is done: the show is settled if
+ * every order is final. An order still pending here is one whose charge failed for good
+ * (an operator retries it) or that Stripe is still processing (its webhook settles the
+ * show); the show reads settling meanwhile, which is true.
+ */
 export const finishSettlement = async (deps: Pick<TDomainDeps, 'db' | 'logger'>, showId: string) => {
+  const settled = await settleIfFinal(deps.db, showId);
   const orders = await queryRows(deps.db, z.object({ status: z.string(), n: z.number(), totalMinor: z.number() }),
     `select status, count(*)::int as n, sum(total_minor)::int as "totalMinor" from orders
       where show_id = $1 and origin = 'show' group by status order by status`,
     [showId],
   );
-  deps.logger.info({ showId, orders }, 'show settled');
-  return { orders };
+  if (settled || !orders.some((o) => o.status === 'pending')) deps.logger.info({ showId, orders }, 'show settled');
+  else deps.logger.error({ showId, orders }, 'show still settling: orders are waiting for their charge');
+  return { settled, orders };
 };
