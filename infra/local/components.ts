@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startProcess, waitFor, type TManaged } from './processes.ts';
 import { startStripeTestProxy } from './stripe-test-proxy.ts';
+import { supervise, type TRestartPolicy, type TSupervised, type TSupervisedStatus } from './supervisor.ts';
 
 const run = promisify(execFile);
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -186,8 +187,7 @@ const startStripeMock = async (dataDir: string, ports: TPorts) => {
     const res = await fetch(`${upstream}/v1/balance`, { headers: { authorization: 'Bearer sk_test_x' } });
     return res.ok;
   }, { process: proc });
-  const proxy = await startStripeTestProxy({ port: ports.stripeProxy, upstream });
-  return { proc, proxy, upstream };
+  return { proc, upstream };
 };
 
 /**
@@ -230,12 +230,15 @@ export const startS3 = async (dataDir: string, port: number, bucket = 'showcart-
 export type TComponents = {
   /** Environment for the services: every URL and key they need. */
   env: Record<string, string>;
+  /** The components this started, each restarted with its data if it exits (supervisor.ts). */
+  supervised: TSupervised[];
   stop: () => Promise<void>;
 };
 
 /**
  * Starts the real components Showcart needs, each unless the environment already points
- * at one (DATABASE_URL, REDIS_URL, LIVEKIT_URL with keys, STRIPE_SECRET_KEY).
+ * at one (DATABASE_URL, REDIS_URL, LIVEKIT_URL with keys, STRIPE_SECRET_KEY). Each is
+ * supervised: one that exits is started again on the same data directory and port.
  */
 export const startComponents = async (p: {
   dataDir: string;
@@ -247,29 +250,45 @@ export const startComponents = async (p: {
   /** Redis' AOF fsync policy; benchmarks set `everysec` to measure what `always` costs. */
   redisAppendfsync?: 'always' | 'everysec';
   env?: NodeJS.ProcessEnv;
+  policy?: TRestartPolicy;
+  onChange?: (status: TSupervisedStatus) => void;
 }): Promise<TComponents> => {
   const given = p.env ?? process.env;
   await mkdir(p.dataDir, { recursive: true });
   const secrets = await loadSecrets(p.dataDir);
-  const started: TManaged[] = [];
+  const supervised: TSupervised[] = [];
   const stoppers: (() => Promise<void>)[] = [];
   const env: Record<string, string> = {};
+  /** Starts a component under supervision; returns what its first start gave (its URL). */
+  const keep = async <T extends { proc: TManaged }>(name: string, start: () => Promise<T>): Promise<T> => {
+    let first: T | undefined;
+    supervised.push(await supervise({
+      name,
+      start: async () => {
+        const started = await start();
+        first ??= started;
+        return started.proc;
+      },
+      ...(p.policy ? { policy: p.policy } : {}),
+      ...(p.onChange ? { onChange: p.onChange } : {}),
+    }));
+    return first!;
+  };
   const stop = async () => {
+    for (const proc of supervised) proc.hold();
     for (const s of stoppers.reverse()) await s().catch(() => {});
     // PostgreSQL shuts down fastest and cleanly on SIGINT.
-    await Promise.all(started.map((proc) => proc.stop(proc.name === 'postgres' ? 'SIGINT' : 'SIGTERM')));
+    await Promise.all(supervised.map((proc) => proc.stop(proc.name === 'postgres' ? 'SIGINT' : 'SIGTERM')));
   };
   try {
     if (given.DATABASE_URL) env.DATABASE_URL = given.DATABASE_URL;
     else {
-      const pgc = await startPostgres(p.dataDir, p.ports.postgres, secrets, p.fast ?? false);
-      started.push(pgc.proc);
+      const pgc = await keep('postgres', () => startPostgres(p.dataDir, p.ports.postgres, secrets, p.fast ?? false));
       env.DATABASE_URL = pgc.url;
     }
     if (given.REDIS_URL) env.REDIS_URL = given.REDIS_URL;
     else {
-      const redis = await startRedis(p.dataDir, p.ports.redis, p.redisAppendfsync);
-      started.push(redis.proc);
+      const redis = await keep('redis', () => startRedis(p.dataDir, p.ports.redis, p.redisAppendfsync));
       env.REDIS_URL = redis.url;
     }
     if (given.LIVEKIT_URL && given.LIVEKIT_API_KEY && given.LIVEKIT_API_SECRET) {
@@ -277,8 +296,7 @@ export const startComponents = async (p: {
       env.LIVEKIT_API_KEY = given.LIVEKIT_API_KEY;
       env.LIVEKIT_API_SECRET = given.LIVEKIT_API_SECRET;
     } else {
-      const lk = await startLiveKit(p.dataDir, p.ports, secrets, p.livekitWebhookUrl);
-      started.push(lk.proc);
+      const lk = await keep('livekit', () => startLiveKit(p.dataDir, p.ports, secrets, p.livekitWebhookUrl));
       env.LIVEKIT_URL = lk.url;
       env.LIVEKIT_API_KEY = secrets.livekitKey;
       env.LIVEKIT_API_SECRET = secrets.livekitSecret;
@@ -288,12 +306,12 @@ export const startComponents = async (p: {
       if (given.STRIPE_PUBLISHABLE_KEY) env.STRIPE_PUBLISHABLE_KEY = given.STRIPE_PUBLISHABLE_KEY;
       if (given.STRIPE_WEBHOOK_SECRET) env.STRIPE_WEBHOOK_SECRET = given.STRIPE_WEBHOOK_SECRET;
     } else {
-      const sm = await startStripeMock(p.dataDir, p.ports);
-      started.push(sm.proc);
-      stoppers.push(sm.proxy.stop);
+      const sm = await keep('stripe-mock', () => startStripeMock(p.dataDir, p.ports));
+      const proxy = await startStripeTestProxy({ port: p.ports.stripeProxy, upstream: sm.upstream });
+      stoppers.push(proxy.stop);
       env.STRIPE_SECRET_KEY = 'sk_test_showcartLocalStripeMock';
       env.STRIPE_PUBLISHABLE_KEY = 'pk_test_showcartLocalStripeMock';
-      env.STRIPE_API_BASE = sm.proxy.url;
+      env.STRIPE_API_BASE = proxy.url;
       // For tests that start a proxy of their own in front of the same stripe-mock.
       env.STRIPE_MOCK_URL = sm.upstream;
       env.STRIPE_WEBHOOK_SECRET = `whsec_${secrets.livekitSecret.slice(0, 24)}`;
@@ -302,5 +320,5 @@ export const startComponents = async (p: {
     await stop();
     throw error;
   }
-  return { env, stop };
+  return { env, supervised, stop };
 };

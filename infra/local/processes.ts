@@ -75,8 +75,9 @@ export const waitFor = async (
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (opts.process && opts.process.child.exitCode !== null) {
-      throw new Error(`${what} exited with code ${opts.process.child.exitCode}; see ${opts.process.logFile}`);
+    const child = opts.process?.child;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(`${what} exited with ${child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`}; see ${opts.process!.logFile}`);
     }
     try {
       if (await check()) return;

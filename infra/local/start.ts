@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createDb, createStripe, loadConfig, migrate } from '@showcart/common';
+import { createDb, createStripe, loadConfig, migrate, supervisorKey } from '@showcart/common';
 import { DEV_PORTS, REPO_ROOT, startComponents } from './components.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './seed.ts';
 import { startServices, waitForHealthy } from './services.ts';
+import { statusPublisher, type TSupervised, type TSupervisedStatus } from './supervisor.ts';
 
 /**
- * `npm start`: the real components, migrations, demo data, the three services and the
- * web app, all on loopback. Ctrl-C stops everything it started.
+ * `npm start`: the real components, migrations, demo data, the four services and the
+ * web app, all on loopback, each restarted if it exits (supervisor.ts); /api/health
+ * shows their restarts. Ctrl-C stops everything it started.
  */
 const envFile = path.join(REPO_ROOT, '.env');
 if (existsSync(envFile)) process.loadEnvFile(envFile);
@@ -20,10 +22,13 @@ const webUrl = `http://localhost:${webPort}`;
 const dataDir = path.join(REPO_ROOT, '.data/dev');
 const logDir = path.join(dataDir, 'logs');
 
+// Until Redis is up and the publisher made, changes have nowhere to go (none happen before).
+let publish = (_status: TSupervisedStatus) => {};
 const components = await startComponents({
   dataDir,
   ports: DEV_PORTS,
   livekitWebhookUrl: `http://127.0.0.1:${apiPort}/api/webhooks/livekit`,
+  onChange: (status) => publish(status),
 });
 const env: Record<string, string> = {
   NODE_ENV: 'development',
@@ -36,18 +41,23 @@ const env: Record<string, string> = {
   RECORDINGS_DIR: path.join(dataDir, 'recordings'),
 };
 
-let services: Awaited<ReturnType<typeof startServices>> = [];
+let services: TSupervised[] = [];
+let publisher: Awaited<ReturnType<typeof statusPublisher>> | undefined;
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
+  // Ctrl-C reached every process: none of them is restarted from here on.
+  for (const proc of [...services, ...components.supervised]) proc.hold();
   console.log('\nStopping Showcart...');
   await Promise.all(services.map((s) => s.stop()));
+  await publisher?.close();
   await components.stop();
   process.exit(code);
 };
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+process.on('SIGHUP', () => void stop(0));
 
 try {
   const config = loadConfig({ ...process.env, ...env });
@@ -57,7 +67,11 @@ try {
   if (await seedDemo(db, createStripe(config.stripe))) console.log('Seeded demo data.');
   await db.end();
 
-  services = await startServices({ env, logDir, webPort, apiPort, realtimePort });
+  publisher = await statusPublisher(env.REDIS_URL!, supervisorKey(config.queuePrefix));
+  publish = publisher.publish;
+  for (const component of components.supervised) publish(component.status());
+  services = await startServices({ env, logDir, webPort, apiPort, realtimePort, onChange: publish });
+  for (const service of services) publish(service.status());
   await waitForHealthy(webUrl, services);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
@@ -76,13 +90,6 @@ Showcart is running (ready in ${seconds} s).
 Demo logins (password: ${DEMO_PASSWORD})
 ${DEMO_LOGINS.map((l) => `  ${l.email.padEnd(24)} ${l.role}`).join('\n')}
 
+A process that exits is started again (the health page counts restarts).
 Press Ctrl-C to stop.`);
 
-for (const s of services) {
-  void s.exited.then((code) => {
-    if (!stopping) {
-      console.error(`${s.name} exited with code ${code}; see ${s.logFile}`);
-      void stop(1);
-    }
-  });
-}

@@ -214,9 +214,21 @@ export const ZWaitlistOffer = z.object({
 });
 export type TWaitlistOffer = z.infer<typeof ZWaitlistOffer>;
 
+/** A process `npm start` supervises (a service or a component): whether it runs and how often it was restarted. */
+export const ZSupervisedStatus = z.object({
+  name: z.string(),
+  state: z.enum(['running', 'restarting', 'gave-up', 'stopped']),
+  restarts: z.number().int().nonnegative(),
+  /** How it last exited: `signal SIGKILL`, `code 1`, or why it failed to start. */
+  lastExit: z.string().optional(),
+});
+export type TSupervisedStatus = z.infer<typeof ZSupervisedStatus>;
+
 export const ZHealth = z.object({
   ok: z.boolean(),
   components: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  /** Under `npm start`: each supervised process. Absent where an orchestrator runs them. */
+  services: z.record(z.string(), ZSupervisedStatus).optional(),
 });
 export type THealth = z.infer<typeof ZHealth>;
 

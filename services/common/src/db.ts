@@ -9,8 +9,13 @@ export type TQueryable = Pick<pg.Pool, 'query'>;
 // bigint columns (event seqs) stay well within 2^53; read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export const createDb = (databaseUrl: string, max = 10): TDb =>
-  new pg.Pool({ connectionString: databaseUrl, max });
+export const createDb = (databaseUrl: string, max = 10): TDb => {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // An idle connection lost (PostgreSQL restarted): the pool drops it and the next query
+  // opens a new one. Unheard, the error would end the process.
+  pool.on('error', () => {});
+  return pool;
+};
 
 export const withTransaction = async <T>(
   db: TDb,

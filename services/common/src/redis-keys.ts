@@ -56,5 +56,8 @@ export const showKeys = (showId: string): TShowKeys => {
   return keys;
 };
 
+/** Hash: process name → its supervised status (JSON), written by `npm start`'s supervisor, read by /api/health. */
+export const supervisorKey = (queuePrefix: string) => `${queuePrefix}:supervisor`;
+
 /** Pub/sub: a show went live or ended (the message is its id). The recorder wakes on it. */
 export const SHOW_STATUS_CHANNEL = 'showcart:show-status';
