@@ -1,13 +1,18 @@
 import type { ReactNode } from 'react';
-import { Link, Navigate, useNavigate } from 'react-router-dom';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../session.tsx';
 
-/** Every signed-in page: the header, then the page. Signed-out visitors go to /login. */
+/** The sign-in page, coming back here afterwards. */
+export const signInPath = (location: { pathname: string; search: string }) =>
+  `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+
+/** Every signed-in page: the header, then the page. Signed-out visitors sign in and come back. */
 export const Layout = ({ children, wide }: { children: ReactNode; wide?: boolean }) => {
   const { me, signOut } = useSession();
   const navigate = useNavigate();
-  if (me === undefined) return <div className="loading">Loading…</div>;
-  if (me === null) return <Navigate to="/login" replace />;
+  const location = useLocation();
+  if (me === undefined) return <div className="loading" role="status">Loading…</div>;
+  if (me === null) return <Navigate to={signInPath(location)} replace />;
   return (
     <>
       <header className="topbar">

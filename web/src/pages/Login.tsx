@@ -1,24 +1,28 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Navigate, useNavigate } from 'react-router-dom';
+import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, messageOf } from '../api.ts';
 import { useSession } from '../session.tsx';
 
 const DEMO = ['host@showcart.test', 'viewer1@showcart.test', 'viewer2@showcart.test'];
 
+/** Where to go after signing in: a path of this app only (never `//elsewhere` or a URL). */
+const returnPath = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/');
+
 export const LoginPage = () => {
   const { me, setMe } = useSession();
   const navigate = useNavigate();
+  const next = returnPath(useSearchParams()[0].get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const login = useMutation({
     mutationFn: () => call('auth.login', { body: { email, password } }),
     onSuccess: (signedIn) => {
       setMe(signedIn);
-      navigate('/');
+      navigate(next, { replace: true });
     },
   });
-  if (me) return <Navigate to="/" replace />;
+  if (me) return <Navigate to={next} replace />;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -31,6 +35,7 @@ export const LoginPage = () => {
         Show<span>cart</span>
       </h1>
       <p className="tagline">Live shows you can shop.</p>
+      {next !== '/' && <p className="banner" role="status">Sign in to continue to that page.</p>}
       <form onSubmit={submit} className="card form">
         <label>
           Email

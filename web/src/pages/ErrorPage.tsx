@@ -1,0 +1,44 @@
+import { Link } from 'react-router-dom';
+import { Layout } from '../components/Layout.tsx';
+
+const PAGES = {
+  'not-found': {
+    title: 'Nothing here',
+    text: 'This page does not exist, or what it showed was removed. Check the link, or find a show from the list.',
+  },
+  forbidden: {
+    title: 'Not yours to open',
+    text: 'This page belongs to someone else: only its owner can use it. If that is you, sign in with that account.',
+  },
+  'server-error': {
+    title: 'Something went wrong on our side',
+    text: 'Nothing was changed. Try again in a moment; if it keeps happening, tell us what you were doing.',
+  },
+} as const;
+
+export type TErrorKind = keyof typeof PAGES;
+
+/** A page that cannot be shown, said plainly, with a way on. Inside the signed-in layout. */
+export const ErrorPage = ({ kind, detail }: { kind: TErrorKind; detail?: string }) => {
+  const page = PAGES[kind];
+  return (
+    <Layout>
+      <section className="card error-page" data-testid={`error-${kind}`}>
+        <h1>{page.title}</h1>
+        <p>{detail ?? page.text}</p>
+        <p>
+          <Link className="button primary" to="/">
+            Go to the shows
+          </Link>
+          {kind === 'server-error' && (
+            <button className="button" type="button" onClick={() => window.location.reload()}>
+              Try again
+            </button>
+          )}
+        </p>
+      </section>
+    </Layout>
+  );
+};
+
+export const NotFoundPage = () => <ErrorPage kind="not-found" />;
