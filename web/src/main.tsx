@@ -1,23 +1,32 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { isTransient } from './api.ts';
-import { CohostPage } from './pages/Cohost.tsx';
-import { LoginPage } from './pages/Login.tsx';
-import { NewShowPage } from './pages/NewShow.tsx';
-import { OrdersPage } from './pages/Orders.tsx';
-import { PayPage } from './pages/Pay.tsx';
-import { SalesPage } from './pages/Sales.tsx';
-import { ShowSalesPage } from './pages/ShowSales.tsx';
-import { WalletPage } from './pages/Wallet.tsx';
-import { ReceiptsPage } from './pages/Receipts.tsx';
-import { ReplayPage } from './pages/Replay.tsx';
-import { ShowsPage } from './pages/Shows.tsx';
-import { StudioPage } from './pages/Studio.tsx';
-import { WatchPage } from './pages/Watch.tsx';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
+
+/**
+ * A page as a chunk of its own, fetched when its route is first opened: a viewer's phone
+ * downloads the watch page, not the studio's, the wallet's Stripe or the replay's player.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+
+const CohostPage = page(() => import('./pages/Cohost.tsx'), 'CohostPage');
+const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
+const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
+const NotFoundPage = page(() => import('./pages/ErrorPage.tsx'), 'NotFoundPage');
+const OrdersPage = page(() => import('./pages/Orders.tsx'), 'OrdersPage');
+const PayPage = page(() => import('./pages/Pay.tsx'), 'PayPage');
+const ReceiptsPage = page(() => import('./pages/Receipts.tsx'), 'ReceiptsPage');
+const ReplayPage = page(() => import('./pages/Replay.tsx'), 'ReplayPage');
+const SalesPage = page(() => import('./pages/Sales.tsx'), 'SalesPage');
+const ShowSalesPage = page(() => import('./pages/ShowSales.tsx'), 'ShowSalesPage');
+const ShowsPage = page(() => import('./pages/Shows.tsx'), 'ShowsPage');
+const StudioPage = page(() => import('./pages/Studio.tsx'), 'StudioPage');
+const WalletPage = page(() => import('./pages/Wallet.tsx'), 'WalletPage');
+const WatchPage = page(() => import('./pages/Watch.tsx'), 'WatchPage');
 
 /** How often a query that failed for a passing reason (network, 5xx) is tried again. */
 const QUERY_RETRIES = 2;
@@ -34,22 +43,24 @@ createRoot(document.getElementById('root')!).render(
     <QueryClientProvider client={queryClient}>
       <SessionProvider>
         <BrowserRouter>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/" element={<ShowsPage />} />
-            <Route path="/shows/new" element={<NewShowPage />} />
-            <Route path="/shows/:id" element={<WatchPage />} />
-            <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
-            <Route path="/replays/:id" element={<ReplayPage />} />
-            <Route path="/studio/:id" element={<StudioPage />} />
-            <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
-            <Route path="/orders" element={<OrdersPage />} />
-            <Route path="/orders/:id/pay" element={<PayPage />} />
-            <Route path="/wallet" element={<WalletPage />} />
-            <Route path="/sales" element={<SalesPage />} />
-            <Route path="/cohost" element={<CohostPage />} />
-            <Route path="*" element={<Navigate to="/" replace />} />
-          </Routes>
+          <Suspense fallback={<div className="loading" role="status">Loading…</div>}>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/" element={<ShowsPage />} />
+              <Route path="/shows/new" element={<NewShowPage />} />
+              <Route path="/shows/:id" element={<WatchPage />} />
+              <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
+              <Route path="/replays/:id" element={<ReplayPage />} />
+              <Route path="/studio/:id" element={<StudioPage />} />
+              <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
+              <Route path="/orders" element={<OrdersPage />} />
+              <Route path="/orders/:id/pay" element={<PayPage />} />
+              <Route path="/wallet" element={<WalletPage />} />
+              <Route path="/sales" element={<SalesPage />} />
+              <Route path="/cohost" element={<CohostPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Suspense>
         </BrowserRouter>
       </SessionProvider>
     </QueryClientProvider>
