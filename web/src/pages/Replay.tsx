@@ -1,6 +1,6 @@
 import { AppError, chapterAt, formatMoney, type TOrder, type TReplayChapter } from '@showcart/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Hls from 'hls.js';
+import type Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
@@ -12,23 +12,38 @@ const clock = (ms: number) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
+/** hls.js, the largest thing on this page: fetched once, by this page alone. */
+let hlsLoading: Promise<typeof import('hls.js')> | undefined;
+const loadHls = () => (hlsLoading ??= import('hls.js'));
+
 /** Plays an HLS playlist in a <video>: hls.js where the browser has MSE, natively on Safari. */
 const useHls = (video: HTMLVideoElement | null, url: string | undefined) => {
   const [failed, setFailed] = useState<string | null>(null);
+  // Fetched while the replay is asked for, not after it answers.
+  useEffect(() => void loadHls().catch(() => undefined), []);
   useEffect(() => {
     if (!video || !url) return;
-    if (Hls.isSupported()) {
-      const hls = new Hls({ maxBufferLength: 20 });
-      hls.on(Hls.Events.ERROR, (_event, data) => {
-        if (data.fatal) setFailed('The recording could not be played. Reload the page to try again.');
-      });
-      hls.loadSource(url);
-      hls.attachMedia(video);
-      return () => hls.destroy();
-    }
-    if (video.canPlayType('application/vnd.apple.mpegurl')) video.src = url;
-    else setFailed('This browser cannot play replays.');
-    return undefined;
+    let left = false;
+    let hls: Hls | undefined;
+    loadHls().then(
+      ({ default: Player }) => {
+        if (left) return;
+        if (Player.isSupported()) {
+          hls = new Player({ maxBufferLength: 20 });
+          hls.on(Player.Events.ERROR, (_event, data) => {
+            if (data.fatal) setFailed('The recording could not be played. Reload the page to try again.');
+          });
+          hls.loadSource(url);
+          hls.attachMedia(video);
+        } else if (video.canPlayType('application/vnd.apple.mpegurl')) video.src = url;
+        else setFailed('This browser cannot play replays.');
+      },
+      () => left || setFailed('The player could not be loaded. Reload the page to try again.'),
+    );
+    return () => {
+      left = true;
+      hls?.destroy();
+    };
   }, [video, url]);
   return failed;
 };
