@@ -3,13 +3,15 @@ import path from 'node:path';
 import { createDb, createStripe, loadConfig, migrate, supervisorKey } from '@showcart/common';
 import { DEV_PORTS, REPO_ROOT, startComponents } from './components.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './seed.ts';
-import { startServices, waitForHealthy } from './services.ts';
+import { buildWeb, startServices, waitForHealthy } from './services.ts';
 import { statusPublisher, type TSupervised, type TSupervisedStatus } from './supervisor.ts';
 
 /**
  * `npm start`: the real components, migrations, demo data, the four services and the
  * web app, all on loopback, each restarted if it exits (supervisor.ts); /api/health
- * shows their restarts. Ctrl-C stops everything it started.
+ * shows their restarts. Ctrl-C stops everything it started. The web app is the
+ * production build served by `vite preview` (built first unless web/dist is up to date);
+ * `npm run dev` (`--dev`) serves it from Vite's development server, with hot reload.
  */
 const envFile = path.join(REPO_ROOT, '.env');
 if (existsSync(envFile)) process.loadEnvFile(envFile);
@@ -21,6 +23,12 @@ const webPort = Number(process.env.WEB_PORT ?? 5173);
 const webUrl = `http://localhost:${webPort}`;
 const dataDir = path.join(REPO_ROOT, '.data/dev');
 const logDir = path.join(dataDir, 'logs');
+
+const dev = process.argv.includes('--dev');
+
+// Built while the components start; awaited (and its failure reported) before the web app starts.
+const webBuild = dev ? undefined : buildWeb({ logDir });
+webBuild?.catch(() => {});
 
 // Until Redis is up and the publisher made, changes have nowhere to go (none happen before).
 let publish = (_status: TSupervisedStatus) => {};
@@ -70,7 +78,8 @@ try {
   publisher = await statusPublisher(env.REDIS_URL!, supervisorKey(config.queuePrefix));
   publish = publisher.publish;
   for (const component of components.supervised) publish(component.status());
-  services = await startServices({ env, logDir, webPort, apiPort, realtimePort, onChange: publish });
+  if ((await webBuild) === 'built') console.log('Built the web app.');
+  services = await startServices({ env, logDir, webPort, apiPort, realtimePort, preview: !dev, onChange: publish });
   for (const service of services) publish(service.status());
   await waitForHealthy(webUrl, services);
 } catch (error) {
@@ -82,7 +91,7 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(`
 Showcart is running (ready in ${seconds} s).
 
-  Web app      ${webUrl}
+  Web app      ${webUrl}  (${dev ? 'Vite dev server, hot reload' : 'production build; npm run dev for hot reload'})
   API health   ${webUrl}/api/health
   LiveKit      ${env.LIVEKIT_URL}
   Logs         ${path.relative(REPO_ROOT, logDir)}/
