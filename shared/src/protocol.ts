@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TErrorBody } from './errors.ts';
+import type { TErrorBody, TErrorCode } from './errors.ts';
 import { ZClientOpId, ZId } from './ids.ts';
 import { ZAmountMinor } from './money.ts';
 import { CHAT_MAX_LENGTH, type TShowEvent, type TShowState } from './show.ts';
@@ -117,8 +117,31 @@ export type ClientToServerEvents = {
  */
 export const SHOW_FLUSH_INTERVAL_MS = 5;
 
+/**
+ * Why the server ended a socket's session, and what a person is told: signing out
+ * (`signed-out`), every session of the account ended at once (`signed-out-everywhere`: sign
+ * out everywhere, a password change), the session's time running out (`expired`), or a
+ * command finding the session gone (`ended`: deleted some other way).
+ */
+export const SESSION_END_REASONS = {
+  'signed-out': { code: 'UNAUTHENTICATED', message: 'You signed out, so this page stopped. Sign in again to keep watching.' },
+  'signed-out-everywhere': {
+    code: 'UNAUTHENTICATED',
+    message: 'You were signed out on all your devices, so this page stopped. Sign in again to keep watching.',
+  },
+  expired: { code: 'SESSION_EXPIRED', message: 'Your session expired, so this page stopped. Sign in again to keep watching.' },
+  ended: { code: 'UNAUTHENTICATED', message: 'You are no longer signed in, so this page stopped. Sign in again to keep watching.' },
+} as const satisfies Record<string, { code: TErrorCode; message: string }>;
+
+export type TSessionEndReason = keyof typeof SESSION_END_REASONS;
+
+/** Sent just before the server closes a socket whose session ended; the client must not reconnect with it. */
+export type TSessionEnded = { reason: TSessionEndReason } & TErrorBody;
+
 export type ServerToClientEvents = {
   /** New events of a show, in seq order (one or more; coalesced while the show is busy). */
   'show:events': (events: TShowEvent[]) => void;
   'show:viewers': (payload: { showId: string; count: number }) => void;
+  /** The socket's session ended (signed out, expired, revoked); the server disconnects the socket next. */
+  'session:ended': (payload: TSessionEnded) => void;
 };

@@ -61,3 +61,13 @@ export const supervisorKey = (queuePrefix: string) => `${queuePrefix}:supervisor
 
 /** Pub/sub: a show went live or ended (the message is its id). The recorder wakes on it. */
 export const SHOW_STATUS_CHANNEL = 'showcart:show-status';
+
+/**
+ * String: the user id of an open session, keyed by the session's id (the base64url SHA-256
+ * of its token, never the token), expiring with the session. Realtime checks it on every
+ * command; Postgres' `sessions` stays the record.
+ */
+export const sessionKey = (sessionId: string) => `session:${sessionId}`;
+
+/** Pub/sub: sessions ended (`{ sessionIds, reason }` as JSON); every realtime node closes their sockets. */
+export const SESSION_ENDED_CHANNEL = 'showcart:session-ended';
