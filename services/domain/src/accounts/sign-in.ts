@@ -4,7 +4,7 @@ import { queryRow } from '@showcart/common';
 import { AppError } from '@showcart/shared';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
-import { createSession, resolveSession, type TSessionUser } from './sessions.ts';
+import { openSession, resolveSession, type TSessionUser } from './sessions.ts';
 import { createSignInLimits } from './sign-in-limits.ts';
 
 /**
@@ -24,7 +24,7 @@ export const createSignIn = (deps: Pick<TDomainDeps, 'db' | 'redis' | 'config'>)
     const ok = await verify(found?.passwordHash ?? (await decoyHash), p.password).catch(() => false);
     if (!found || !ok) throw new AppError('BAD_CREDENTIALS');
     const deviceToken = await limits.succeeded({ ...attempt, address: p.address, deviceToken: p.deviceToken });
-    const session = await createSession(deps.db, found.id, deps.config.sessionTtlMs);
+    const session = await openSession(deps, found.id, deps.config.sessionTtlMs);
     return { user: await resolveSession(deps.db, session.token), session, deviceToken };
   };
 };
