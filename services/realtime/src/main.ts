@@ -28,6 +28,9 @@ const httpServer = createServer();
 const realtime = createRealtime(httpServer, {
   config, db, redis, adapterRedis, tailRedis, queue: settlementQueue, logger,
   engine: createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs }),
+}, {
+  // Not configuration: bench/session-check.ts starts one node without the check to compare.
+  skipCommandSessionCheck: process.env.BENCH_SKIP_SESSION_CHECK === '1',
 });
 httpServer.listen(config.realtimePort, config.host, () => {
   logger.info({ port: config.realtimePort }, 'realtime listening');

@@ -1,26 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { appErrorFromDb, readShowLog, showKeys } from '@showcart/common';
+import { appErrorFromDb, readShowLog, SESSION_ENDED_CHANNEL, showKeys } from '@showcart/common';
 import {
+  checkSession,
   claimItem,
   deleteChatMessage,
   endShow,
   moderateUser,
   openShow,
-  resolveSession,
+  resolveSocketSession,
   sendChat,
+  SessionEndedError,
   sessionTokenFromCookieHeader,
   setChatSettings,
   startShow,
   updateShowEntry,
+  ZSessionsEnded,
   type TSessionUser,
+  type TSocketSession,
 } from '@showcart/domain';
 import {
   AppError,
   MAX_SOCKET_PAYLOAD_BYTES,
   MIN_PROTOCOL_VERSION,
   reduceShowEvents,
+  SESSION_END_REASONS,
   ZChatDelete,
   ZChatSend,
   ZClaimVoid,
@@ -37,6 +42,7 @@ import {
   type ServerToClientEvents,
   type TAck,
   type TErrorBody,
+  type TSessionEndReason,
   type TShowEvent,
 } from '@showcart/shared';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
@@ -47,7 +53,7 @@ import { createLogTailer } from './log-tailer.ts';
 import { createOutbox } from './outbox.ts';
 import { writeToRoom } from './room-writer.ts';
 
-type TSocketData = { user: TSessionUser };
+type TSocketData = { user: TSessionUser; session: TSocketSession };
 type TIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, TSocketData>;
 type TSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, TSocketData>;
 
@@ -67,8 +73,14 @@ const PRESENCE_STALE_MS = 5_000;
 /** How often a node looks for waitlist offers whose time is up, in the shows it follows. */
 const OFFER_SWEEP_MS = 500;
 
+/** How often a node closes the sockets of sessions that have expired: they close at most this late. */
+const SESSION_EXPIRY_SWEEP_MS = 1_000;
+/** Sessions checked at once when a node looks at all of its own again (after a lost subscription). */
+const SESSION_RECHECK_BATCH = 100;
 
 const roomOf = (showId: string) => `show:${showId}`;
+/** Every socket is in its session's room, so that all of a session's sockets close at once. */
+const sessionRoomOf = (sessionId: string) => `session:${sessionId}`;
 
 /** `show:leave` takes no ack; a bad payload is ignored. */
 const ZShowLeave = ZShowJoin.pick({ showId: true });
@@ -83,7 +95,17 @@ const toErrorBody = (error: unknown): TErrorBody | undefined =>
  * accepted command's event to the show's log; every node follows the logs of its shows and
  * emits their events to its own sockets in seq order.
  */
-export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
+export const createRealtime = (
+  httpServer: HttpServer,
+  deps: TRealtimeDeps,
+  opts: {
+    /**
+     * Leaves out the session check of each command; only `npm run bench:session` sets it
+     * (BENCH_SKIP_SESSION_CHECK in main.ts), to measure what the check costs a claim.
+     */
+    skipCommandSessionCheck?: boolean;
+  } = {},
+) => {
   const { db, redis, logger, engine } = deps;
   const limiter = new RateLimiterMemory({ points: COMMANDS_PER_SECOND, duration: 1 });
   const chatLimiter = new RateLimiterRedis({
@@ -104,7 +126,9 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       const auth = ZHandshakeAuth.safeParse(socket.handshake.auth);
       if (!auth.success) throw new AppError('INVALID_INPUT', 'The handshake must carry protocolVersion.');
       if (auth.data.protocolVersion < MIN_PROTOCOL_VERSION) throw new AppError('PROTOCOL_TOO_OLD');
-      socket.data.user = await resolveSession(db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie));
+      const { user, session } = await resolveSocketSession(db, sessionTokenFromCookieHeader(socket.handshake.headers.cookie));
+      socket.data.user = user;
+      socket.data.session = session;
       next();
     } catch (error) {
       const body = toErrorBody(error) ?? { code: 'INTERNAL', message: 'Could not connect.' };
@@ -157,6 +181,63 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     lastCount.delete(showId);
     void redis.hdel(showKeys(showId).presence, nodeId).catch(() => {});
     void tailer.unfollow(showId);
+  });
+
+  // A session ends on every socket that carries it, on every node: the api (or any process
+  // that ends sessions) publishes their ids, and each node closes its own sockets of them,
+  // telling them why first. A node that missed a notice (its subscription was down) checks
+  // its sessions again when it is back; every command checks its session anyway.
+  /** The sessions this node has sockets of, with when each expires (ms). */
+  const sessionExpiries = new Map<string, number>();
+  const endSessionHere = (sessionId: string, reason: TSessionEndReason) => {
+    const room = sessionRoomOf(sessionId);
+    if (!io.of('/').adapter.rooms.has(room)) return;
+    io.local.to(room).emit('session:ended', { reason, ...SESSION_END_REASONS[reason] });
+    io.local.in(room).disconnectSockets(true);
+  };
+  const recheck = async (sessionId: string) => {
+    const expiresAtMs = sessionExpiries.get(sessionId);
+    if (expiresAtMs === undefined) return;
+    try {
+      await checkSession(deps, { id: sessionId, expiresAtMs });
+    } catch (error) {
+      if (error instanceof SessionEndedError) endSessionHere(sessionId, error.reason);
+      else logger.error({ err: error }, 'session check failed');
+    }
+  };
+  const subscriber = redis.duplicate();
+  subscriber.on('message', (_channel: string, message: string) => {
+    let ended;
+    try {
+      ended = ZSessionsEnded.parse(JSON.parse(message));
+    } catch (error) {
+      logger.error({ err: error }, 'unreadable session notice');
+      return;
+    }
+    for (const sessionId of ended.sessionIds) endSessionHere(sessionId, ended.reason);
+  });
+  let subscribedBefore = false;
+  subscriber.on('ready', () => {
+    if (subscribedBefore) {
+      void (async () => {
+        const ids = [...sessionExpiries.keys()];
+        for (let i = 0; i < ids.length; i += SESSION_RECHECK_BATCH) await Promise.all(ids.slice(i, i + SESSION_RECHECK_BATCH).map(recheck));
+      })();
+    }
+    subscribedBefore = true;
+  });
+  subscriber.subscribe(SESSION_ENDED_CHANNEL).catch((error: unknown) => logger.error({ err: error }, 'subscribing to session notices failed'));
+  const expirySweep = setInterval(() => {
+    const now = Date.now();
+    for (const [sessionId, expiresAtMs] of sessionExpiries) {
+      if (expiresAtMs <= now) {
+        sessionExpiries.delete(sessionId);
+        endSessionHere(sessionId, 'expired');
+      }
+    }
+  }, SESSION_EXPIRY_SWEEP_MS);
+  io.of('/').adapter.on('delete-room', (room: string) => {
+    if (room.startsWith('session:')) sessionExpiries.delete(room.slice('session:'.length));
   });
 
   const ensureOpen = (showId: string) => openShow(deps, showId);
@@ -293,11 +374,12 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     if (!ack) return;
     const command = typeof event === 'string' ? commands.get(event) : undefined;
     if (!command) return ack({ ok: false, code: 'INVALID_INPUT', message: 'Unknown event.' });
-    const user = socket.data.user;
+    const { user, session } = socket.data;
     try {
       await limiter.consume(user.id).catch((rejection: unknown) => {
         throw rejection instanceof Error ? rejection : new AppError('RATE_LIMITED');
       });
+      if (!opts.skipCommandSessionCheck) await checkSession(deps, session);
       const parsed = command.schema.safeParse(payload);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -308,10 +390,18 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
       const body = toErrorBody(error);
       if (!body) logger.error({ err: error, event, userId: user.id }, 'socket handler failed');
       ack({ ok: false, ...(body ?? new AppError('INTERNAL').toBody()) });
+      // Refused, then closed: every socket of the session, on this node.
+      if (error instanceof SessionEndedError) endSessionHere(session.id, error.reason);
     }
   };
   io.on('connection', (socket: TSocket) => {
     socket.onAny((event: unknown, ...args: unknown[]) => void dispatch(socket, event, args));
+    const { session } = socket.data;
+    void socket.join(sessionRoomOf(session.id));
+    sessionExpiries.set(session.id, session.expiresAtMs);
+    // A session that ended between the handshake's read and this join sent its notice
+    // before the socket was there to hear it; this also mirrors one that has no mirror yet.
+    void recheck(session.id);
   });
 
   return {
@@ -319,6 +409,8 @@ export const createRealtime = (httpServer: HttpServer, deps: TRealtimeDeps) => {
     close: async () => {
       clearInterval(sweeper);
       clearInterval(presence);
+      clearInterval(expirySweep);
+      subscriber.disconnect();
       await tailer.close();
       outbox.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
