@@ -110,7 +110,7 @@ export const startStack = async (
     });
   }
 
-  const workers = opts.worker ? createWorkers({ config, db, redis, stripe, logger }) : undefined;
+  const workers = opts.worker ? createWorkers({ config, db, redis, stripe, livekit, logger }) : undefined;
   if (workers) closers.push(workers.close);
 
   closers.push(() => rm(config.recordings.dir, { recursive: true, force: true }));

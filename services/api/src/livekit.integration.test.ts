@@ -12,13 +12,14 @@ import {
 } from '@livekit/rtc-node';
 import type { TLiveKitGrant } from '@showcart/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startStack, type TStack } from '../../../infra/test/harness.ts';
+import { newOpId, request, startStack, until, type TStack } from '../../../infra/test/harness.ts';
 
 let stack: TStack;
 const rooms: Room[] = [];
 beforeAll(async () => {
   // LiveKit posts its webhooks to this port (see the global setup).
-  stack = await startStack({ apiPort: inject('webhookPort') });
+  // With the worker: it closes an ended show's room.
+  stack = await startStack({ apiPort: inject('webhookPort'), worker: true });
 });
 afterAll(async () => {
   for (const room of rooms) await room.disconnect().catch(() => {});
@@ -51,6 +52,7 @@ describe('LiveKit grants, checked by connecting', () => {
     const host = await stack.createUser();
     const viewer = await stack.createUser();
     const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
+    await stack.db.query(`update shows set status = 'live', started_at = now() where id = $1`, [show.id]);
     const hostGrant = await grantFor(host.cookie, show.id);
     const viewerGrant = await grantFor(viewer.cookie, show.id);
     expect([hostGrant.role, viewerGrant.role]).toEqual(['host', 'viewer']);
@@ -81,6 +83,43 @@ describe('LiveKit grants, checked by connecting', () => {
     expect(viewerAfter?.tracks ?? []).toHaveLength(0);
   });
 
+  it('gives nobody a grant before the show is live: the host previews its camera alone', async () => {
+    const host = await stack.createUser();
+    const viewer = await stack.createUser();
+    const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
+    for (const cookie of [host.cookie, viewer.cookie]) {
+      const res = await stack.http('POST', `/api/shows/${show.id}/livekit`, { cookie });
+      expect(res).toMatchObject({ status: 409, body: { error: { code: 'NOT_LIVE' } } });
+    }
+    const rooms = await stack.livekit.rooms.listRooms();
+    expect(rooms.map((r) => r.name)).not.toContain(`show-${show.id}`);
+  });
+
+  it('closes the room after End: a viewer still connected is disconnected, a host still publishing too', async () => {
+    const host = await stack.createUser();
+    const viewer = await stack.createUser();
+    const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
+    const hostSocket = await stack.connect(host.cookie);
+    expect(await request(hostSocket, 'show:start', { showId: show.id, clientOpId: newOpId() })).toMatchObject({ ok: true });
+    const hostGrant = await grantFor(host.cookie, show.id);
+    const viewerRoom = await join(await grantFor(viewer.cookie, show.id));
+    const subscribed = new Promise<RemoteTrack>((resolve) => viewerRoom.on(RoomEvent.TrackSubscribed, (track) => resolve(track)));
+    const hostRoom = await join(hostGrant);
+    const camera = cameraTrack();
+    await hostRoom.localParticipant!.publishTrack(camera.track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA }));
+    await subscribed;
+    const gone = (room: Room) => new Promise<void>((resolve) => room.once(RoomEvent.Disconnected, () => resolve()));
+    const viewerGone = gone(viewerRoom);
+    const hostGone = gone(hostRoom);
+
+    // The host's page would stop publishing; this one lies and keeps going.
+    expect(await request(hostSocket, 'show:end', { showId: show.id, clientOpId: newOpId() })).toMatchObject({ ok: true });
+    await Promise.all([viewerGone, hostGone]);
+    camera.stop();
+    await until('the room gone', async () => !(await stack.livekit.rooms.listRooms()).some((r) => r.name === hostGrant.room), 15_000);
+    expect(await stack.http('POST', `/api/shows/${show.id}/livekit`, { cookie: viewer.cookie })).toMatchObject({ status: 409, body: { error: { code: 'SHOW_ENDED' } } });
+  });
+
   it('gives no grant for a show that has ended, or to a signed-out user', async () => {
     const host = await stack.createUser();
     const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
@@ -95,6 +134,7 @@ describe('LiveKit webhooks', () => {
   it('records verified room and participant events, once each', async () => {
     const host = await stack.createUser();
     const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
+    await stack.db.query(`update shows set status = 'live', started_at = now() where id = $1`, [show.id]);
     const grant = await grantFor(host.cookie, show.id);
     const room = await join(grant);
     const deadline = Date.now() + 15_000;

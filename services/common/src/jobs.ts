@@ -24,6 +24,8 @@ export const JOBS = {
   refundOrder: { name: 'refund-order', schema: z.strictObject({ refundId: z.uuid() }) },
   /** At a waitlist offer's deadline: the next in line gets it. */
   expireOffer: { name: 'expire-offer', schema: z.strictObject({ offerId: z.uuid() }) },
+  /** A few seconds after a show ends: its LiveKit room is closed, so nothing of the host reaches anyone after End. */
+  closeShowRoom: { name: 'close-show-room', schema: z.strictObject({ showId: z.uuid() }) },
   /** Every minute (a job scheduler on MAINTENANCE_QUEUE): compacts Redis' append-only file between shows. */
   compactRedisLog: { name: 'compact-redis-log', schema: z.strictObject({}) },
 } as const;
@@ -36,6 +38,7 @@ export type TJobName = (typeof JOBS)[keyof typeof JOBS]['name'];
  */
 export const jobIds = {
   settleShow: (showId: string) => `settle-show-${showId}`,
+  closeShowRoom: (showId: string) => `close-show-room-${showId}`,
   finishSettlement: (showId: string) => `finish-settlement-${showId}`,
   chargeOrder: (orderId: string) => `charge-order-${orderId}`,
   /** A paid order's payout; `reason` tells a later try (an account became ready) from the first. */

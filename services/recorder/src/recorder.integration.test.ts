@@ -33,8 +33,9 @@ describe('a recorder killed mid-show', () => {
   it('loses at most the segment in progress and resumes in a new part', async () => {
     const host = await stack.createUser({ name: 'Rec Host' });
     const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
-    const grant = (await stack.http('POST', `/api/shows/${show.id}/livekit`, { cookie: host.cookie })).body as TLiveKitGrant;
+    // Grants are given only while the show is live.
     await stack.db.query(`update shows set status = 'live', started_at = now() where id = $1`, [show.id]);
+    const grant = (await stack.http('POST', `/api/shows/${show.id}/livekit`, { cookie: host.cookie })).body as TLiveKitGrant;
     const camera = await publishCamera(grant, { width: 320, height: 240, fps: 30 });
     let recorder = startRecorder();
     try {

@@ -36,8 +36,9 @@ describe('recordings kept in S3', () => {
     const host = await stack.createUser({ name: 'S3 Host' });
     const viewer = await stack.createUser({ name: 'S3 Viewer' });
     const show = await stack.createShow(host.cookie, [{ variantId: (await stack.createListing(host.id)).variantIds[0]! }]);
-    const grant = (await stack.http('POST', `/api/shows/${show.id}/livekit`, { cookie: host.cookie })).body as TLiveKitGrant;
+    // Grants are given only while the show is live.
     await stack.db.query(`update shows set status = 'live', started_at = now() where id = $1`, [show.id]);
+    const grant = (await stack.http('POST', `/api/shows/${show.id}/livekit`, { cookie: host.cookie })).body as TLiveKitGrant;
     stack.recordShow(show.id);
     const camera = await publishCamera(grant, { width: 320, height: 240, fps: 30 });
     type TSeg = { recordingId: string; path: string; bytes: number };

@@ -1,6 +1,7 @@
 import { createRedis, JOBS, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
 import {
   chargeOrder,
+  closeShowRoom,
   countLiveShows,
   expireWaitlistOffer,
   finishSettlement,
@@ -59,6 +60,8 @@ export const createWorkers = (deps: TWorkerDeps) => {
         return { reversals: await refundOrder(domain, parsePayload(JOBS.refundOrder.schema, job.data).refundId) };
       case JOBS.releaseOrder.name:
         return releaseUnpaidOrder(domain, parsePayload(JOBS.releaseOrder.schema, job.data).orderId);
+      case JOBS.closeShowRoom.name:
+        return closeShowRoom(domain, parsePayload(JOBS.closeShowRoom.schema, job.data).showId);
       case JOBS.expireOffer.name:
         return expireWaitlistOffer(domain, parsePayload(JOBS.expireOffer.schema, job.data).offerId);
       default:

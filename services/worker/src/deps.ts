@@ -1,4 +1,4 @@
-import type { Redis, Stripe, TConfig, TDb, TLogger } from '@showcart/common';
+import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger } from '@showcart/common';
 
 export type TWorkerDeps = {
   config: TConfig;
@@ -6,5 +6,7 @@ export type TWorkerDeps = {
   /** For reading show logs; BullMQ gets connections of its own. */
   redis: Redis;
   stripe: Stripe;
+  /** Closes an ended show's room. */
+  livekit: TLiveKit;
   logger: TLogger;
 };

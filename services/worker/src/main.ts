@@ -1,4 +1,4 @@
-import { createDb, createLogger, createRedis, createStripe, createStripeLimiter, loadConfigOrExit } from '@showcart/common';
+import { createDb, createLiveKit, createLogger, createRedis, createStripe, createStripeLimiter, loadConfigOrExit } from '@showcart/common';
 import { createWorkers } from './create-workers.ts';
 
 const config = loadConfigOrExit();
@@ -8,7 +8,7 @@ const redis = createRedis(config.redisUrl);
 const limiter = config.stripeRateLimit > 0
   ? createStripeLimiter(redis, { secretKey: config.stripe.secretKey, perSecond: config.stripeRateLimit })
   : undefined;
-const workers = createWorkers({ config, db, redis, stripe: createStripe(config.stripe, { limiter }), logger });
+const workers = createWorkers({ config, db, redis, stripe: createStripe(config.stripe, { limiter }), livekit: createLiveKit(config.livekit), logger });
 logger.info({ stripeRateLimit: config.stripeRateLimit || 'off' }, 'worker running');
 
 const shutdown = async (signal: string) => {

@@ -6,6 +6,9 @@ import { findShow, listShowEntries, setShowStatus } from './repo.ts';
 
 type TOp = { showId: string; actorId: string; clientOpId: string };
 
+/** How long after End a show's LiveKit room is closed (closeShowRoom). */
+const ROOM_CLOSE_DELAY_MS = 3_000;
+
 /** The show's state in Redis, opened from Postgres the first time anyone asks. */
 export const openShow = async (deps: Pick<TDomainDeps, 'db' | 'engine'>, showId: string) => {
   if (await deps.engine.isOpen(showId)) return;
@@ -32,6 +35,8 @@ const afterEnd = async (deps: Pick<TDomainDeps, 'db' | 'redis' | 'queue'>, showI
   await setShowStatus(deps.db, showId, ['scheduled', 'live'], 'ended');
   await deps.redis.publish(SHOW_STATUS_CHANNEL, showId);
   await enqueue(deps.queue, JOBS.settleShow.name, { showId }, jobIds.settleShow(showId));
+  // The recorder closes its recording on the status message first; then the room goes.
+  await enqueue(deps.queue, JOBS.closeShowRoom.name, { showId }, jobIds.closeShowRoom(showId), { delay: ROOM_CLOSE_DELAY_MS });
 };
 
 /** The host ends the show. */
