@@ -13,7 +13,9 @@ export const ADMIN_QUEUES_PATH = '/admin/queues';
 /**
  * bull-board for operators: the settlement queue's jobs, failed ones to inspect and retry,
  * and the maintenance queue's (compact-redis-log).
- * Only signed-in users marked admin get in; everyone else gets the same 403 or 401.
+ * Only signed-in users marked admin get in. A browser opening the page is sent to a page
+ * of the app instead of an error body: to sign in (and back here), or to the page saying
+ * it is for operators; other requests get the 401 or 403.
  */
 export const adminRoutes = (deps: TApiDeps): [(req: Request, res: Response, next: NextFunction) => Promise<void>, ...Router[]] => {
   const board = new ExpressAdapter();
@@ -26,10 +28,20 @@ export const adminRoutes = (deps: TApiDeps): [(req: Request, res: Response, next
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'Showcart jobs' } },
   });
-  const adminOnly = async (req: Request, _res: Response, next: NextFunction) => {
-    const user = await resolveSession(deps.db, sessionTokenFromCookieHeader(req.headers.cookie));
-    if (!user.isAdmin) throw new AppError('FORBIDDEN', 'Operators only.');
-    next();
+  const adminOnly = async (req: Request, res: Response, next: NextFunction) => {
+    const browsing = req.method === 'GET' && req.accepts(['json', 'html']) === 'html';
+    let refusal: AppError | undefined;
+    try {
+      const user = await resolveSession(deps.db, sessionTokenFromCookieHeader(req.headers.cookie));
+      if (!user.isAdmin) refusal = new AppError('FORBIDDEN', 'Operators only.');
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refusal = error;
+    }
+    if (!refusal) return next();
+    if (!browsing) throw refusal;
+    const page = encodeURIComponent(req.originalUrl.slice(0, 200));
+    res.redirect(303, refusal.status === 401 ? `/login?next=${page}` : `/not-allowed?page=${page}`);
   };
   return [adminOnly, board.getRouter() as Router];
 };

@@ -147,6 +147,12 @@ describe('operators', () => {
     const ok = await page(admin.cookie);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Showcart jobs');
+    // A browser is sent to a page of the app: to sign in and come back, or to "not allowed".
+    const browse = (cookie?: string) =>
+      fetch(`${stack.apiUrl}/admin/queues`, { redirect: 'manual', headers: { accept: 'text/html,application/xhtml+xml', ...(cookie ? { cookie } : {}) } });
+    expect([(await browse()).status, (await browse()).headers.get('location')]).toEqual([303, '/login?next=%2Fadmin%2Fqueues']);
+    expect([(await browse(user.cookie)).status, (await browse(user.cookie)).headers.get('location')]).toEqual([303, '/not-allowed?page=%2Fadmin%2Fqueues']);
+    expect((await browse(admin.cookie)).status).toBe(200);
     const queues = await fetch(`${stack.apiUrl}/admin/queues/api/queues`, { headers: { cookie: admin.cookie } });
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['settlement', 'maintenance']));
