@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
   type ServerToClientEvents,
+  type TErrorBody,
   type TShowCommand as TShowCommandPayload,
   type TShowState,
 } from '@showcart/shared';
@@ -10,6 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { newOpId, queryOf } from '../api.ts';
+import { signInPath } from '../components/Layout.tsx';
 import { hasGap, receive, type TSequenced } from './sequencer.ts';
 
 type TSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -57,6 +59,12 @@ const useSettlement = (showId: string, ended: boolean) => {
 /** The failure every ack may be, also given when no ack arrives. */
 type TFailed = Extract<TCommandReply<TCommandName>, { ok: false }>;
 
+/** A handshake refused for these codes will not pass by retrying: the person must sign in again. */
+const SIGNED_OUT_CODES: readonly string[] = ['UNAUTHENTICATED', 'SESSION_EXPIRED'];
+
+/** What the page says once its session is over: why, and where to sign in to come back here. */
+const signedOutText = (message: string) => `${message.replace(/\.$/, ':')} ${signInPath(window.location)}`;
+
 /**
  * A show's live state: a snapshot on join, then events in seq order. On reconnect or when
  * a gap stays open, it joins again from its last seq and ends in the server's state.
@@ -67,6 +75,8 @@ export const useShow = (showId: string) => {
   const [error, setError] = useState<string | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
   const socketRef = useRef<TSocket | null>(null);
+  /** Set once the server ended the session: commands are refused here and nothing reconnects. */
+  const endedRef = useRef<TErrorBody | null>(null);
 
   useEffect(() => {
     const socket: TSocket = io({
@@ -113,7 +123,20 @@ export const useShow = (showId: string) => {
       void join();
     });
     socket.on('disconnect', () => setConnected(false));
-    socket.on('connect_error', (e) => setError(e.message));
+    socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
+      if (e.data?.code && SIGNED_OUT_CODES.includes(e.data.code)) {
+        endedRef.current = { code: e.data.code as TErrorBody['code'], message: e.message };
+        setError(signedOutText(e.message));
+      } else {
+        setError(e.message);
+      }
+    });
+    // Signed out in another tab, expired, or ended everywhere: the server says why, then closes.
+    socket.on('session:ended', (ended) => {
+      endedRef.current = { code: ended.code, message: ended.message };
+      setError(signedOutText(ended.message));
+      socket.disconnect();
+    });
     socket.on('show:events', (events) => update(receive(current, events)));
     socket.on('show:viewers', (p) => {
       if (p.showId === showId) setViewers(p.count);
@@ -129,6 +152,7 @@ export const useShow = (showId: string) => {
   const command = useCallback(
     async <E extends TCommandName>(event: E, args: TCommandArgs<E>): Promise<TCommandReply<E> | TFailed> => {
       const socket = socketRef.current;
+      if (endedRef.current) return { ok: false, ...endedRef.current };
       if (!socket) return { ok: false, code: 'UNAVAILABLE', message: 'Not connected.' };
       const payload = { showId, clientOpId: newOpId(), ...args } as TPayloadOf<E>;
       for (let attempt = 1; ; attempt++) {
