@@ -1,0 +1,138 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { sessionKey } from '@showcart/common';
+import { SESSION_COOKIE, sessionIdOfToken } from '@showcart/domain';
+import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newOpId, request, snapshotOf, startStack, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
+import { freePort } from '../infra/local/processes.ts';
+import { launchChromium, PHONE, SCREENSHOTS, serveWeb, signIn } from './browser.ts';
+
+let stack: TStack;
+let web: PreviewServer;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  // A port of its own: another browser test file may be serving the app at the same time.
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  stack = await startStack({ publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await stack?.close();
+});
+
+const contexts: BrowserContext[] = [];
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close().catch(() => {});
+});
+
+/** One browser (one cookie jar), as a person with several tabs has. */
+const newBrowserContext = async () => {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+  contexts.push(context);
+  return context;
+};
+
+/** The page's Socket.IO connections (LiveKit's signalling is a WebSocket too, elsewhere). */
+const showSocketsOf = (page: Page) => {
+  const sockets: WebSocket[] = [];
+  page.on('websocket', (ws) => {
+    if (ws.url().includes('/socket.io/')) sockets.push(ws);
+  });
+  return sockets;
+};
+
+/** A live show with one item of two units, featured; its host on a socket of the test's own. */
+const liveShow = async () => {
+  const host = await stack.createUser({ name: 'Maya Host' });
+  const jacket = await stack.createListing(host.id, { title: 'Corduroy jacket', priceMinor: 3_900, variants: [['M', 2]] });
+  const show = await stack.createShow(host.cookie, [{ variantId: jacket.variantIds[0]!, quantity: 2 }]);
+  const entryId = show.entries[0]!.entryId;
+  const hostSocket = await stack.connect(host.cookie);
+  await request(hostSocket, 'show:start', { showId: show.id, clientOpId: newOpId() });
+  await request(hostSocket, 'queue:feature', { showId: show.id, entryId, clientOpId: newOpId() });
+  return { showId: show.id, hostSocket };
+};
+
+/** A viewer's show page, open and showing the featured item. */
+const watching = async (page: Page, showId: string) => {
+  await page.goto(`${baseUrl}/shows/${showId}`);
+  await expect.poll(() => page.getByTestId('featured-title').textContent(), { timeout: 15_000 }).toContain('Corduroy jacket');
+  await expect.poll(() => page.getByTestId('claim-button').textContent()).toBe('Claim');
+};
+
+const expectNothingClaimed = async (hostSocket: Awaited<ReturnType<TStack['connect']>>, showId: string) => {
+  const state = await snapshotOf(hostSocket, showId);
+  expect(state.entries[0]!.claimed).toBe(0);
+  expect(state.claims).toEqual([]);
+};
+
+describe('a session ended elsewhere, in the browser', () => {
+  it('signing out in another tab stops the open show page: it says so, its Claim is refused and its socket is closed', async () => {
+    const { showId, hostSocket } = await liveShow();
+    const viewer = await stack.createUser({ name: 'Sam Viewer', withCard: true });
+    const context = await newBrowserContext();
+    const showTab = await context.newPage();
+    const sockets = showSocketsOf(showTab);
+    await signIn(showTab, baseUrl, viewer.email, TEST_PASSWORD);
+    await watching(showTab, showId);
+    expect(sockets.filter((ws) => !ws.isClosed())).toHaveLength(1);
+
+    // The other tab signs out from the header.
+    const otherTab = await context.newPage();
+    await otherTab.goto(`${baseUrl}/orders`);
+    await otherTab.getByRole('button', { name: 'Sign out' }).click();
+    await otherTab.waitForURL((url) => url.pathname.startsWith('/login'));
+
+    const alert = showTab.getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 5_000 }).toBe(
+      `You signed out, so this page stopped. Sign in again to keep watching: /login?next=${encodeURIComponent(`/shows/${showId}`)}`,
+    );
+    await expect.poll(() => sockets.every((ws) => ws.isClosed()), { timeout: 5_000 }).toBe(true);
+
+    await showTab.getByTestId('claim-button').click();
+    await expect.poll(() => showTab.getByTestId('claim-result').textContent(), { timeout: 5_000 }).toBe(
+      'You signed out, so this page stopped. Sign in again to keep watching.',
+    );
+    await showTab.screenshot({ path: path.join(SCREENSHOTS, 'session-signed-out-elsewhere.png') });
+    await expectNothingClaimed(hostSocket, showId);
+    // And it does not try again: no new connection in the seconds after.
+    await showTab.waitForTimeout(3_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('a session gone without a word (cleared, expired) is refused by the server at the first Claim, which closes the page’s socket', async () => {
+    const { showId, hostSocket } = await liveShow();
+    const viewer = await stack.createUser({ name: 'Priya Viewer', withCard: true });
+    const context = await newBrowserContext();
+    const page = await context.newPage();
+    const sockets = showSocketsOf(page);
+    await signIn(page, baseUrl, viewer.email, TEST_PASSWORD);
+    await watching(page, showId);
+    const token = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!.value;
+    const sessionId = sessionIdOfToken(token);
+    await stack.db.query('delete from sessions where token_hash = $1', [Buffer.from(sessionId, 'base64url')]);
+    await stack.redis.del(sessionKey(sessionId));
+    expect(sockets.filter((ws) => !ws.isClosed())).toHaveLength(1);
+
+    await page.getByTestId('claim-button').click();
+    await expect.poll(() => page.getByTestId('claim-result').textContent(), { timeout: 5_000 }).toBe(
+      'You are no longer signed in, so this page stopped. Sign in again to keep watching.',
+    );
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 5_000 }).toContain(
+      `Sign in again to keep watching: /login?next=${encodeURIComponent(`/shows/${showId}`)}`,
+    );
+    await expect.poll(() => sockets.every((ws) => ws.isClosed()), { timeout: 5_000 }).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'session-gone-claim-refused.png') });
+    await expectNothingClaimed(hostSocket, showId);
+  });
+});
