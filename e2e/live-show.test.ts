@@ -50,10 +50,18 @@ const newPage = async (name: string) => {
 const shot = (page: Page, name: string, firstScreen = false) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: !firstScreen });
 
+/** The host ends the show: End, then the confirmation dialog's button. */
+const endShow = async (hostPage: Page) => {
+  await hostPage.getByTestId('studio-end').click();
+  await hostPage.getByTestId('end-dialog-confirm').click();
+};
+
+/** On a phone the studio's queue, chat and claims are tabs: this opens one. */
+const studioTab = (hostPage: Page, tab: 'queue' | 'chat' | 'claims') => hostPage.getByTestId(`studio-tab-${tab}`).click();
+
 /** The host signs in, opens the studio of its scheduled show and goes live. */
 const goLive = async (name: string, email: string, showId: string) => {
   const hostPage = await newPage(name);
-  hostPage.on('dialog', (dialog) => void dialog.accept());
   await signIn(hostPage, baseUrl, email, TEST_PASSWORD);
   await hostPage.goto(`${baseUrl}/studio/${showId}`);
   await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 15_000 }).toMatch(/scheduled/i);
@@ -144,7 +152,7 @@ describe('one live show in the browser', () => {
     expect(await winner.page.locator('[data-testid="chat-list"] b').count()).toBe(0);
     await shot(winner.page, 'viewer-chat');
 
-    await hostPage.getByTestId('studio-end').click();
+    await endShow(hostPage);
     await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settling|settled/i);
     await expect.poll(() => winner.page.getByTestId('show-ended').isVisible(), { timeout: 10_000 }).toBe(true);
 
@@ -178,7 +186,6 @@ describe('one live show in the browser', () => {
     const second = await stack.createUser({ name: 'Patient Pat', withCard: true });
 
     const hostPage = await newPage('host2');
-    hostPage.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? 'Buyer asked to cancel' : undefined));
     await signIn(hostPage, baseUrl, host.email, TEST_PASSWORD);
     await hostPage.goto(`${baseUrl}/studio/${show.id}`);
     await hostPage.getByTestId('studio-go-live').click();
@@ -203,7 +210,11 @@ describe('one live show in the browser', () => {
     await expect.poll(() => pat.getByTestId('waitlist-place').textContent(), { timeout: 5_000 }).toMatch(/#1 on the waitlist/);
     await shot(pat, 'viewer-waitlist');
 
-    await hostPage.getByTestId('claims-list').getByRole('button', { name: 'Void' }).click();
+    await studioTab(hostPage, 'claims');
+    await hostPage.getByTestId('claims-list').getByRole('button', { name: /^Void/ }).click();
+    // A real dialog asks why (the buyer is told); its default reason is kept.
+    await expect.poll(() => hostPage.getByTestId('void-dialog-reason').inputValue()).toBe('Buyer asked to cancel');
+    await hostPage.getByTestId('void-dialog-confirm').click();
     await expect.poll(() => pat.getByTestId('offer').isVisible(), { timeout: 5_000 }).toBe(true);
     await shot(pat, 'viewer-offer', true);
     // The unit held for Pat is one tap away on the item's own button too (offer:accept is
@@ -229,10 +240,12 @@ describe('one live show in the browser', () => {
     await expect.poll(async () => (await stack.db.query('select 1 from recordings where show_id = $1', [show.id])).rows.length, { timeout: 20_000 }).toBe(1);
 
     const feature = async (title: string) => {
+      await studioTab(hostPage, 'queue');
       await hostPage.getByTestId('queue-entry').filter({ hasText: title }).getByTestId('feature-button').click();
       return Date.now();
     };
     const chat = async (text: string) => {
+      await studioTab(hostPage, 'chat');
       await hostPage.getByTestId('chat-input').fill(text);
       await hostPage.getByTestId('chat-send').click();
     };
@@ -243,7 +256,7 @@ describe('one live show in the browser', () => {
     const toteAt = await feature('Canvas tote');
     await chat('And a tote for the beach');
     await hostPage.waitForTimeout(12_000);
-    await hostPage.getByTestId('studio-end').click();
+    await endShow(hostPage);
     await expect.poll(() => hostPage.getByTestId('show-status').textContent(), { timeout: 10_000 }).toMatch(/ended|settling|settled/i);
     const endedAt = Date.now();
 

@@ -16,6 +16,7 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 const CohostPage = page(() => import('./pages/Cohost.tsx'), 'CohostPage');
 const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
 const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
+const NotAllowedPage = page(() => import('./pages/ErrorPage.tsx'), 'NotAllowedPage');
 const NotFoundPage = page(() => import('./pages/ErrorPage.tsx'), 'NotFoundPage');
 const OrdersPage = page(() => import('./pages/Orders.tsx'), 'OrdersPage');
 const PayPage = page(() => import('./pages/Pay.tsx'), 'PayPage');
@@ -58,6 +59,7 @@ createRoot(document.getElementById('root')!).render(
               <Route path="/wallet" element={<WalletPage />} />
               <Route path="/sales" element={<SalesPage />} />
               <Route path="/cohost" element={<CohostPage />} />
+              <Route path="/not-allowed" element={<NotAllowedPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>

@@ -1,6 +1,7 @@
 import { CHAT_MAX_LENGTH, isShowOver, type TShowState } from '@showcart/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TCommandArgs, TShowCommand } from '../show/useShow.ts';
+import { chatBlockOf } from '../show/viewer.ts';
 
 /** Minutes a moderator's one-tap mute lasts. */
 const QUICK_MUTE_MINUTES = 5;
@@ -17,9 +18,18 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
   const list = useRef<HTMLOListElement>(null);
   const isHost = state.hostId === meId;
   const isStaff = isHost || state.moderatorIds.includes(meId);
-  const banned = state.bannedUserIds.includes(meId);
-  const mutedUntil = state.mutedUntil[meId] ?? 0;
   const over = isShowOver(state.status);
+  const mutedUntil = state.mutedUntil[meId] ?? 0;
+  // A mute ends by itself: the page looks again when it does.
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const left = mutedUntil - Date.now();
+    if (left <= 0) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(left + 50, 60_000));
+    return () => clearTimeout(timer);
+  }, [mutedUntil, now]);
+  const blocked = chatBlockOf(state, meId, now);
+  const banned = state.bannedUserIds.includes(meId);
 
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
@@ -44,7 +54,7 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
       <h2 className="section-title">
         Chat {state.slowModeSeconds > 0 && <span className="muted">· slow mode {state.slowModeSeconds} s</span>}
       </h2>
-      <ol className="chat-list" ref={list} data-testid="chat-list">
+      <ol className="chat-list" ref={list} data-testid="chat-list" aria-live="polite" aria-relevant="additions">
         {state.chat.map((m) => (
           <li key={m.messageId} className="chat-message" data-testid="chat-message">
             <strong className={m.userId === state.hostId ? 'chat-host' : undefined}>
@@ -71,7 +81,7 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
         {state.chat.length === 0 && <li className="muted">No messages yet. Say hi!</li>}
       </ol>
       {banned ? (
-        <p className="muted">The host has removed you from this show.</p>
+        <p className="muted" role="status" data-testid="chat-blocked">{blocked}</p>
       ) : over ? (
         <p className="muted">Chat is closed.</p>
       ) : (
@@ -81,14 +91,17 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
             value={text}
             maxLength={CHAT_MAX_LENGTH}
             onChange={(e) => setText(e.target.value)}
-            placeholder={mutedUntil > Date.now() ? 'You are muted for now' : 'Ask about sizes, say hi…'}
+            placeholder={blocked ? 'You are muted for now' : 'Ask about sizes, say hi…'}
             aria-label="Chat message"
+            disabled={!!blocked}
+            aria-describedby={blocked ? 'chat-blocked' : undefined}
           />
-          <button data-testid="chat-send" className="button" disabled={sending || !text.trim()}>
+          <button data-testid="chat-send" className="button" disabled={sending || !text.trim() || !!blocked}>
             Send
           </button>
         </form>
       )}
+      {blocked && !banned && !over && <p className="muted" id="chat-blocked" role="status" data-testid="chat-blocked">{blocked}</p>}
       {error && <p className="error" role="alert">{error}</p>}
     </section>
   );

@@ -1,14 +1,15 @@
 import { LiveKitRoom, RoomAudioRenderer, StartAudio, useTracks, VideoTrack } from '@livekit/components-react';
 import { isShowOver, type TLiveKitGrant, type TShowState } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Track } from 'livekit-client';
-import type { ReactNode } from 'react';
+import { createLocalVideoTrack, Track, type LocalVideoTrack } from 'livekit-client';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { messageOf, queryOf } from '../api.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 /**
- * This user's LiveKit grant for a show: publish for its host, subscribe for everyone else.
- * One per visit, kept while the page is open: a new token would reconnect the room.
+ * This user's LiveKit grant for a show: publish for its host, subscribe for everyone else,
+ * given only while the show is live. One per visit, kept while the page is open: a new
+ * token would reconnect the room.
  */
 const useGrant = (showId: string, enabled = true) => {
   const query = useQuery({ ...queryOf('shows.livekit', { params: { id: showId } }), enabled, staleTime: Infinity, gcTime: 0 });
@@ -29,6 +30,40 @@ const CameraTrack = ({ local }: { local: boolean }) => {
       playsInline
       muted
     />
+  );
+};
+
+/**
+ * The host's camera before Go live: shown on this page only, never sent anywhere (there is
+ * no room to send it to: grants wait for the show to be live).
+ */
+const CameraPreview = () => {
+  const video = useRef<HTMLVideoElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let track: LocalVideoTrack | undefined;
+    let cancelled = false;
+    createLocalVideoTrack()
+      .then((created) => {
+        if (cancelled) return created.stop();
+        track = created;
+        if (video.current) created.attach(video.current);
+      })
+      .catch((e: unknown) => setError(`Your camera did not start: ${e instanceof Error ? e.message : 'no camera'}. Allow it in the browser to preview.`));
+    return () => {
+      cancelled = true;
+      track?.stop();
+    };
+  }, []);
+  return (
+    <div className="stage-preview">
+      {error ? (
+        <div className="video video-waiting" role="alert">{error}</div>
+      ) : (
+        <video ref={video} className="video video-mirror" data-testid="studio-preview" aria-label="Your camera preview" muted playsInline autoPlay />
+      )}
+      <p className="preview-note" data-testid="preview-note">Preview: only you see this. Viewers see and hear you once you go live.</p>
+    </div>
   );
 };
 
@@ -60,23 +95,31 @@ export const ShowStage = ({
   state,
   viewers,
   subtitle,
+  host,
   children,
 }: {
   showId: string;
   state: TShowState;
+  /** The studio: a local preview before Go live. */
+  host?: boolean;
   /** How many are watching, once the server has said. */
   viewers: number | null;
   subtitle?: string;
   children?: ReactNode;
 }) => {
   const over = isShowOver(state.status);
-  const { grant, error } = useGrant(showId, !over);
+  const live = state.status === 'live';
+  const { grant, error } = useGrant(showId, live);
   return (
-    <section className="stage">
-      {grant && !over ? (
+    <section className="stage" aria-label="Video">
+      {live && grant ? (
         <Stage grant={grant} />
+      ) : host && state.status === 'scheduled' ? (
+        <CameraPreview />
       ) : (
-        <div className="video video-waiting">{over ? 'This show has ended.' : (error ?? 'Connecting…')}</div>
+        <div className={over ? 'video video-waiting video-over' : 'video video-waiting'} role="status">
+          {over ? 'This show has ended.' : live ? (error ?? 'Connecting…') : 'The show starts soon: the video begins when the host goes live.'}
+        </div>
       )}
       <div className="stage-bar">
         <StatusBadge status={state.status} testId="show-status" />

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
 
@@ -19,13 +20,14 @@ const PAGES = {
 export type TErrorKind = keyof typeof PAGES;
 
 /** A page that cannot be shown, said plainly, with a way on. Inside the signed-in layout. */
-export const ErrorPage = ({ kind, detail }: { kind: TErrorKind; detail?: string }) => {
+export const ErrorPage = ({ kind, detail, children }: { kind: TErrorKind; detail?: string; children?: ReactNode }) => {
   const page = PAGES[kind];
   return (
     <Layout>
       <section className="card error-page" data-testid={`error-${kind}`}>
         <h1>{page.title}</h1>
         <p>{detail ?? page.text}</p>
+        {children}
         <p>
           <Link className="button primary" to="/">
             Go to the shows
@@ -42,3 +44,8 @@ export const ErrorPage = ({ kind, detail }: { kind: TErrorKind; detail?: string 
 };
 
 export const NotFoundPage = () => <ErrorPage kind="not-found" />;
+
+/** Where the api sends a browser that may not open an operator's page (/admin/…). */
+export const NotAllowedPage = () => (
+  <ErrorPage kind="forbidden" detail="That page is for the operators of this Showcart. If you are one, sign in with your operator account." />
+);

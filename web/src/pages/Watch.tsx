@@ -1,30 +1,68 @@
-import { availableOf, featuredEntry, isShowOver, unitsHeldBy } from '@showcart/shared';
-import { useEffect, useState } from 'react';
+import { AppError, availableOf, featuredEntry, formatMoney, isShowOver, unitsHeldBy, ZId, type TOrder, type TShowState } from '@showcart/shared';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { queryOf } from '../api.ts';
+import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
+import { anotherUnitSummary, claimButtonOf, expiredOffers, myClaimsOf } from '../show/viewer.ts';
+import { ErrorPage } from './ErrorPage.tsx';
 
-/** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
+/** The viewer's page, once the show is known to exist: a bad or unknown id gets a real not-found page. */
 export const WatchPage = () => {
   const showId = useParams().id!;
+  const valid = ZId.safeParse(showId).success;
+  const show = useQuery({ ...queryOf('shows.get', { params: { id: showId } }), enabled: valid });
+  if (!valid || (show.error instanceof AppError && show.error.code === 'NOT_FOUND')) return <ErrorPage kind="not-found" />;
+  // Signed out: the layout sends the person to sign in, and back here after.
+  if (show.error instanceof AppError && show.error.status === 401) return <Layout>{null}</Layout>;
+  if (show.error) return <ErrorPage kind="server-error" />;
+  if (!show.data) return <Layout><div className="loading" role="status">Loading the show…</div></Layout>;
+  return <WatchShow showId={showId} />;
+};
+
+/** A failed tap, shown until the item it was about changes (a unit freed, a new item featured). */
+type TFailure = { text: string; entryKey: string; needsCard?: boolean };
+const entryKeyOf = (state: TShowState) => {
+  const f = featuredEntry(state);
+  return f ? `${f.entryId}:${f.quantity}:${f.claimed}:${f.offered}:${state.status}` : '';
+};
+
+/** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
+const WatchShow = ({ showId }: { showId: string }) => {
   const { state, command, error, viewers } = useShow(showId);
   const { me } = useSession();
+  const meId = me?.id ?? '';
   const over = isShowOver(state.status);
   const [claiming, setClaiming] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string; entryId: string; needsCard?: boolean } | null>(null);
+  const [confirmAnother, setConfirmAnother] = useState(false);
+  const [failure, setFailure] = useState<TFailure | null>(null);
   const featured = featuredEntry(state);
-  const soldOut = featured ? availableOf(featured) <= 0 : false;
+  const button = claimButtonOf(state, meId);
   const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
-  const myOffers = state.offers.filter((o) => o.userId === me?.id);
-  // A unit of the featured item held for me: the Claim button takes it.
-  const offeredToMe = featured ? myOffers.some((o) => o.entryId === featured.entryId) : false;
-  const myPlace = featured && me ? (state.waitlists[featured.entryId] ?? []).indexOf(me.id) + 1 : 0;
-  // A buyer at the per-buyer limit could not take a unit the waitlist offered.
-  const atLimit = featured && me ? unitsHeldBy(state, featured.entryId, me.id) >= featured.perBuyerLimit : false;
+  const myOffers = state.offers.filter((o) => o.userId === meId);
+  const myPlace = featured && meId ? (state.waitlists[featured.entryId] ?? []).indexOf(meId) + 1 : 0;
+  const atLimit = featured && meId ? unitsHeldBy(state, featured.entryId, meId) >= featured.perBuyerLimit : false;
+  const myClaims = myClaimsOf(state, meId);
+  const myFeaturedClaim = featured ? state.claims.findLast((c) => c.entryId === featured.entryId && c.userId === meId && !c.voidedReason) : undefined;
+  const entryKey = entryKeyOf(state);
+  const shownFailure = failure && failure.entryKey === entryKey ? failure : null;
+
+  // Offers that ran out untaken, told once each (the state only says they are gone).
+  const previous = useRef(state);
+  const [lapsed, setLapsed] = useState<{ key: string; title: string }[]>([]);
+  useEffect(() => {
+    const gone = expiredOffers(previous.current, state, meId);
+    previous.current = state;
+    if (gone.length === 0) return;
+    setLapsed((list) => [...list, ...gone.map((o) => ({ key: `${o.entryId}:${o.expiresAt}`, title: entryById.get(o.entryId)?.title ?? 'An item' }))]);
+  }, [state, meId]);
+
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (myOffers.length === 0) return;
@@ -33,16 +71,13 @@ export const WatchPage = () => {
     return () => clearInterval(timer);
   }, [myOffers.length]);
 
-  const claim = async () => {
-    if (!featured) return;
+  /** Sends a claim (or takes an offer); a refusal is said beside the button. */
+  const send = async (event: 'claim:create' | 'offer:accept', entryId: string) => {
     setClaiming(true);
-    const reply = await command('claim:create', { entryId: featured.entryId });
+    const key = entryKey;
+    const reply = await command(event, { entryId });
     setClaiming(false);
-    setResult(
-      reply.ok
-        ? { ok: true, text: `Claimed — #${reply.position}. You'll be charged after the show.`, entryId: featured.entryId }
-        : { ok: false, text: reply.message, entryId: featured.entryId, needsCard: reply.code === 'NO_PAYMENT_METHOD' },
-    );
+    setFailure(reply.ok ? null : { text: reply.message, entryKey: key, needsCard: reply.code === 'NO_PAYMENT_METHOD' });
   };
 
   return (
@@ -50,79 +85,125 @@ export const WatchPage = () => {
       <div className="watch">
         <ShowStage showId={showId} state={state} viewers={viewers} />
 
-        <section className="panel">
-          {over && (
-            <div className="banner" data-testid="show-ended">
-              This show has ended.{' '}
-              {state.status === 'settled' ? 'Its orders are final: ' : state.status === 'settling' ? 'Its orders are being charged now: ' : 'Your claims become orders: '}
-              <Link to="/orders">see your orders</Link>
-              {state.status === 'settled' && <> · <Link to={`/shows/${showId}/receipts`}>claim receipts</Link></>} ·{' '}
-              <Link to={`/replays/${showId}`} data-testid="replay-link">watch the replay</Link>.
-            </div>
-          )}
-          {error && <p className="error">{error}</p>}
+        <section className="panel" aria-label="The show">
+          <div aria-live="polite" className="notices">
+            {over && (
+              <div className="banner" data-testid="show-ended">
+                This show has ended.{' '}
+                {state.status === 'settled' ? 'Its orders are final: ' : state.status === 'settling' ? 'Its orders are being charged now: ' : 'Your claims become orders: '}
+                <Link to="/orders">see your orders</Link>
+                {state.status === 'settled' && <> · <Link to={`/shows/${showId}/receipts`}>claim receipts</Link></>} ·{' '}
+                <Link to={`/replays/${showId}`} data-testid="replay-link">watch the replay</Link>.
+              </div>
+            )}
+            {over && myClaims.length > 0 && <MyOrders showId={showId} settled={state.status === 'settled'} />}
+            {myClaims.filter((c) => c.voidedReason).map((c) => (
+              <div key={c.claimId} className="banner banner-warning" data-testid="claim-voided">
+                The host voided your claim on <strong>{c.title}</strong> (#{c.position}): “{c.voidedReason}”. You will not be charged for it.
+              </div>
+            ))}
+            {lapsed.map((l) => (
+              <div key={l.key} className="banner banner-warning" data-testid="offer-expired">
+                Your hold on <strong>{l.title}</strong> ran out, so it went to the next in line.{' '}
+                <button className="link-button" onClick={() => setLapsed((list) => list.filter((x) => x.key !== l.key))}>Dismiss</button>
+              </div>
+            ))}
+          </div>
+          {error && <p className="error" role="alert">{error}</p>}
           {myOffers.map((offer) => {
             const entry = entryById.get(offer.entryId);
             const seconds = Math.max(0, Math.floor((offer.expiresAt - now) / 1_000));
             return (
-              <div key={offer.entryId} className="banner banner-offer" data-testid="offer">
+              <div key={offer.entryId} className="banner banner-offer" data-testid="offer" role="status">
                 <strong>{entry?.title ?? 'An item'} freed up for you!</strong> It is yours if you take it in {seconds} s.{' '}
-                <button
-                  data-testid="offer-accept"
-                  className="button primary small"
-                  onClick={async () => {
-                    const reply = await command('offer:accept', { entryId: offer.entryId });
-                    setResult({ ok: reply.ok, text: reply.ok ? `Claimed — #${reply.position}.` : reply.message, entryId: offer.entryId });
-                  }}
-                >
+                <button data-testid="offer-accept" className="button primary small" disabled={claiming} onClick={() => void send('offer:accept', offer.entryId)}>
                   Take it
                 </button>
               </div>
             );
           })}
           {featured ? (
-            <ItemCard entry={featured} featured partTestIds={{ title: 'featured-title', price: 'featured-price', left: 'featured-left' }}>
-              <button
-                data-testid="claim-button"
-                className="button primary claim"
-                disabled={claiming || (soldOut && !offeredToMe) || state.status !== 'live'}
-                onClick={() => void claim()}
-              >
-                {claiming ? 'Claiming…' : offeredToMe ? 'Take yours' : soldOut ? 'Sold out' : 'Claim'}
-              </button>
-              {soldOut && state.status === 'live' && !offeredToMe && (
-                atLimit && myPlace === 0 ? (
-                  <p className="muted" data-testid="at-limit">You have as many of this item as one buyer may claim.</p>
-                ) : myPlace > 0 ? (
-                  <p className="muted" data-testid="waitlist-place">
-                    You are #{myPlace} on the waitlist.{' '}
-                    <button className="link-button" onClick={() => void command('waitlist:leave', { entryId: featured.entryId })}>Leave</button>
-                  </p>
-                ) : (
+            <div aria-live="polite" aria-atomic="false">
+              <ItemCard entry={featured} featured partTestIds={{ title: 'featured-title', price: 'featured-price', left: 'featured-left' }}>
+                {button && (
                   <button
-                    data-testid="waitlist-join"
-                    className="button"
-                    onClick={async () => {
-                      const reply = await command('waitlist:join', { entryId: featured.entryId });
-                      if (!reply.ok) setResult({ ok: false, text: reply.message, entryId: featured.entryId });
+                    data-testid="claim-button"
+                    className={button.action === 'another' ? 'button claim claim-done' : 'button primary claim'}
+                    disabled={claiming || button.action === 'none'}
+                    aria-describedby={button.why ? 'claim-why' : undefined}
+                    onClick={() => {
+                      if (button.action === 'another') setConfirmAnother(true);
+                      else void send(button.action === 'take-offer' ? 'offer:accept' : 'claim:create', featured.entryId);
                     }}
                   >
-                    Join the waitlist
+                    {claiming ? 'Claiming…' : button.label}
                   </button>
-                )
-              )}
-              {result && result.entryId === featured.entryId && (
-                <p data-testid="claim-result" className={result.ok ? 'success' : 'error'} role="status">
-                  {result.text}
-                  {result.needsCard && <> <Link to={`/wallet?back=/shows/${showId}`}>Add a card</Link></>}
-                </p>
-              )}
-            </ItemCard>
+                )}
+                {button?.why && <p className="muted" id="claim-why" data-testid={atLimit ? 'at-limit' : 'claim-why'}>{button.why}</p>}
+                {myFeaturedClaim && !shownFailure && (
+                  <p data-testid="claim-result" className="success" role="status">
+                    Claimed — #{myFeaturedClaim.position}. You'll be charged after the show.
+                  </p>
+                )}
+                {shownFailure && (
+                  <p data-testid="claim-result" className="error" role="status">
+                    {shownFailure.text}
+                    {shownFailure.needsCard && <> <Link to={`/wallet?back=/shows/${showId}`}>Add a card</Link></>}
+                  </p>
+                )}
+                {availableOf(featured) <= 0 && state.status === 'live' && button?.action !== 'take-offer' && !atLimit && !state.bannedUserIds.includes(meId) && (
+                  myPlace > 0 ? (
+                    <p className="muted" data-testid="waitlist-place">
+                      You are #{myPlace} on the waitlist.{' '}
+                      <button className="link-button" onClick={() => void command('waitlist:leave', { entryId: featured.entryId })}>Leave the waitlist</button>
+                    </p>
+                  ) : (
+                    <button
+                      data-testid="waitlist-join"
+                      className="button"
+                      onClick={async () => {
+                        const key = entryKey;
+                        const reply = await command('waitlist:join', { entryId: featured.entryId });
+                        if (!reply.ok) setFailure({ text: reply.message, entryKey: key });
+                      }}
+                    >
+                      Join the waitlist
+                    </button>
+                  )
+                )}
+              </ItemCard>
+            </div>
           ) : (
-            !over && <p className="muted">{state.status === 'live' ? 'The host is picking the next item…' : 'The show has not started yet.'}</p>
+            !over && <p className="muted" role="status">{state.status === 'live' ? 'The host is picking the next item…' : 'The show has not started yet. Claiming opens when the host goes live.'}</p>
           )}
+          <ConfirmDialog
+            open={confirmAnother && !!featured && button?.action === 'another'}
+            title={`Claim another ${featured?.title ?? ''}?`}
+            confirmLabel={featured ? `Claim another for ${formatMoney(featured.priceMinor, featured.currency)}` : 'Claim another'}
+            onCancel={() => setConfirmAnother(false)}
+            onConfirm={() => {
+              setConfirmAnother(false);
+              if (featured) void send('claim:create', featured.entryId);
+            }}
+            testId="claim-another"
+          >
+            <p>{anotherUnitSummary(state, meId)}</p>
+          </ConfirmDialog>
 
           {me && <ChatPanel state={state} meId={me.id} command={command} />}
+
+          {myClaims.length > 0 && (
+            <>
+              <h2 className="section-title">Your claims</h2>
+              <ul className="claims" data-testid="my-claims">
+                {myClaims.map((c) => (
+                  <li key={c.claimId} className={c.voidedReason ? 'claim-voided' : undefined}>
+                    {c.title} · {c.price} · {c.voidedReason ? <>voided by the host: {c.voidedReason}</> : <>#{c.position}, charged after the show</>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
 
           <h2 className="section-title">Up next</h2>
           <div className="queue queue-compact">
@@ -134,7 +215,7 @@ export const WatchPage = () => {
           </div>
 
           <h2 className="section-title">Claims</h2>
-          <ol className="claims" data-testid="viewer-claims">
+          <ol className="claims" data-testid="viewer-claims" aria-live="polite" aria-relevant="additions">
             {[...state.claims].reverse().map((c) => (
               <li key={c.claimId}>
                 <strong>{c.displayName}</strong> claimed {entryById.get(c.entryId)?.title ?? 'an item'}
@@ -145,5 +226,34 @@ export const WatchPage = () => {
         </section>
       </div>
     </Layout>
+  );
+};
+
+/** What became of this viewer's orders from the show: charged, or declined with what to do. */
+const MyOrders = ({ showId, settled }: { showId: string; settled: boolean }) => {
+  const query = useQuery({ ...queryOf('orders.list'), refetchInterval: settled ? false : 2_000 });
+  const orders = (query.data?.orders ?? []).filter((o: TOrder) => o.showId === showId);
+  if (orders.length === 0) return null;
+  return (
+    <ul className="banner my-orders" data-testid="my-orders">
+      {orders.map((o) => (
+        <li key={o.id} data-testid="my-order" data-status={o.status}>
+          {o.sellerName}: {formatMoney(o.totalMinor, o.currency)}{' '}
+          {o.status === 'paid' ? (
+            <>charged to your card.</>
+          ) : o.status === 'payment_failed' || o.status === 'action_required' ? (
+            <>
+              <strong>{o.status === 'action_required' ? 'your bank asks you to confirm it' : 'your card was declined'}</strong>
+              {o.payBy && <> — pay by {new Date(o.payBy).toLocaleString()}</>}.{' '}
+              <Link to={`/orders/${o.id}/pay`} className="button small primary">Pay now</Link>
+            </>
+          ) : o.status === 'pending' ? (
+            <>being charged…</>
+          ) : (
+            <>{o.status.replace('_', ' ')}.</>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 };
