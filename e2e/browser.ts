@@ -1,3 +1,4 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
@@ -33,24 +34,36 @@ export const launchChromium = (): Promise<Browser> =>
 
 /**
  * Builds the web app and serves the build, proxying to the given api and realtime. The
- * build parses each api response with its contract schema, as development does.
+ * build parses each api response with its contract schema, as development does. It goes
+ * to a directory of its own, removed on close: web/dist is what `npm start` serves.
  */
 export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: string }): Promise<PreviewServer> => {
   process.env.API_ORIGIN = p.apiUrl;
   process.env.REALTIME_ORIGIN = p.realtimeUrl;
   process.env.WEB_PORT = String(p.port);
   const root = path.join(REPO_ROOT, 'web');
+  await mkdir(path.join(REPO_ROOT, '.data'), { recursive: true });
+  const outDir = await mkdtemp(path.join(REPO_ROOT, '.data/web-build-'));
   // Vitest sets NODE_ENV=test, which would otherwise give React's slower development build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   process.env.VITE_CHECK_RESPONSES = '1';
   try {
-    await build({ root, logLevel: 'warn', mode: 'production' });
+    await build({ root, logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+  } catch (error) {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
   } finally {
     process.env.NODE_ENV = nodeEnv;
     delete process.env.VITE_CHECK_RESPONSES;
   }
-  return preview({ root, logLevel: 'warn', preview: { port: p.port, host: '127.0.0.1', strictPort: true } });
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: p.port, host: '127.0.0.1', strictPort: true } });
+  const close = server.close.bind(server);
+  server.close = async () => {
+    await close();
+    await rm(outDir, { recursive: true, force: true });
+  };
+  return server;
 };
 
 export const signIn = async (page: Page, baseUrl: string, email: string, password: string) => {
