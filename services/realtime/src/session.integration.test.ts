@@ -141,6 +141,24 @@ describe('a session ended anywhere ends its sockets', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('a node whose subscription dropped checks its sessions again when it is back, and closes those that ended', async () => {
+    const gone = await stack.createUser();
+    const staying = await stack.createUser();
+    const goneSocket = await stack.connect(gone.cookie, { node: 1 });
+    const stayingSocket = await stack.connect(staying.cookie, { node: 1 });
+    await until('the sessions mirrored', async () => (await stack.redis.exists(mirrorOf(gone.cookie))) === 1);
+    // Ended while no notice could arrive: nobody published it.
+    const sessionId = sessionIdOfToken(tokenOf(gone.cookie));
+    await stack.db.query('delete from sessions where token_hash = $1', [Buffer.from(sessionId, 'base64url')]);
+    await stack.redis.del(sessionKey(sessionId));
+    const end = endOf(goneSocket);
+
+    await stack.redis.client('KILL', 'TYPE', 'pubsub');
+
+    expect(await end).toMatchObject({ reason: 'io server disconnect', ended: { reason: 'ended', code: 'UNAUTHENTICATED' } });
+    expect(stayingSocket.connected).toBe(true);
+  });
+
   it('closes an expired session’s sockets at its expiry, on every node', async () => {
     const user = await stack.createUser();
     const { token, expiresAt } = await openSession({ db: stack.db, redis: stack.redis }, user.id, 4_000);
