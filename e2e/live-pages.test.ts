@@ -194,7 +194,12 @@ describe('the live pages', () => {
       [`/shows/${randomUUID()}`, 'not-found'],
       [`/studio/${randomUUID()}`, 'not-found'],
       ['/no/such/page', 'not-found'],
+      ['/replays/doesnotexist', 'not-found'],
+      [`/replays/${show.id}`, 'not-found'],
+      [`/shows/${randomUUID()}/receipts`, 'not-found'],
+      [`/orders/${randomUUID()}/pay`, 'not-found'],
       [`/studio/${show.id}`, 'forbidden'],
+      [`/shows/${show.id}/sales`, 'forbidden'],
       ['/admin/queues', 'forbidden'],
     ] as const) {
       await page.goto(`${baseUrl}${url}`);

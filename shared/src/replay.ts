@@ -38,6 +38,8 @@ export const ZReplayChapter = z.object({
   claimedLive: z.number().int().nonnegative(),
   /** Units a replay viewer can still buy now. */
   available: z.number().int().nonnegative(),
+  /** The shipping a purchase of it from the replay pays (its seller's fee, capped): shown before Buy now charges. */
+  shippingMinor: ZAmountMinor,
 });
 export type TReplayChapter = z.infer<typeof ZReplayChapter>;
 

@@ -1,3 +1,4 @@
+import { AppError } from '@showcart/shared';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { Layout } from '../components/Layout.tsx';
@@ -49,3 +50,19 @@ export const NotFoundPage = () => <ErrorPage kind="not-found" />;
 export const NotAllowedPage = () => (
   <ErrorPage kind="forbidden" detail="That page is for the operators of this Showcart. If you are one, sign in with your operator account." />
 );
+
+/**
+ * The page for a page's main request that failed: not found (a bad or unknown id), not
+ * allowed, or our fault. Undefined for a refusal the page itself explains (not ready yet,
+ * signed out: the layout sends the person to sign in).
+ */
+export const pageForError = (error: unknown): ReactNode | undefined => {
+  if (!error) return undefined;
+  if (!(error instanceof AppError)) return <ErrorPage kind="server-error" />;
+  if (error.code === 'NOT_FOUND' || error.code === 'NO_REPLAY' || error.code === 'INVALID_INPUT') {
+    return <ErrorPage kind="not-found" detail={error.code === 'NO_REPLAY' ? error.message : undefined} />;
+  }
+  if (error.code === 'FORBIDDEN') return <ErrorPage kind="forbidden" />;
+  if (error.status >= 500) return <ErrorPage kind="server-error" />;
+  return undefined;
+};

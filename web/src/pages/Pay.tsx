@@ -8,6 +8,7 @@ import { Layout } from '../components/Layout.tsx';
 import { OrderLines } from '../components/OrderLines.tsx';
 import { cardLabel } from '../payments/card.ts';
 import { ConfirmForm } from '../payments/ConfirmForm.tsx';
+import { pageForError } from './ErrorPage.tsx';
 import { stripeFor } from '../payments/stripe.ts';
 
 /** Confirms the order's PaymentIntent in the Payment Element (3-D Secure happens here). */
@@ -46,6 +47,8 @@ export const PayPage = () => {
     },
   });
   const failure = pay.error ?? loadError;
+  const refused = pageForError(loadError);
+  if (refused) return refused;
   const error = failure ? messageOf(failure) : null;
   const busy = pay.isPending;
 

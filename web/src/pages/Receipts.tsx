@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router-dom';
 import { messageOf, queryOf } from '../api.ts';
+import { pageForError } from './ErrorPage.tsx';
 import { Layout } from '../components/Layout.tsx';
 
 /** After a show: every item's claims in the order the engine decided them, with server times. */
@@ -8,6 +9,8 @@ export const ReceiptsPage = () => {
   const showId = useParams().id!;
   const query = useQuery(queryOf('shows.receipts', { params: { id: showId } }));
   const items = query.data?.items;
+  const refused = pageForError(query.error);
+  if (refused) return refused;
   const error = query.error ? messageOf(query.error) : null;
   return (
     <Layout>

@@ -4,7 +4,9 @@ import type Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
+import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
+import { pageForError } from './ErrorPage.tsx';
 import { useSession } from '../session.tsx';
 
 const clock = (ms: number) => {
@@ -72,6 +74,10 @@ export const ReplayPage = () => {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [nowMs, setNowMs] = useState(0);
   const [buy, setBuy] = useState<TBuyState | null>(null);
+  // Buy now charges the saved card at once: first the total, with shipping, and the card.
+  const [confirming, setConfirming] = useState<TReplayChapter | null>(null);
+  const payment = useQuery({ ...queryOf('payments.get'), enabled: confirming !== null });
+  const card = payment.data?.card;
   const mountedAt = useRef(performance.now());
   const [firstFrameMs, setFirstFrameMs] = useState<number | null>(null);
   const reload = () => invalidate(client, 'replays.get');
@@ -136,6 +142,8 @@ export const ReplayPage = () => {
 
   if (!replay) {
     const error = replayQuery.error;
+    const refused = notReady(error) ? undefined : pageForError(error);
+    if (refused) return refused;
     return (
       <Layout>
         {error ? (
@@ -203,7 +211,7 @@ export const ReplayPage = () => {
                   </span>
                 </p>
                 {isHost ? null : current.available > 0 ? (
-                  <button className="button primary claim" data-testid="replay-buy" disabled={buyNow.isPending} onClick={() => buyNow.mutate(current)}>
+                  <button className="button primary claim" data-testid="replay-buy" disabled={buyNow.isPending} onClick={() => setConfirming(current)}>
                     {buyNow.isPending ? 'Buying…' : 'Buy now'}
                   </button>
                 ) : (
@@ -223,6 +231,27 @@ export const ReplayPage = () => {
           ) : (
             <p className="muted">The first item comes up at {clock(replay.chapters[0]?.startMs ?? 0)}.</p>
           )}
+          <ConfirmDialog
+            open={confirming !== null && !payment.isPending}
+            title={confirming ? `Buy ${confirming.title}?` : 'Buy it?'}
+            confirmLabel={card ? `Pay ${confirming ? formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency) : ''}` : 'Add a card'}
+            onCancel={() => setConfirming(null)}
+            onConfirm={() => {
+              const chapter = confirming;
+              setConfirming(null);
+              if (!card) navigate(`/wallet?back=/replays/${showId}`);
+              else if (chapter) buyNow.mutate(chapter);
+            }}
+            testId="replay-buy-dialog"
+          >
+            {confirming && (
+              <p data-testid="replay-buy-total">
+                {formatMoney(confirming.priceMinor, confirming.currency)} + {formatMoney(confirming.shippingMinor, confirming.currency)} shipping
+                {' = '}<strong>{formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency)}</strong>,{' '}
+                {card ? <>charged now to your {card.brand} ···· {card.last4}.</> : <>but you have no saved card yet: add one first.</>}
+              </p>
+            )}
+          </ConfirmDialog>
 
           <section className="chat" aria-label="Chat replay">
             <h2 className="section-title">Chat</h2>

@@ -2,6 +2,7 @@ import { formatMoney } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { messageOf, queryOf } from '../api.ts';
+import { pageForError } from './ErrorPage.tsx';
 import { Layout } from '../components/Layout.tsx';
 
 /** The host's summary of a show after it: items sold, revenue, commission on co-hosted items. */
@@ -9,6 +10,8 @@ export const ShowSalesPage = () => {
   const { id = '' } = useParams();
   const query = useQuery(queryOf('shows.sales', { params: { id } }));
   const summary = query.data;
+  const refused = pageForError(query.error);
+  if (refused) return refused;
   const error = query.error ? messageOf(query.error) : null;
   const money = (minor: number) => formatMoney(minor, summary?.currency ?? 'usd');
   return (

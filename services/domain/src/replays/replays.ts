@@ -52,8 +52,8 @@ const segmentsOf = (db: TQueryable, recordingId: string) =>
   );
 
 /** The replay: its chapters per featured item (last live price, what is still available), claims and chat at their offsets. */
-export const getReplay = async (deps: Pick<TDomainDeps, 'db'>, showId: string): Promise<TReplay> => {
-  const { db } = deps;
+export const getReplay = async (deps: Pick<TDomainDeps, 'db' | 'config'>, showId: string): Promise<TReplay> => {
+  const { db, config } = deps;
   const rec = await recordingOfShow(db, showId);
   const segs = await segmentsOf(db, rec.id);
   const segments: TSegmentTime[] = rec.backend === 'egress'
@@ -68,15 +68,22 @@ export const getReplay = async (deps: Pick<TDomainDeps, 'db'>, showId: string): 
     return r.success ? [r.data] : [];
   });
   const entries = await queryRows(db,
-    z.object({ entryId: z.string(), title: z.string(), variantLabel: z.string(), photoUrl: z.string(), sellerName: z.string(), cohosted: z.boolean(), priceMinor: z.number(), currency: ZCurrency }),
+    z.object({
+      entryId: z.string(), title: z.string(), variantLabel: z.string(), photoUrl: z.string(), sellerName: z.string(), cohosted: z.boolean(),
+      priceMinor: z.number(), currency: ZCurrency, sellerRate: z.number().nullable(),
+    }),
     `select e.id as "entryId", l.title, v.label as "variantLabel", l.photo_url as "photoUrl", u.display_name as "sellerName",
-            (e.cohost_item_id is not null) as cohosted, e.price_minor as "priceMinor", l.currency
+            (e.cohost_item_id is not null) as cohosted, e.price_minor as "priceMinor", l.currency, u.shipping_fee_minor as "sellerRate"
        from show_entries e join listing_variants v on v.id = e.variant_id join listings l on l.id = v.listing_id
        join users u on u.id = e.seller_id where e.show_id = $1`,
     [showId],
   );
   const available = await replayAvailability(db, entries.map((e) => e.entryId));
-  const timeline = buildTimeline({ events: parsed, entries: entries.map((e) => ({ ...e, available: available.get(e.entryId) ?? 0 })), segments });
+  const timeline = buildTimeline({
+    events: parsed,
+    entries: entries.map(({ sellerRate, ...e }) => ({ ...e, available: available.get(e.entryId) ?? 0, shippingMinor: shippingFor(sellerRate, config) })),
+    segments,
+  });
   return {
     showId,
     title: rec.title,
