@@ -10,8 +10,13 @@ import { freePort, startProcess, waitFor, type TManaged } from '../../infra/loca
  * processes of their own (as in production), so the load generator in this process does
  * not share their event loop. The machine's two cores are shared by all of it.
  */
-export const startBenchPlatform = async (p: { realtimeNodes: number; redisAppendfsync?: 'always' | 'everysec' }) => {
-  const dataDir = path.join(REPO_ROOT, '.data/bench');
+export const startBenchPlatform = async (p: {
+  realtimeNodes: number;
+  redisAppendfsync?: 'always' | 'everysec';
+  /** Under .data; `bench` by default. A bench meant to run beside the others takes a directory of its own. */
+  dataDir?: string;
+}) => {
+  const dataDir = path.join(REPO_ROOT, '.data', p.dataDir ?? 'bench');
   await rm(dataDir, { recursive: true, force: true });
   const ports = {
     postgres: await freePort(), redis: await freePort(), livekit: await freePort(), livekitTcp: await freePort(),
