@@ -248,7 +248,7 @@ export const ReplayPage = () => {
               <p data-testid="replay-buy-total">
                 {formatMoney(confirming.priceMinor, confirming.currency)} + {formatMoney(confirming.shippingMinor, confirming.currency)} shipping
                 {' = '}<strong>{formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency)}</strong>,{' '}
-                {card ? <>charged now to your {card.brand} ···· {card.last4}.</> : <>but you have no saved card yet: add one first.</>}
+                {card ? <>charged now to your {/^\d{4}$/.test(card.last4) ? `${card.brand} ···· ${card.last4}` : 'saved card'}.</> : <>but you have no saved card yet: add one first.</>}
               </p>
             )}
           </ConfirmDialog>
