@@ -76,6 +76,7 @@ export const ReplayPage = () => {
   const [buy, setBuy] = useState<TBuyState | null>(null);
   // Buy now charges the saved card at once: first the total, with shipping, and the card.
   const [confirming, setConfirming] = useState<TReplayChapter | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const payment = useQuery({ ...queryOf('payments.get'), enabled: confirming !== null });
   const card = payment.data?.card;
   const mountedAt = useRef(performance.now());
@@ -275,13 +276,24 @@ export const ReplayPage = () => {
               <button
                 className="button small danger"
                 data-testid="replay-delete"
-                onClick={() => {
-                  if (!window.confirm('Delete this replay for good? Its video is removed.')) return;
-                  remove.mutate();
-                }}
+                onClick={() => setConfirmDelete(true)}
               >
                 Delete replay
               </button>
+              <ConfirmDialog
+                open={confirmDelete}
+                title="Delete this replay for good?"
+                confirmLabel="Delete replay"
+                danger
+                onCancel={() => setConfirmDelete(false)}
+                onConfirm={() => {
+                  setConfirmDelete(false);
+                  remove.mutate();
+                }}
+                testId="replay-delete-dialog"
+              >
+                <p>Its video is removed and nobody can watch it or buy from it again. Orders already made stay.</p>
+              </ConfirmDialog>
               {hostError && <p className="error" role="alert">{messageOf(hostError)}</p>}
             </div>
           )}
