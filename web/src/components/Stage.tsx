@@ -1,8 +1,6 @@
-import { LiveKitRoom, RoomAudioRenderer, StartAudio, useTracks, VideoTrack } from '@livekit/components-react';
-import { isShowOver, type TLiveKitGrant, type TShowState } from '@showcart/shared';
+import { isShowOver, type TShowState } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
-import { createLocalVideoTrack, Track, type LocalVideoTrack } from 'livekit-client';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { messageOf, queryOf } from '../api.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -11,26 +9,11 @@ import { StatusBadge } from './StatusBadge.tsx';
  * given only while the show is live. One per visit, kept while the page is open: a new
  * token would reconnect the room.
  */
+const LiveRoom = lazy(async () => ({ default: (await import('./LiveRoom.tsx')).LiveRoom }));
+
 const useGrant = (showId: string, enabled = true) => {
   const query = useQuery({ ...queryOf('shows.livekit', { params: { id: showId } }), enabled, staleTime: Infinity, gcTime: 0 });
   return { grant: query.data ?? null, error: query.error ? messageOf(query.error) : null };
-};
-
-const CameraTrack = ({ local }: { local: boolean }) => {
-  const tracks = useTracks([Track.Source.Camera], { onlySubscribed: !local });
-  const track = tracks.find((t) => t.participant.isLocal === local);
-  if (!track) {
-    return <div className="video video-waiting">{local ? 'Starting your camera…' : 'Waiting for the host’s camera…'}</div>;
-  }
-  return (
-    <VideoTrack
-      trackRef={track}
-      className={local ? 'video video-mirror' : 'video'}
-      data-testid={local ? 'studio-video' : 'show-video'}
-      playsInline
-      muted
-    />
-  );
 };
 
 /**
@@ -41,18 +24,19 @@ const CameraPreview = () => {
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    let track: LocalVideoTrack | undefined;
+    let stream: MediaStream | undefined;
     let cancelled = false;
-    createLocalVideoTrack()
-      .then((created) => {
-        if (cancelled) return created.stop();
-        track = created;
-        if (video.current) created.attach(video.current);
+    navigator.mediaDevices
+      .getUserMedia({ video: true, audio: false })
+      .then((got) => {
+        stream = got;
+        if (cancelled) return stream.getTracks().forEach((t) => t.stop());
+        if (video.current) video.current.srcObject = got;
       })
       .catch((e: unknown) => setError(`Your camera did not start: ${e instanceof Error ? e.message : 'no camera'}. Allow it in the browser to preview.`));
     return () => {
       cancelled = true;
-      track?.stop();
+      stream?.getTracks().forEach((t) => t.stop());
     };
   }, []);
   return (
@@ -64,25 +48,6 @@ const CameraPreview = () => {
       )}
       <p className="preview-note" data-testid="preview-note">Preview: only you see this. Viewers see and hear you once you go live.</p>
     </div>
-  );
-};
-
-/**
- * The show's video. The host publishes its camera and microphone (and sees itself);
- * a viewer only subscribes: its token could not publish if it tried.
- */
-const Stage = ({ grant }: { grant: TLiveKitGrant }) => {
-  const host = grant.role === 'host';
-  return (
-    <LiveKitRoom serverUrl={grant.url} token={grant.token} connect video={host} audio={host} className="stage-room">
-      <CameraTrack local={host} />
-      {!host && (
-        <>
-          <RoomAudioRenderer />
-          <StartAudio label="Tap for sound" className="button sound-button" />
-        </>
-      )}
-    </LiveKitRoom>
   );
 };
 
@@ -113,7 +78,9 @@ export const ShowStage = ({
   return (
     <section className="stage" aria-label="Video">
       {live && grant ? (
-        <Stage grant={grant} />
+        <Suspense fallback={<div className="video video-waiting" role="status">Connecting…</div>}>
+          <LiveRoom grant={grant} />
+        </Suspense>
       ) : host && state.status === 'scheduled' ? (
         <CameraPreview />
       ) : (
