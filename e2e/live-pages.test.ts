@@ -210,6 +210,18 @@ describe('the live pages', () => {
       await expectAccessible(page, url);
     }
     await shot(page, 'error-not-allowed');
+
+    // A fault of ours (the api answers 500, which the real one cannot be made to on demand):
+    // after its retries the page says so and offers to try again; nothing of the show's controls.
+    await page.route('**/api/shows/*', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } }) }));
+    await page.goto(`${baseUrl}/shows/${show.id}`);
+    await expect.poll(() => page.getByTestId('error-server-error').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    expect(await page.getByTestId('chat-input').count()).toBe(0);
+    await expectAccessible(page, 'server error');
+    await shot(page, 'error-server');
+    await page.unroute('**/api/shows/*');
     await page.goto(`${baseUrl}/shows/doesnotexist`);
     await shot(page, 'error-not-found');
   });

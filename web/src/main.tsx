@@ -3,6 +3,7 @@ import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { isTransient } from './api.ts';
+import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
 
@@ -44,25 +45,27 @@ createRoot(document.getElementById('root')!).render(
     <QueryClientProvider client={queryClient}>
       <SessionProvider>
         <BrowserRouter>
-          <Suspense fallback={<div className="loading" role="status">Loading…</div>}>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route path="/" element={<ShowsPage />} />
-              <Route path="/shows/new" element={<NewShowPage />} />
-              <Route path="/shows/:id" element={<WatchPage />} />
-              <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
-              <Route path="/replays/:id" element={<ReplayPage />} />
-              <Route path="/studio/:id" element={<StudioPage />} />
-              <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
-              <Route path="/orders" element={<OrdersPage />} />
-              <Route path="/orders/:id/pay" element={<PayPage />} />
-              <Route path="/wallet" element={<WalletPage />} />
-              <Route path="/sales" element={<SalesPage />} />
-              <Route path="/cohost" element={<CohostPage />} />
-              <Route path="/not-allowed" element={<NotAllowedPage />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Routes>
-          </Suspense>
+          <PageErrorBoundary>
+            <Suspense fallback={<div className="loading" role="status">Loading…</div>}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/" element={<ShowsPage />} />
+                <Route path="/shows/new" element={<NewShowPage />} />
+                <Route path="/shows/:id" element={<WatchPage />} />
+                <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
+                <Route path="/replays/:id" element={<ReplayPage />} />
+                <Route path="/studio/:id" element={<StudioPage />} />
+                <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
+                <Route path="/orders" element={<OrdersPage />} />
+                <Route path="/orders/:id/pay" element={<PayPage />} />
+                <Route path="/wallet" element={<WalletPage />} />
+                <Route path="/sales" element={<SalesPage />} />
+                <Route path="/cohost" element={<CohostPage />} />
+                <Route path="/not-allowed" element={<NotAllowedPage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Routes>
+            </Suspense>
+          </PageErrorBoundary>
         </BrowserRouter>
       </SessionProvider>
     </QueryClientProvider>
