@@ -35,7 +35,8 @@ const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10);
 /** Round trips of each kind in the idle comparison. */
 const ROUND_TRIPS = 5_000;
 
-const platform = await startBenchPlatform({ realtimeNodes: 0 });
+// A directory of its own: another bench started meanwhile would otherwise remove this one's database.
+const platform = await startBenchPlatform({ realtimeNodes: 0, dataDir: 'bench-session' });
 const nodes: TManaged[] = [];
 process.once('exit', () => {
   for (const n of nodes) n.child.kill('SIGKILL');
