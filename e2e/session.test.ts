@@ -93,16 +93,15 @@ describe('a session ended elsewhere, in the browser', () => {
     await otherTab.getByRole('button', { name: 'Sign out' }).click();
     await otherTab.waitForURL((url) => url.pathname.startsWith('/login'));
 
-    const alert = showTab.getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 5_000 }).toBe(
-      `You signed out, so this page stopped. Sign in again to keep watching: /login?next=${encodeURIComponent(`/shows/${showId}`)}`,
+    await expect.poll(() => showTab.getByTestId('show-error').textContent(), { timeout: 5_000 }).toBe(
+      'You signed out, so this page stopped. Sign in again to keep watching. Sign in',
     );
+    expect(await showTab.getByTestId('sign-in-again').getAttribute('href')).toBe(`/login?next=${encodeURIComponent(`/shows/${showId}`)}`);
     await expect.poll(() => sockets.every((ws) => ws.isClosed()), { timeout: 5_000 }).toBe(true);
 
-    await showTab.getByTestId('claim-button').click();
-    await expect.poll(() => showTab.getByTestId('claim-result').textContent(), { timeout: 5_000 }).toBe(
-      'You signed out, so this page stopped. Sign in again to keep watching.',
-    );
+    // Claim is off, and says why: nothing can be sent from this page any more.
+    expect(await showTab.getByTestId('claim-button').isDisabled()).toBe(true);
+    expect(await showTab.getByTestId('claim-why').textContent()).toBe('Sign in again to claim.');
     await showTab.screenshot({ path: path.join(SCREENSHOTS, 'session-signed-out-elsewhere.png') });
     await expectNothingClaimed(hostSocket, showId);
     // And it does not try again: no new connection in the seconds after.
@@ -128,9 +127,8 @@ describe('a session ended elsewhere, in the browser', () => {
     await expect.poll(() => page.getByTestId('claim-result').textContent(), { timeout: 5_000 }).toBe(
       'You are no longer signed in, so this page stopped. Sign in again to keep watching.',
     );
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 5_000 }).toContain(
-      `Sign in again to keep watching: /login?next=${encodeURIComponent(`/shows/${showId}`)}`,
-    );
+    await expect.poll(() => page.getByTestId('sign-in-again').getAttribute('href').catch(() => null), { timeout: 5_000 })
+      .toBe(`/login?next=${encodeURIComponent(`/shows/${showId}`)}`);
     await expect.poll(() => sockets.every((ws) => ws.isClosed()), { timeout: 5_000 }).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'session-gone-claim-refused.png') });
     await expectNothingClaimed(hostSocket, showId);

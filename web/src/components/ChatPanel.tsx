@@ -11,7 +11,7 @@ const QUICK_MUTE_MINUTES = 5;
  * messages and mute or ban their authors, and the host can make a viewer a moderator.
  * Messages are rendered as text, never as markup.
  */
-export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: string; command: TShowCommand }) => {
+export const ChatPanel = ({ state, meId, command, signedOut }: { state: TShowState; meId: string; command: TShowCommand; signedOut?: boolean }) => {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -28,7 +28,7 @@ export const ChatPanel = ({ state, meId, command }: { state: TShowState; meId: s
     const timer = setTimeout(() => setNow(Date.now()), Math.min(left + 50, 60_000));
     return () => clearTimeout(timer);
   }, [mutedUntil, now]);
-  const blocked = chatBlockOf(state, meId, now);
+  const blocked = signedOut ? 'Sign in again to chat.' : chatBlockOf(state, meId, now);
   const banned = state.bannedUserIds.includes(meId);
 
   useEffect(() => {

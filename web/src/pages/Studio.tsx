@@ -9,6 +9,7 @@ import { ItemCard } from '../components/ItemCard.tsx';
 import { QueueEntryTools } from '../components/QueueEntryTools.tsx';
 import { ChatPanel, ChatSettings } from '../components/ChatPanel.tsx';
 import { ClosetPicker } from '../components/ClosetPicker.tsx';
+import { ShowError } from '../components/ShowError.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
@@ -42,7 +43,7 @@ type TTab = 'queue' | 'chat' | 'claims';
  * on top and queue, chat and claims are tabs one tap away.
  */
 const Studio = ({ showId }: { showId: string }) => {
-  const { state, command, error, connected, viewers } = useShow(showId);
+  const { state, command, error, signedOut, connected, viewers } = useShow(showId);
   const { me } = useSession();
   const live = state.status === 'live';
   const over = isShowOver(state.status);
@@ -116,7 +117,7 @@ const Studio = ({ showId }: { showId: string }) => {
             <div><dt>Claims</dt><dd data-testid="counter-claims">{claimCount}</dd></div>
             <div><dt>Sold so far</dt><dd data-testid="counter-revenue">{revenue}</dd></div>
           </dl>
-          {(actionError ?? error) && <p className="error" role="alert">{actionError ?? error}</p>}
+          {actionError ? <p className="error" role="alert">{actionError}</p> : <ShowError error={error} signedOut={signedOut} />}
           {over && (
             <section className="card show-summary" data-testid="show-summary" aria-label="After the show">
               <h2 className="section-title">The show is over</h2>
@@ -238,7 +239,7 @@ const Studio = ({ showId }: { showId: string }) => {
             )}
           </section>
           <section {...panelProps('chat')}>
-            {me && <ChatPanel state={state} meId={me.id} command={command} />}
+            {me && <ChatPanel state={state} meId={me.id} command={command} signedOut={signedOut} />}
             <details className="settings-disclosure">
               <summary>Chat settings</summary>
               <ChatSettings state={state} command={command} />

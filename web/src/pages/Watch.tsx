@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
+import { ShowError } from '../components/ShowError.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
@@ -35,7 +36,7 @@ const entryKeyOf = (state: TShowState) => {
 
 /** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
 const WatchShow = ({ showId }: { showId: string }) => {
-  const { state, command, error, viewers } = useShow(showId);
+  const { state, command, error, signedOut, viewers } = useShow(showId);
   const { me } = useSession();
   const meId = me?.id ?? '';
   const over = isShowOver(state.status);
@@ -43,7 +44,8 @@ const WatchShow = ({ showId }: { showId: string }) => {
   const [confirmAnother, setConfirmAnother] = useState(false);
   const [failure, setFailure] = useState<TFailure | null>(null);
   const featured = featuredEntry(state);
-  const button = claimButtonOf(state, meId);
+  const derived = claimButtonOf(state, meId);
+  const button = derived && signedOut ? { label: 'Claim', action: 'none' as const, why: 'Sign in again to claim.' } : derived;
   const entryById = new Map(state.entries.map((e) => [e.entryId, e]));
   const myOffers = state.offers.filter((o) => o.userId === meId);
   const myPlace = featured && meId ? (state.waitlists[featured.entryId] ?? []).indexOf(meId) + 1 : 0;
@@ -109,7 +111,7 @@ const WatchShow = ({ showId }: { showId: string }) => {
               </div>
             ))}
           </div>
-          {error && <p className="error" role="alert">{error}</p>}
+          <ShowError error={error} signedOut={signedOut} />
           {myOffers.map((offer) => {
             const entry = entryById.get(offer.entryId);
             const seconds = Math.max(0, Math.floor((offer.expiresAt - now) / 1_000));
@@ -190,7 +192,7 @@ const WatchShow = ({ showId }: { showId: string }) => {
             <p>{anotherUnitSummary(state, meId)}</p>
           </ConfirmDialog>
 
-          {me && <ChatPanel state={state} meId={me.id} command={command} />}
+          {me && <ChatPanel state={state} meId={me.id} command={command} signedOut={signedOut} />}
 
           {myClaims.length > 0 && (
             <>

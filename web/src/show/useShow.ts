@@ -11,7 +11,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { newOpId, queryOf } from '../api.ts';
-import { signInPath } from '../components/Layout.tsx';
 import { hasGap, receive, type TSequenced } from './sequencer.ts';
 
 type TSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -62,8 +61,6 @@ type TFailed = Extract<TCommandReply<TCommandName>, { ok: false }>;
 /** A handshake refused for these codes will not pass by retrying: the person must sign in again. */
 const SIGNED_OUT_CODES: readonly string[] = ['UNAUTHENTICATED', 'SESSION_EXPIRED'];
 
-/** What the page says once its session is over: why, and where to sign in to come back here. */
-const signedOutText = (message: string) => `${message.replace(/\.$/, ':')} ${signInPath(window.location)}`;
 
 /**
  * A show's live state: a snapshot on join, then events in seq order. On reconnect or when
@@ -77,6 +74,8 @@ export const useShow = (showId: string) => {
   const socketRef = useRef<TSocket | null>(null);
   /** Set once the server ended the session: commands are refused here and nothing reconnects. */
   const endedRef = useRef<TErrorBody | null>(null);
+  /** The same, for the page: it offers to sign in again and turns its controls off. */
+  const [signedOut, setSignedOut] = useState(false);
 
   useEffect(() => {
     const socket: TSocket = io({
@@ -126,7 +125,8 @@ export const useShow = (showId: string) => {
     socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
       if (e.data?.code && SIGNED_OUT_CODES.includes(e.data.code)) {
         endedRef.current = { code: e.data.code as TErrorBody['code'], message: e.message };
-        setError(signedOutText(e.message));
+        setError(e.message);
+        setSignedOut(true);
       } else {
         setError(e.message);
       }
@@ -134,7 +134,8 @@ export const useShow = (showId: string) => {
     // Signed out in another tab, expired, or ended everywhere: the server says why, then closes.
     socket.on('session:ended', (ended) => {
       endedRef.current = { code: ended.code, message: ended.message };
-      setError(signedOutText(ended.message));
+      setError(ended.message);
+      setSignedOut(true);
       socket.disconnect();
     });
     socket.on('show:events', (events) => update(receive(current, events)));
@@ -173,7 +174,7 @@ export const useShow = (showId: string) => {
 
   const settlement = useSettlement(showId, sequenced.state.status === 'ended');
   const state: TShowState = settlement ? { ...sequenced.state, status: settlement } : sequenced.state;
-  return { state, connected, error, command, viewers };
+  return { state, connected, error, signedOut, command, viewers };
 };
 
 export type TShowCommand = ReturnType<typeof useShow>['command'];
