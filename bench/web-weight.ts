@@ -16,6 +16,8 @@
  *                              below), median, and its ratio to the floor
  *
  * Pages: home (/), watch (/shows/:id, a scheduled show with three items, as a viewer),
+ * watch-live (the same page of a show its host has taken live: it adds LiveKit's chunk,
+ * so this is the watch page's heaviest cold load, the one the 400 kB budget is for),
  * studio (/studio/:id, the same show, as its host) and replay (/replays/:id, an ended show
  * with a ready 4 s recording made by ffmpeg, as a viewer). Phone profile: 390×844 at 3×,
  * mobile and touch, the CPU 4× slower (CDP Emulation.setCPUThrottlingRate) and the network
@@ -35,6 +37,8 @@ import { freePort } from '../infra/local/processes.ts';
 import { buildWeb, startServices, waitForHealthy } from '../infra/local/services.ts';
 import type { TSupervised } from '../infra/local/supervisor.ts';
 import { createShowDirect } from '../infra/test/fixtures.ts';
+import { PROTOCOL_VERSION } from '@showcart/shared';
+import { io } from 'socket.io-client';
 import { startBenchPlatform } from './lib/platform.ts';
 import { writeResults } from './lib/results.ts';
 import { round } from './lib/stats.ts';
@@ -61,6 +65,7 @@ const [apiPort, realtimePort, webPort] = [await freePort(), await freePort(), aw
 const webUrl = `http://localhost:${webPort}`;
 let services: TSupervised[] = [];
 let browser: Browser | undefined;
+let hostSocket: ReturnType<typeof io> | undefined;
 
 /** An ended show with a ready recording: ffmpeg's test pattern as the built-in recorder stores it. */
 const createReplay = async (entryCount: number) => {
@@ -190,6 +195,7 @@ try {
   await writeFile(floorFile, '<!doctype html><html lang="en"><meta name="viewport" content="width=device-width"><title>Floor</title><p>Showcart</p></html>\n');
 
   const watched = await createShowDirect(db, [3, 2, 1], platform.passwordHash);
+  const live = await createShowDirect(db, [3, 2, 1], platform.passwordHash);
   const replayed = await createReplay(3);
   const emailOf = async (id: string) => (await db.query<{ email: string }>('select email from users where id = $1', [id])).rows[0]!.email;
   await db.query(`insert into users (email, password_hash, display_name) values ('bench-viewer@showcart.test', $1, 'Bench Viewer')`, [platform.passwordHash]);
@@ -202,10 +208,19 @@ try {
   await waitForHealthy(webUrl, services);
   const viewer = await sessionCookie('bench-viewer@showcart.test');
   const host = await sessionCookie(await emailOf(watched.hostId));
+  // The live show's host takes it live over Socket.IO, as the studio's Go live does.
+  const liveHost = await sessionCookie(await emailOf(live.hostId));
+  hostSocket = io(`http://127.0.0.1:${realtimePort}`, {
+    transports: ['websocket'], extraHeaders: { cookie: `${liveHost.name}=${liveHost.value}` }, auth: { protocolVersion: PROTOCOL_VERSION },
+  });
+  const started = (await hostSocket.timeout(10_000).emitWithAck('show:start', { showId: live.showId, clientOpId: 'benchwebgolive0001' })) as { ok: boolean };
+  if (!started.ok) throw new Error(`could not take the show live: ${JSON.stringify(started)}`);
 
   const pages = [
     { name: 'home', path: '/', cookie: viewer, selector: '[data-testid="show-card"]' },
     { name: 'watch', path: `/shows/${watched.showId}`, cookie: viewer, selector: '[data-testid="show-status"]' },
+    // LiveKit's room element: the chunk has arrived and the page joins the room.
+    { name: 'watch-live', path: `/shows/${live.showId}`, cookie: viewer, selector: '.stage-room' },
     { name: 'studio', path: `/studio/${watched.showId}`, cookie: host, selector: '[data-testid="show-status"]' },
     { name: 'replay', path: `/replays/${replayed.showId}`, cookie: viewer, selector: '[data-testid="chapter"]' },
   ];
@@ -266,6 +281,7 @@ try {
   });
   console.log(`\nWritten to ${path.relative(REPO_ROOT, file)}`);
 } finally {
+  hostSocket?.disconnect();
   await browser?.close();
   for (const s of services) await s.stop();
   await rm(floorFile, { force: true });
