@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { startProcess, waitFor, type TManaged } from './processes.ts';
+import { freePort, startProcess, waitFor, type TManaged } from './processes.ts';
 import { startStripeTestProxy } from './stripe-test-proxy.ts';
 import { supervise, type TRestartPolicy, type TSupervised, type TSupervisedStatus } from './supervisor.ts';
 
@@ -22,6 +22,9 @@ export type TPorts = {
   livekitUdp: number;
   stripeMock: number;
   stripeProxy: number;
+  /** The mail catcher's SMTP and web/API ports; free ones when not given. */
+  mailSmtp?: number;
+  mailWeb?: number;
 };
 
 /** Fixed, uncommon ports for `npm start`, so they clash with nothing usual. */
@@ -33,6 +36,8 @@ export const DEV_PORTS: TPorts = {
   livekitUdp: 7882,
   stripeMock: 12_111,
   stripeProxy: 12_110,
+  mailSmtp: 12_025,
+  mailWeb: 12_080,
 };
 
 type TSecrets = { postgresPassword: string; livekitKey: string; livekitSecret: string };
@@ -191,6 +196,27 @@ const startStripeMock = async (dataDir: string, ports: TPorts) => {
 };
 
 /**
+ * A mail catcher (maildev, from npm): an SMTP server that keeps what it is sent, with a
+ * web page and an HTTP API (`GET /api/email`) to read it. Mail is kept on disk, so a
+ * restart loses none.
+ */
+const startMailCatcher = async (dataDir: string, smtpPort: number, webPort: number) => {
+  const bin = path.join(REPO_ROOT, 'node_modules/maildev/dist/bin/maildev.js');
+  if (!existsSync(bin)) throw new Error('maildev is not installed: run `npm install`.');
+  const dir = path.join(dataDir, 'mail');
+  await mkdir(dir, { recursive: true });
+  const proc = await startProcess({
+    name: 'mail',
+    command: process.execPath,
+    args: [bin, '--smtp', String(smtpPort), '--ip', '127.0.0.1', '--web', String(webPort), '--web-ip', '127.0.0.1', '--mail-directory', dir],
+    logDir: path.join(dataDir, 'logs'),
+  });
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  await waitFor('the mail catcher', async () => (await fetch(`${webUrl}/api/email/summary`)).ok, { process: proc });
+  return { proc, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl };
+};
+
+/**
  * An S3-compatible store (versitygw over a directory) with one bucket, for tests of
  * recordings kept in S3. Returns the recordings' S3 environment and a stop.
  */
@@ -300,6 +326,15 @@ export const startComponents = async (p: {
       env.LIVEKIT_URL = lk.url;
       env.LIVEKIT_API_KEY = secrets.livekitKey;
       env.LIVEKIT_API_SECRET = secrets.livekitSecret;
+    }
+    if (given.SMTP_URL) env.SMTP_URL = given.SMTP_URL;
+    else {
+      // Chosen once: a restart comes back on the same ports.
+      const [smtpPort, webPort] = [p.ports.mailSmtp ?? (await freePort()), p.ports.mailWeb ?? (await freePort())];
+      const mail = await keep('mail', () => startMailCatcher(p.dataDir, smtpPort, webPort));
+      env.SMTP_URL = mail.smtpUrl;
+      // Where people (and the tests) read what was sent.
+      env.MAIL_CATCHER_URL = mail.webUrl;
     }
     if (given.STRIPE_SECRET_KEY) {
       env.STRIPE_SECRET_KEY = given.STRIPE_SECRET_KEY;

@@ -94,6 +94,7 @@ Showcart is running (ready in ${seconds} s).
   Web app      ${webUrl}  (${dev ? 'Vite dev server, hot reload' : 'production build; npm run dev for hot reload'})
   API health   ${webUrl}/api/health
   LiveKit      ${env.LIVEKIT_URL}
+  Mail         ${env.MAIL_CATCHER_URL ?? 'sent through SMTP_URL'}   (sign-up, verification and reset mails)
   Logs         ${path.relative(REPO_ROOT, logDir)}/
 
 Demo logins (password: ${DEMO_PASSWORD})

@@ -10,6 +10,7 @@ import {
   createDb,
   createLiveKit,
   createLogger,
+  createMailer,
   createRecordingStore,
   createRedis,
   createStripe,
@@ -91,7 +92,8 @@ export const startStack = async (
   const engine = createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs });
 
   const apiServer = createApiServer({
-    config, db, redis, stripe, livekit, queue: settlementQueue, engine, recordings: createRecordingStore(config.recordings), logger,
+    config, db, redis, stripe, livekit, queue: settlementQueue, engine, recordings: createRecordingStore(config.recordings),
+    mailer: createMailer(config.mail), logger,
   });
   const apiPort = await listen(apiServer, opts.apiPort);
   closers.push(() => new Promise((r) => apiServer.close(r)));

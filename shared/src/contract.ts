@@ -13,6 +13,11 @@ import {
   ZListing,
   ZLiveKitGrant,
   ZLoginBody,
+  ZPasswordChangeBody,
+  ZResetBody,
+  ZResetRequestBody,
+  ZSignUpBody,
+  ZTokenBody,
   ZMe,
   ZOrder,
   ZPayCompleteBody,
@@ -67,6 +72,9 @@ const ZSegmentParams = z.strictObject({
 });
 const ZOrderReply = z.object({ order: ZOrder });
 const ZCardReply = z.object({ card: ZCard });
+const ZSent = z.object({ sent: z.literal(true) });
+/** How many sessions (devices, open pages) a change ended. */
+const ZEnded = z.object({ ended: z.number().int().nonnegative() });
 
 export const API = {
   /** Raw: its status says whether every component answers (503 when one does not), for load balancers. */
@@ -74,6 +82,13 @@ export const API = {
   'auth.login': endpoint({ method: 'POST', path: '/api/auth/login', auth: 'public', body: ZLoginBody, response: ZMe }),
   'auth.logout': endpoint({ method: 'POST', path: '/api/auth/logout', auth: 'public', response: null, status: 204 }),
   'me.get': endpoint({ method: 'GET', path: '/api/me', auth: 'user', response: ZMe }),
+  'auth.signup': endpoint({ method: 'POST', path: '/api/auth/signup', auth: 'public', body: ZSignUpBody, response: ZMe, status: 201 }),
+  'auth.verify': endpoint({ method: 'POST', path: '/api/auth/verify', auth: 'public', body: ZTokenBody, response: z.object({ verified: z.literal(true) }) }),
+  'auth.resendVerification': endpoint({ method: 'POST', path: '/api/auth/verify/resend', auth: 'user', response: ZSent, status: 202 }),
+  'auth.resetRequest': endpoint({ method: 'POST', path: '/api/auth/reset-request', auth: 'public', body: ZResetRequestBody, response: ZSent, status: 202 }),
+  'auth.reset': endpoint({ method: 'POST', path: '/api/auth/reset', auth: 'public', body: ZResetBody, response: z.object({ reset: z.literal(true) }) }),
+  'auth.password': endpoint({ method: 'POST', path: '/api/auth/password', auth: 'user', body: ZPasswordChangeBody, response: ZEnded }),
+  'auth.logoutEverywhere': endpoint({ method: 'POST', path: '/api/auth/logout-everywhere', auth: 'user', response: ZEnded }),
 
   'shows.list': endpoint({ method: 'GET', path: '/api/shows', auth: 'user', response: z.object({ shows: z.array(ZShowSummary) }) }),
   'shows.get': endpoint({ method: 'GET', path: '/api/shows/:id', auth: 'user', params: ZShowParams, response: ZShowDetail }),

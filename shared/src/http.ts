@@ -12,6 +12,26 @@ export const ZLoginBody = z.strictObject({
 });
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
+/** Text a person types as a name: no control characters, no markup's angle brackets. */
+const ZPlainText = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).regex(/^[^\p{Cc}<>]*$/u, 'may not contain control characters or < >');
+
+/** A new password: long enough to resist guessing (the rest is checked by the domain). */
+export const ZNewPassword = z.string().min(10, 'must be at least 10 characters').max(200);
+
+export const ZSignUpBody = z.strictObject({
+  email: z.email().max(254),
+  password: ZNewPassword,
+  displayName: ZPlainText(1, 60),
+});
+export type TSignUpBody = z.infer<typeof ZSignUpBody>;
+
+/** A one-time link's token, as mailed. */
+export const ZTokenBody = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/, 'not a link of ours') });
+export const ZResetRequestBody = z.strictObject({ email: z.email().max(254) });
+export const ZResetBody = ZTokenBody.extend({ password: ZNewPassword });
+export const ZPasswordChangeBody = z.strictObject({ currentPassword: z.string().min(1).max(200), password: ZNewPassword });
+
 export const ZMe = z.object({
   id: ZId,
   email: z.string(),
@@ -20,6 +40,8 @@ export const ZMe = z.object({
   hasPaymentMethod: z.boolean(),
   /** An operator: may open the job dashboard. */
   isAdmin: z.boolean(),
+  /** The email was proven by the link mailed to it. */
+  emailVerified: z.boolean(),
 });
 export type TMe = z.infer<typeof ZMe>;
 

@@ -1,6 +1,7 @@
 import { componentHealth } from '@showcart/common';
 import {
   clearedSessionCookie,
+  createAccounts,
   createSignIn,
   deleteSession,
   DEVICE_COOKIE,
@@ -13,15 +14,41 @@ import type { THandlers } from './contract.ts';
 import type { TApiDeps } from './deps.ts';
 
 /** Signing in and out, who the session is, and whether the platform is up. */
-export const authHandlers = (deps: TApiDeps): Pick<THandlers, 'auth.login' | 'auth.logout' | 'me.get' | 'health.get'> => {
+type TAuthEndpoints =
+  | 'auth.login' | 'auth.logout' | 'me.get' | 'health.get' | 'auth.signup' | 'auth.verify' | 'auth.resendVerification'
+  | 'auth.resetRequest' | 'auth.reset' | 'auth.password' | 'auth.logoutEverywhere';
+
+export const authHandlers = (deps: TApiDeps): Pick<THandlers, TAuthEndpoints> => {
   const secure = deps.config.publicUrl.startsWith('https:');
   const signIn = createSignIn(deps);
+  const accounts = createAccounts(deps);
+  // req.ip is the peer, or what a proxy named in TRUST_PROXY says the client is.
+  const addressOf = (req: { ip?: string | undefined; socket: { remoteAddress?: string | undefined } }) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
   return {
+    'auth.signup': async ({ body, req, res }) => {
+      const { user, session } = await accounts.signUp({ ...body, address: addressOf(req) });
+      res.setHeader('Set-Cookie', sessionCookie(session.token, session.expiresAt, secure));
+      return user;
+    },
+    'auth.verify': ({ body }) => accounts.verifyEmail(body.token),
+    'auth.resendVerification': ({ user, req }) => accounts.resendVerification({ user, address: addressOf(req) }),
+    'auth.resetRequest': ({ body, req }) => accounts.requestPasswordReset({ email: body.email, address: addressOf(req) }),
+    'auth.reset': ({ body }) => accounts.resetPassword(body),
+    'auth.password': async ({ user, body, res }) => {
+      const ended = await accounts.changePassword({ user, ...body });
+      // This session ended with the rest: the browser signs in again with the new password.
+      res.setHeader('Set-Cookie', clearedSessionCookie(secure));
+      return ended;
+    },
+    'auth.logoutEverywhere': async ({ user, res }) => {
+      const ended = await accounts.signOutEverywhere({ user });
+      res.setHeader('Set-Cookie', clearedSessionCookie(secure));
+      return ended;
+    },
     'auth.login': async ({ body, req, res }) => {
       const { user, session, deviceToken } = await signIn({
         ...body,
-        // req.ip is the peer, or what a proxy named in TRUST_PROXY says the client is.
-        address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        address: addressOf(req),
         deviceToken: req.headers.cookie ? parseCookies(req.headers.cookie)[DEVICE_COOKIE] : undefined,
       });
       res.setHeader('Set-Cookie', [

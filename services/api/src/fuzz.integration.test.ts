@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { createLogger, createRecordingStore } from '@showcart/common';
+import { createLogger, createMailer, createRecordingStore } from '@showcart/common';
 import { createShowEngine } from '@showcart/domain';
 import { API, ERRORS } from '@showcart/shared';
 import fc from 'fast-check';
@@ -55,6 +55,13 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
   'POST /api/webhooks/stripe': () => ({ id: 'evt_1', type: 'payment_intent.succeeded', data: { object: {} } }),
   'POST /api/auth/login': () => ({ email: 'someone@showcart.test', password: 'a password' }),
   'POST /api/auth/logout': () => ({}),
+  'POST /api/auth/signup': () => ({ email: 'fuzz-signup@showcart.test', password: 'a long fuzzed passphrase', displayName: 'Fuzz' }),
+  'POST /api/auth/verify': () => ({ token: 'A'.repeat(43) }),
+  'POST /api/auth/verify/resend': () => ({}),
+  'POST /api/auth/reset-request': () => ({ email: 'someone@showcart.test' }),
+  'POST /api/auth/reset': () => ({ token: 'A'.repeat(43), password: 'a long fuzzed passphrase' }),
+  'POST /api/auth/password': () => ({ currentPassword: 'not it', password: 'a long fuzzed passphrase' }),
+  'POST /api/auth/logout-everywhere': () => ({}),
   'POST /api/shows': (i) => ({ title: 'Fuzzed show', scheduledAt: '2030-01-01T10:00:00Z', entries: [{ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }] }),
   'POST /api/shows/:id/entries': (i) => ({ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }),
   'POST /api/shows/:id/livekit': () => ({}),
@@ -200,7 +207,7 @@ beforeAll(async () => {
   const deps = {
     config: stack.config, db: stack.db, redis: stack.redis, stripe: stack.stripe, livekit: stack.livekit, queue: stack.settlementQueue,
     engine: createShowEngine(stack.redis, { offerTtlMs: stack.config.waitlistOfferMs }), recordings: createRecordingStore(stack.config.recordings),
-    logger: createLogger('fuzz', 'silent'),
+    mailer: createMailer(stack.config.mail), logger: createLogger('fuzz', 'silent'),
   };
   // The job dashboard is an app of its own mounted in ours: Express hides its routes, so they are read from it.
   const [, board] = adminRoutes(deps);

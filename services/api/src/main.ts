@@ -2,6 +2,7 @@ import {
   createDb,
   createLiveKit,
   createLogger,
+  createMailer,
   createRecordingStore,
   createRedis,
   createStripe,
@@ -29,6 +30,7 @@ const server = createApiServer({
   queue: settlementQueue,
   engine: createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs }),
   recordings: createRecordingStore(config.recordings),
+  mailer: createMailer(config.mail),
   logger,
 });
 

@@ -90,6 +90,13 @@ const ZEnv = z.object({
   RECORDINGS_S3_SECRET: z.string().min(1).optional(),
   /** Where browsers fetch Egress's segments (the bucket's public or CDN address). */
   EGRESS_PUBLIC_BASE_URL: z.url().optional(),
+  /**
+   * The SMTP server mail goes through (smtp:// or smtps://, credentials in the URL). Unset,
+   * nothing can be mailed and sign-up, verification and reset answer NOT_CONFIGURED;
+   * `npm start` and the tests point it at their own mail catcher.
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Showcart <no-reply@showcart.local>'),
 });
 
 export type TS3Config = {
@@ -127,6 +134,7 @@ export type TConfig = {
   workerLockMs: number;
   queuePrefix: string;
   waitlistOfferMs: number;
+  mail: { smtpUrl: string | undefined; from: string };
   recordings: {
     dir: string;
     backend: 'builtin' | 'egress';
@@ -180,6 +188,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     workerLockMs: e.WORKER_LOCK_MS,
     queuePrefix: e.QUEUE_PREFIX,
     waitlistOfferMs: e.WAITLIST_OFFER_SECONDS * 1_000,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     recordings: {
       dir: e.RECORDINGS_DIR,
       backend: e.RECORDER,

@@ -10,4 +10,5 @@ export * from './redis-keys.ts';
 export * from './redis.ts';
 export * from './show-log.ts';
 export * from './stripe.ts';
+export * from './mailer.ts';
 export * from './recording-store.ts';

@@ -1,4 +1,4 @@
-import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger, TRecordingStore } from '@showcart/common';
+import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger, TMailer, TRecordingStore } from '@showcart/common';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { TShowEngine } from './shows/engine/show-engine.ts';
 
@@ -22,4 +22,6 @@ export type TDomainDeps = {
   engine: TShowEngine;
   /** Where replays' segments are kept. */
   recordings: TRecordingStore;
+  /** Mail to people: verification and reset links (SMTP, nodemailer). */
+  mailer: TMailer;
 };

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, until, type TStack } from '../../../infra/test/harness.ts';
+
+/**
+ * Accounts anyone can open, with mail through the run's real SMTP server (the mail catcher
+ * the test setup starts, read through its HTTP API).
+ */
+let stack: TStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => stack?.close());
+
+type TCaught = { id: string; subject: string; text: string; to: { address: string }[] };
+const mailsTo = async (address: string): Promise<TCaught[]> => {
+  const all = (await (await fetch(`${stack.env.MAIL_CATCHER_URL}/api/email`)).json()) as TCaught[];
+  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+};
+/** The link of the newest mail to `address` with this subject: its token. */
+const tokenFrom = async (address: string, subject: RegExp) => {
+  const mail = await until(`a mail to ${address}`, async () => (await mailsTo(address)).filter((m) => subject.test(m.subject)).at(-1));
+  return /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+};
+const cookieOf = (res: { headers: Headers }) => res.headers.getSetCookie().find((c) => c.startsWith('sc_session='))?.split(';')[0];
+const newEmail = () => `new-${randomUUID().slice(0, 8)}@Showcart.test`;
+const PASSWORD = 'tea kettle on the boil';
+const signUp = (body: Record<string, unknown>, address?: string) =>
+  fetch(`${stack.apiUrl}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(address ? { 'x-forwarded-for': address } : {}) },
+    body: JSON.stringify(body),
+  });
+const usersWith = async (email: string) => (await stack.db.query('select id from users where lower(email) = lower($1)', [email])).rows.length;
+
+describe('signing up', () => {
+  it('opens an account signed in at once, proves the email by the mailed link, once', async () => {
+    const email = newEmail();
+    const res = await signUp({ email, password: PASSWORD, displayName: 'Maya New' });
+    expect(res.status).toBe(201);
+    const me = await res.json();
+    expect(me).toMatchObject({ email, displayName: 'Maya New', emailVerified: false, hasPaymentMethod: false });
+    const cookie = cookieOf(res)!;
+    expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ id: me.id, emailVerified: false });
+
+    const token = await tokenFrom(email, /Confirm your email/);
+    expect((await mailsTo(email))[0]!.text).toContain(`${stack.config.publicUrl}/verify?token=${token}`);
+    expect(await stack.http('POST', '/api/auth/verify', { body: { token } })).toMatchObject({ status: 200, body: { verified: true } });
+    expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ emailVerified: true });
+    // A link works once.
+    expect(await stack.http('POST', '/api/auth/verify', { body: { token } })).toMatchObject({ status: 410, body: { error: { code: 'LINK_EXPIRED' } } });
+  });
+
+  it('refuses a taken email (whatever its case), a weak password and markup in a name, changing nothing', async () => {
+    const email = newEmail();
+    expect((await signUp({ email, password: PASSWORD, displayName: 'First' })).status).toBe(201);
+    const again = await signUp({ email: email.toUpperCase(), password: PASSWORD, displayName: 'Second' });
+    expect([again.status, (await again.json()).error.code]).toEqual([409, 'EMAIL_TAKEN']);
+    expect(await usersWith(email)).toBe(1);
+
+    const other = newEmail();
+    for (const [body, status, code] of [
+      [{ email: other, password: 'short', displayName: 'X' }, 400, 'INVALID_INPUT'],
+      [{ email: other, password: 'password123', displayName: 'X' }, 422, 'WEAK_PASSWORD'],
+      [{ email: other, password: `${other.split('@')[0]}-2026!`, displayName: 'X' }, 422, 'WEAK_PASSWORD'],
+      [{ email: other, password: PASSWORD, displayName: '<b>Bold</b>' }, 400, 'INVALID_INPUT'],
+      [{ email: other, password: PASSWORD, displayName: 'Tab\there' }, 400, 'INVALID_INPUT'],
+      [{ email: 'not an email', password: PASSWORD, displayName: 'X' }, 400, 'INVALID_INPUT'],
+      [{ email: other, password: PASSWORD, displayName: 'X', isAdmin: true }, 400, 'INVALID_INPUT'],
+    ] as const) {
+      const res = await signUp(body);
+      expect([res.status, (await res.json()).error.code], JSON.stringify(body)).toEqual([status, code]);
+    }
+    expect(await usersWith(other)).toBe(0);
+    expect(await mailsTo(other)).toEqual([]);
+  });
+});
+
+describe('a forgotten password', () => {
+  it('is reset by the mailed link, which ends every session and works once', async () => {
+    const email = newEmail();
+    const first = cookieOf(await signUp({ email, password: PASSWORD, displayName: 'Forgetful' }))!;
+    expect((await stack.http('POST', '/api/auth/reset-request', { body: { email: email.toLowerCase() } })).status).toBe(202);
+    const token = await tokenFrom(email, /Reset your Showcart password/);
+
+    expect(await stack.http('POST', '/api/auth/reset', { body: { token, password: 'password123' } })).toMatchObject({ status: 422 });
+    const fresh = 'a brand new passphrase';
+    expect(await stack.http('POST', '/api/auth/reset', { body: { token, password: fresh } })).toMatchObject({ status: 200, body: { reset: true } });
+    // The old session ended; the old password opens nothing; the new one does.
+    expect((await stack.http('GET', '/api/me', { cookie: first })).status).toBe(401);
+    expect((await stack.http('POST', '/api/auth/login', { body: { email, password: PASSWORD } })).status).toBe(401);
+    expect((await stack.http('POST', '/api/auth/login', { body: { email, password: fresh } })).status).toBe(200);
+    expect(await stack.http('POST', '/api/auth/reset', { body: { token, password: 'yet another passphrase' } })).toMatchObject({ status: 410 });
+  });
+
+  it('answers the same for an email with no account, and mails nothing; an old link has expired', async () => {
+    const nobody = newEmail();
+    expect(await stack.http('POST', '/api/auth/reset-request', { body: { email: nobody } })).toMatchObject({ status: 202, body: { sent: true } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await mailsTo(nobody)).toEqual([]);
+
+    const email = newEmail();
+    await signUp({ email, password: PASSWORD, displayName: 'Late' });
+    await stack.http('POST', '/api/auth/reset-request', { body: { email } });
+    const token = await tokenFrom(email, /Reset/);
+    await stack.db.query(
+      `update account_tokens set created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour'
+        where user_id = (select id from users where lower(email) = lower($1)) and purpose = 'reset-password'`, [email]);
+    expect(await stack.http('POST', '/api/auth/reset', { body: { token, password: 'a brand new passphrase' } })).toMatchObject({ status: 410, body: { error: { code: 'LINK_EXPIRED' } } });
+    expect((await stack.http('POST', '/api/auth/login', { body: { email, password: PASSWORD } })).status).toBe(200);
+  });
+
+  it('mails one email at most 5 times an hour, however it is asked', async () => {
+    const email = newEmail();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await stack.http('POST', '/api/auth/reset-request', { body: { email } })).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+});
+
+describe('a signed-in person', () => {
+  it('changes its password (knowing the current one) and signs out everywhere', async () => {
+    const email = newEmail();
+    const phone = cookieOf(await signUp({ email, password: PASSWORD, displayName: 'Two Devices' }))!;
+    const laptop = cookieOf(await fetch(`${stack.apiUrl}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+    }))!;
+    expect(await stack.http('POST', '/api/auth/password', { cookie: phone, body: { currentPassword: 'wrong one', password: 'a brand new passphrase' } }))
+      .toMatchObject({ status: 401, body: { error: { code: 'BAD_CREDENTIALS' } } });
+    expect((await stack.http('GET', '/api/me', { cookie: laptop })).status).toBe(200);
+    expect(await stack.http('POST', '/api/auth/password', { cookie: phone, body: { currentPassword: PASSWORD, password: 'a brand new passphrase' } }))
+      .toMatchObject({ status: 200, body: { ended: 2 } });
+    for (const cookie of [phone, laptop]) expect((await stack.http('GET', '/api/me', { cookie })).status).toBe(401);
+
+    const again = cookieOf(await fetch(`${stack.apiUrl}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'a brand new passphrase' }),
+    }))!;
+    expect(await stack.http('POST', '/api/auth/logout-everywhere', { cookie: again })).toMatchObject({ status: 200, body: { ended: 1 } });
+    expect((await stack.http('GET', '/api/me', { cookie: again })).status).toBe(401);
+  });
+});
