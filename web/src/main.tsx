@@ -14,7 +14,12 @@ import './styles.css';
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(async () => ({ default: (await load())[name] }));
 
+const AccountPage = page(() => import('./pages/Account.tsx'), 'AccountPage');
 const CohostPage = page(() => import('./pages/Cohost.tsx'), 'CohostPage');
+const ForgotPage = page(() => import('./pages/Account.tsx'), 'ForgotPage');
+const ResetPage = page(() => import('./pages/Account.tsx'), 'ResetPage');
+const SignUpPage = page(() => import('./pages/Account.tsx'), 'SignUpPage');
+const VerifyPage = page(() => import('./pages/Account.tsx'), 'VerifyPage');
 const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
 const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
 const NotAllowedPage = page(() => import('./pages/ErrorPage.tsx'), 'NotAllowedPage');
@@ -49,6 +54,11 @@ createRoot(document.getElementById('root')!).render(
             <Suspense fallback={<div className="loading" role="status">Loading…</div>}>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                <Route path="/signup" element={<SignUpPage />} />
+                <Route path="/verify" element={<VerifyPage />} />
+                <Route path="/forgot" element={<ForgotPage />} />
+                <Route path="/reset" element={<ResetPage />} />
+                <Route path="/account" element={<AccountPage />} />
                 <Route path="/" element={<ShowsPage />} />
                 <Route path="/shows/new" element={<NewShowPage />} />
                 <Route path="/shows/:id" element={<WatchPage />} />

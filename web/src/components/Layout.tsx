@@ -26,7 +26,8 @@ export const Layout = ({ children, wide }: { children: ReactNode; wide?: boolean
           <Link to="/cohost">Co-host</Link>
         </nav>
         <div className="me">
-          <span className="me-name">{me.displayName}</span>
+          <Link to="/account" className="me-name">{me.displayName}</Link>
+          <Link to="/account" className="me-account">Account</Link>
           <button
             className="link-button"
             onClick={async () => {

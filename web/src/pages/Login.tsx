@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, messageOf } from '../api.ts';
 import { useSession } from '../session.tsx';
 
@@ -49,6 +49,9 @@ export const LoginPage = () => {
         <button data-testid="login-submit" className="button primary" disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="muted">
+          <Link to="/forgot">Forgot your password?</Link> · New here? <Link to="/signup" data-testid="signup-link">Create an account</Link>
+        </p>
       </form>
       <section className="card demo">
         <h2>Demo logins</h2>

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../infra/local/processes.ts';
+import { startStack, until, type TStack } from '../infra/test/harness.ts';
+import { seriousViolations } from './axe.ts';
+import { launchChromium, PHONE, SCREENSHOTS, serveWeb } from './browser.ts';
+
+/** A stranger opens an account, proves its email from the mail, and later resets a forgotten password. */
+let stack: TStack;
+let web: PreviewServer;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  stack = await startStack({ publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await stack?.close();
+});
+
+type TCaught = { subject: string; text: string; to: { address: string }[] };
+/** The link in the newest mail to `address` about `subject`, read from the mail catcher. */
+const linkInMail = async (address: string, subject: RegExp) => {
+  const mail = await until(`a mail to ${address}`, async () => {
+    const all = (await (await fetch(`${stack.env.MAIL_CATCHER_URL}/api/email`)).json()) as TCaught[];
+    return all.filter((m) => m.to.some((t) => t.address === address) && subject.test(m.subject)).at(-1);
+  });
+  return /(https?:\/\/\S+token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+};
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+const expectAccessible = async (page: Page, what: string) => {
+  const violations = await seriousViolations(page);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+};
+
+describe('accounts in the browser', () => {
+  it('a stranger signs up, confirms the email from the mail, and resets a forgotten password', async () => {
+    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const email = `stranger-${randomUUID().slice(0, 8)}@showcart.test`;
+
+    await page.goto(`${baseUrl}/login`);
+    await page.getByTestId('signup-link').click();
+    await page.getByTestId('signup-name').fill('Sam Stranger');
+    await page.getByTestId('signup-email').fill(email);
+    await page.getByTestId('signup-password').fill('short');
+    await expectAccessible(page, 'sign-up');
+    await shot(page, 'account-signup');
+    await page.getByTestId('signup-password').fill('a kettle of fish and chips');
+    await page.getByTestId('signup-submit').click();
+    await expect.poll(() => page.getByTestId('welcome').textContent(), { timeout: 10_000 }).toContain(`We mailed a link to ${email}`);
+    expect(await page.getByTestId('email-unverified').isVisible()).toBe(true);
+    await shot(page, 'account-welcome');
+    await expectAccessible(page, 'account');
+
+    // The mail's link opens the confirm page; one tap confirms.
+    const verifyLink = await linkInMail(email, /Confirm your email/);
+    expect(verifyLink.startsWith(`${baseUrl}/verify?token=`)).toBe(true);
+    await page.goto(verifyLink);
+    await page.getByTestId('verify-submit').click();
+    await expect.poll(() => page.getByTestId('verified').isVisible(), { timeout: 10_000 }).toBe(true);
+    await shot(page, 'account-verified');
+    await page.goto(`${baseUrl}/account`);
+    await expect.poll(() => page.getByTestId('email-verified').isVisible(), { timeout: 10_000 }).toBe(true);
+
+    // Forgotten: sign out, ask for a link, choose a new password, sign in with it.
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByTestId('forgot-email').fill(email);
+    await page.getByTestId('forgot-submit').click();
+    await expect.poll(() => page.getByTestId('reset-sent').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expectAccessible(page, 'forgot');
+    const resetLink = await linkInMail(email, /Reset your Showcart password/);
+    await page.goto(resetLink);
+    await page.getByTestId('reset-password').fill('a brand new kettle of fish');
+    await page.getByTestId('reset-submit').click();
+    await expect.poll(() => page.getByTestId('reset-done').isVisible(), { timeout: 10_000 }).toBe(true);
+    await shot(page, 'account-reset-done');
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill('a brand new kettle of fish');
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL((url) => url.pathname === '/');
+
+    // The same reset link a second time: it says so.
+    await page.goto(resetLink);
+    await page.getByTestId('reset-password').fill('yet another kettle of fish');
+    await page.getByTestId('reset-submit').click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/expired or was used/);
+    await context.close();
+  });
+});
