@@ -44,9 +44,11 @@ export const createApi = (deps: TApiDeps) => {
   // bull-board's page runs its own scripts and styles: it gets helmet without the CSP
   // that the rest of the app has, and only operators reach it. Its own JSON parser would
   // answer a broken body in its own words: ours parses first.
+  // A write from another site's page is refused before anything else, the dashboard's too
+  // (cookies alone would carry an operator's session there).
+  app.use(sameOrigin(deps.config.publicUrl));
   app.use(ADMIN_QUEUES_PATH, helmet({ contentSecurityPolicy: false }), express.json({ limit: JSON_BODY_LIMIT }), ...adminRoutes(deps));
   app.use(helmet());
-  app.use(sameOrigin(deps.config.publicUrl));
   // Every endpoint of the contract (shared/src/contract.ts), each with its handler.
   const router = express.Router();
   mountContract(router, {

@@ -156,5 +156,10 @@ describe('operators', () => {
     const queues = await fetch(`${stack.apiUrl}/admin/queues/api/queues`, { headers: { cookie: admin.cookie } });
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['settlement', 'maintenance']));
+    // An admin's cookie sent by another site's page does not work the dashboard.
+    const forged = await fetch(`${stack.apiUrl}/admin/queues/api/queues/settlement/clean/failed`, {
+      method: 'PUT', headers: { cookie: admin.cookie, origin: 'https://evil.example' },
+    });
+    expect([forged.status, ((await forged.json()) as { error: { code: string } }).error.code]).toEqual([403, 'FORBIDDEN']);
   });
 });
