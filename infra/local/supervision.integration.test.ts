@@ -157,10 +157,10 @@ describe('npm start supervising its components', () => {
       livekitWebhookUrl: 'http://127.0.0.1:9/unused',
       // Durable, as under npm start: what was committed survives the kill.
       fast: false,
-      // LiveKit and Stripe are the run's: only PostgreSQL and Redis are this test's own.
+      // LiveKit, Stripe and mail are the run's: only PostgreSQL and Redis are this test's own.
       env: {
         LIVEKIT_URL: given.LIVEKIT_URL, LIVEKIT_API_KEY: given.LIVEKIT_API_KEY, LIVEKIT_API_SECRET: given.LIVEKIT_API_SECRET,
-        STRIPE_SECRET_KEY: given.STRIPE_SECRET_KEY,
+        STRIPE_SECRET_KEY: given.STRIPE_SECRET_KEY, SMTP_URL: given.SMTP_URL,
       },
       policy: { firstDelayMs: 200, maxDelayMs: 2_000, maxFailures: 8, stableAfterMs: 60_000 },
       onChange: (s) => lines.push(`${s.name} ${s.state}`),

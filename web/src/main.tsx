@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { isTransient } from './api.ts';
 import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
+// In the main chunk already: the boundary shows the server-error page.
+import { NotAllowedPage, NotFoundPage } from './pages/ErrorPage.tsx';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
 
@@ -22,8 +24,6 @@ const SignUpPage = page(() => import('./pages/Account.tsx'), 'SignUpPage');
 const VerifyPage = page(() => import('./pages/Account.tsx'), 'VerifyPage');
 const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
 const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
-const NotAllowedPage = page(() => import('./pages/ErrorPage.tsx'), 'NotAllowedPage');
-const NotFoundPage = page(() => import('./pages/ErrorPage.tsx'), 'NotFoundPage');
 const OrdersPage = page(() => import('./pages/Orders.tsx'), 'OrdersPage');
 const PayPage = page(() => import('./pages/Pay.tsx'), 'PayPage');
 const ReceiptsPage = page(() => import('./pages/Receipts.tsx'), 'ReceiptsPage');
