@@ -19,7 +19,7 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://localhost:${port}`;
   stack = await startStack({ publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
@@ -60,7 +60,7 @@ describe('accounts in the browser', () => {
     await shot(page, 'account-signup');
     await page.getByTestId('signup-password').fill('a kettle of fish and chips');
     await page.getByTestId('signup-submit').click();
-    await expect.poll(() => page.getByTestId('welcome').textContent(), { timeout: 10_000 }).toContain(`We mailed a link to ${email}`);
+    await expect.poll(() => page.getByTestId('welcome').textContent(), { timeout: 30_000 }).toContain(`We mailed a link to ${email}`);
     expect(await page.getByTestId('email-unverified').isVisible()).toBe(true);
     await shot(page, 'account-welcome');
     await expectAccessible(page, 'account');
@@ -70,10 +70,10 @@ describe('accounts in the browser', () => {
     expect(verifyLink.startsWith(`${baseUrl}/verify?token=`)).toBe(true);
     await page.goto(verifyLink);
     await page.getByTestId('verify-submit').click();
-    await expect.poll(() => page.getByTestId('verified').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('verified').isVisible(), { timeout: 30_000 }).toBe(true);
     await shot(page, 'account-verified');
     await page.goto(`${baseUrl}/account`);
-    await expect.poll(() => page.getByTestId('email-verified').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('email-verified').isVisible(), { timeout: 30_000 }).toBe(true);
 
     // Forgotten: sign out, ask for a link, choose a new password, sign in with it.
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -81,13 +81,13 @@ describe('accounts in the browser', () => {
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByTestId('forgot-email').fill(email);
     await page.getByTestId('forgot-submit').click();
-    await expect.poll(() => page.getByTestId('reset-sent').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('reset-sent').isVisible(), { timeout: 30_000 }).toBe(true);
     await expectAccessible(page, 'forgot');
     const resetLink = await linkInMail(email, /Reset your Showcart password/);
     await page.goto(resetLink);
     await page.getByTestId('reset-password').fill('a brand new kettle of fish');
     await page.getByTestId('reset-submit').click();
-    await expect.poll(() => page.getByTestId('reset-done').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('reset-done').isVisible(), { timeout: 30_000 }).toBe(true);
     await shot(page, 'account-reset-done');
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByTestId('login-email').fill(email);
@@ -99,7 +99,7 @@ describe('accounts in the browser', () => {
     await page.goto(resetLink);
     await page.getByTestId('reset-password').fill('yet another kettle of fish');
     await page.getByTestId('reset-submit').click();
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/expired or was used/);
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(/expired or was used/);
     await context.close();
   });
 });

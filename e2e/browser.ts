@@ -37,8 +37,10 @@ export const launchChromium = (): Promise<Browser> =>
  * build parses each api response with its contract schema, as development does. It goes
  * to a directory of its own, removed on close: web/dist is what `npm start` serves.
  */
-export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: string }): Promise<PreviewServer> => {
+export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: string; livekitUrl?: string }): Promise<PreviewServer> => {
   process.env.API_ORIGIN = p.apiUrl;
+  // The page's Content-Security-Policy lets it reach this LiveKit server.
+  if (p.livekitUrl) process.env.LIVEKIT_URL = p.livekitUrl;
   process.env.REALTIME_ORIGIN = p.realtimeUrl;
   process.env.WEB_PORT = String(p.port);
   const root = path.join(REPO_ROOT, 'web');

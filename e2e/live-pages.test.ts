@@ -22,7 +22,7 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://localhost:${port}`;
   stack = await startStack({ worker: true, publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
@@ -38,10 +38,16 @@ afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close().catch(() => {});
 });
 
+/** What the pages' Content-Security-Policy refused: nothing the app itself does may be. */
+const refusedByPolicy: string[] = [];
 const newPage = async (viewport = PHONE) => {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
   contexts.push(context);
-  return context.newPage();
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refusedByPolicy.push(m.text());
+  });
+  return page;
 };
 const shot = (page: Page, name: string, firstScreen = true) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: !firstScreen });
@@ -173,6 +179,12 @@ describe('the live pages', () => {
     await shot(samPage, 'watch-after-show-charged');
     await shot(hostPage, 'studio-after-show');
     await expectAccessible(hostPage, 'studio after the show');
+
+    // All of that ran under the production build's Content-Security-Policy, which refused nothing.
+    const policy = (await fetch(`${baseUrl}/`)).headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain(`connect-src 'self' ${stack.config.livekit.url}`);
+    expect(refusedByPolicy).toEqual([]);
   });
 
   it('answer every bad URL with a real page, and bring a signed-out person back where they were going', async () => {

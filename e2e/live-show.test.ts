@@ -17,7 +17,7 @@ beforeAll(async () => {
   baseUrl = `http://localhost:${port}`;
   // The api believes X-Forwarded-For from loopback, as `npm start`'s does behind the web's proxy.
   stack = await startStack({ worker: true, recorder: true, publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);

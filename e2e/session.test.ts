@@ -19,7 +19,7 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://localhost:${port}`;
   stack = await startStack({ publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]! });
+  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
