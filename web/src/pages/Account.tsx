@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, messageOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
@@ -33,17 +33,17 @@ const Field = ({ label, ...input }: { label: string } & React.InputHTMLAttribute
 
 export const SignUpPage = () => {
   const { me, setMe } = useSession();
-  const navigate = useNavigate();
   const [form, setForm] = useState({ email: '', password: '', displayName: '' });
+  // Set before the session is: the next render knows this visitor was just signed up here.
+  const justCreated = useRef(false);
   const signUp = useMutation({
     mutationFn: () => call('auth.signup', { body: form }),
     onSuccess: (created) => {
-      // To the account page first: this page sends a signed-in visitor to the shows.
-      navigate('/account?welcome=1', { replace: true });
+      justCreated.current = true;
       setMe(created);
     },
   });
-  if (me) return <Navigate to="/" replace />;
+  if (me) return <Navigate to={justCreated.current ? '/account?welcome=1' : '/'} replace />;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     signUp.mutate();
