@@ -75,6 +75,19 @@ describe('accounts in the browser', () => {
     await page.goto(`${baseUrl}/account`);
     await expect.poll(() => page.getByTestId('email-verified').isVisible(), { timeout: 30_000 }).toBe(true);
 
+    // A handle and a few words of its own: the public page at /@handle shows them.
+    const handle = `sam_${randomUUID().slice(0, 6)}`;
+    await page.getByTestId('profile-handle').fill(handle.toUpperCase());
+    await page.getByTestId('profile-bio').fill('Vintage finds,\nshipped in two days.');
+    await page.getByTestId('profile-save').click();
+    await expect.poll(() => page.getByTestId('profile-link').textContent(), { timeout: 30_000 }).toBe(`/@${handle}`);
+    await page.getByTestId('profile-link').click();
+    await expect.poll(() => page.getByTestId('profile').textContent(), { timeout: 30_000 }).toContain('Vintage finds');
+    expect(await page.getByTestId('profile').textContent()).toContain(`@${handle} · 0 sales`);
+    await expectAccessible(page, 'profile');
+    await shot(page, 'account-profile');
+    await page.goto(`${baseUrl}/account`);
+
     // Forgotten: sign out, ask for a link, choose a new password, sign in with it.
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/login');

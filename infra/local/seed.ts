@@ -58,10 +58,11 @@ const DEMO_COMMISSION_BPS = 1_000;
 const upsertUser = async (db: TDb, email: string, name: string, passwordHash: string, shippingMinor: number | null) => {
   const { rows } = await db.query<{ id: string }>(
     // The demo's accounts have proven their emails (they are the README's to try).
-    `insert into users (email, password_hash, display_name, shipping_fee_minor, email_verified_at) values ($1, $2, $3, $4, now())
+    // Their handles are their emails' names: /@host, /@vintage.
+    `insert into users (email, password_hash, display_name, shipping_fee_minor, email_verified_at, handle) values ($1, $2, $3, $4, now(), $5)
      on conflict (lower(email)) do update set display_name = excluded.display_name
      returning id`,
-    [email, passwordHash, name, shippingMinor],
+    [email, passwordHash, name, shippingMinor, email.split('@')[0]!.toLowerCase()],
   );
   return rows[0]!.id;
 };

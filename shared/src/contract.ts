@@ -18,6 +18,9 @@ import {
   ZResetRequestBody,
   ZSignUpBody,
   ZTokenBody,
+  ZHandle,
+  ZProfile,
+  ZProfileBody,
   ZMe,
   ZOrder,
   ZPayCompleteBody,
@@ -89,6 +92,8 @@ export const API = {
   'auth.reset': endpoint({ method: 'POST', path: '/api/auth/reset', auth: 'public', body: ZResetBody, response: z.object({ reset: z.literal(true) }) }),
   'auth.password': endpoint({ method: 'POST', path: '/api/auth/password', auth: 'user', body: ZPasswordChangeBody, response: ZEnded }),
   'auth.logoutEverywhere': endpoint({ method: 'POST', path: '/api/auth/logout-everywhere', auth: 'user', response: ZEnded }),
+  'profiles.get': endpoint({ method: 'GET', path: '/api/profiles/:handle', auth: 'public', params: z.strictObject({ handle: ZHandle }), response: ZProfile }),
+  'me.profile': endpoint({ method: 'PATCH', path: '/api/me/profile', auth: 'user', body: ZProfileBody, response: ZMe }),
 
   'shows.list': endpoint({ method: 'GET', path: '/api/shows', auth: 'user', response: z.object({ shows: z.array(ZShowSummary) }) }),
   'shows.get': endpoint({ method: 'GET', path: '/api/shows/:id', auth: 'user', params: ZShowParams, response: ZShowDetail }),

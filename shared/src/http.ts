@@ -32,6 +32,16 @@ export const ZResetRequestBody = z.strictObject({ email: z.email().max(254) });
 export const ZResetBody = ZTokenBody.extend({ password: ZNewPassword });
 export const ZPasswordChangeBody = z.strictObject({ currentPassword: z.string().min(1).max(200), password: ZNewPassword });
 
+/** A handle as typed: letters, digits and _, kept lowercased. */
+export const ZHandle = z.string().trim().toLowerCase().regex(/^[a-z0-9_]{3,30}$/, '3 to 30 letters, digits or _');
+export const ZProfileBody = z.strictObject({
+  handle: ZHandle.optional(),
+  displayName: ZPlainText(1, 60).optional(),
+  // Lines, but no other control characters, and no markup's angle brackets.
+  bio: z.string().trim().max(300).regex(/^[^\u0000-\u0009\u000b-\u001f\u007f<>]*$/, 'may not contain control characters or < >').optional(),
+});
+export type TProfileBody = z.infer<typeof ZProfileBody>;
+
 export const ZMe = z.object({
   id: ZId,
   email: z.string(),
@@ -42,6 +52,8 @@ export const ZMe = z.object({
   isAdmin: z.boolean(),
   /** The email was proven by the link mailed to it. */
   emailVerified: z.boolean(),
+  /** The public profile's address: /@handle. */
+  handle: z.string(),
 });
 export type TMe = z.infer<typeof ZMe>;
 
@@ -309,3 +321,19 @@ export type TCohostItem = z.infer<typeof ZCohostItem>;
 
 export const ZSeller = z.object({ id: ZId, displayName: z.string(), listingCount: z.number().int() });
 export type TSeller = z.infer<typeof ZSeller>;
+
+/** A person's public page (/@handle): who, how much they sold, their closet, shows to come and replays. */
+export const ZProfile = z.object({
+  id: ZId,
+  handle: z.string(),
+  displayName: z.string(),
+  bio: z.string(),
+  /** Orders of theirs buyers paid. */
+  salesCount: z.number().int().nonnegative(),
+  memberSince: ZInstant,
+  listings: z.array(ZListing),
+  /** Live now, then scheduled, soonest first. */
+  shows: z.array(ZShowSummary),
+  replays: z.array(ZShowSummary),
+});
+export type TProfile = z.infer<typeof ZProfile>;

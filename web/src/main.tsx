@@ -26,6 +26,7 @@ const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
 const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
 const OrdersPage = page(() => import('./pages/Orders.tsx'), 'OrdersPage');
 const PayPage = page(() => import('./pages/Pay.tsx'), 'PayPage');
+const ProfilePage = page(() => import('./pages/Profile.tsx'), 'ProfilePage');
 const ReceiptsPage = page(() => import('./pages/Receipts.tsx'), 'ReceiptsPage');
 const ReplayPage = page(() => import('./pages/Replay.tsx'), 'ReplayPage');
 const SalesPage = page(() => import('./pages/Sales.tsx'), 'SalesPage');
@@ -72,6 +73,8 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/sales" element={<SalesPage />} />
                 <Route path="/cohost" element={<CohostPage />} />
                 <Route path="/not-allowed" element={<NotAllowedPage />} />
+                {/* /@handle: one segment that is no other page's (ProfilePage checks the @). */}
+                <Route path="/:profile" element={<ProfilePage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>
             </Suspense>

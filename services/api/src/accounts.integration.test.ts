@@ -12,6 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
+type TErrorReply = { error: { code: string } };
 type TCaught = { id: string; subject: string; text: string; to: { address: string }[] };
 const mailsTo = async (address: string): Promise<TCaught[]> => {
   const all = (await (await fetch(`${stack.env.MAIL_CATCHER_URL}/api/email`)).json()) as TCaught[];
@@ -38,7 +39,7 @@ describe('signing up', () => {
     const email = newEmail();
     const res = await signUp({ email, password: PASSWORD, displayName: 'Maya New' });
     expect(res.status).toBe(201);
-    const me = await res.json();
+    const me = (await res.json()) as { id: string };
     expect(me).toMatchObject({ email, displayName: 'Maya New', emailVerified: false, hasPaymentMethod: false });
     const cookie = cookieOf(res)!;
     expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ id: me.id, emailVerified: false });
@@ -55,7 +56,7 @@ describe('signing up', () => {
     const email = newEmail();
     expect((await signUp({ email, password: PASSWORD, displayName: 'First' })).status).toBe(201);
     const again = await signUp({ email: email.toUpperCase(), password: PASSWORD, displayName: 'Second' });
-    expect([again.status, (await again.json()).error.code]).toEqual([409, 'EMAIL_TAKEN']);
+    expect([again.status, ((await again.json()) as TErrorReply).error.code]).toEqual([409, 'EMAIL_TAKEN']);
     expect(await usersWith(email)).toBe(1);
 
     const other = newEmail();
@@ -69,7 +70,7 @@ describe('signing up', () => {
       [{ email: other, password: PASSWORD, displayName: 'X', isAdmin: true }, 400, 'INVALID_INPUT'],
     ] as const) {
       const res = await signUp(body);
-      expect([res.status, (await res.json()).error.code], JSON.stringify(body)).toEqual([status, code]);
+      expect([res.status, ((await res.json()) as TErrorReply).error.code], JSON.stringify(body)).toEqual([status, code]);
     }
     expect(await usersWith(other)).toBe(0);
     expect(await mailsTo(other)).toEqual([]);
@@ -137,5 +138,36 @@ describe('a signed-in person', () => {
     }))!;
     expect(await stack.http('POST', '/api/auth/logout-everywhere', { cookie: again })).toMatchObject({ status: 200, body: { ended: 1 } });
     expect((await stack.http('GET', '/api/me', { cookie: again })).status).toBe(401);
+  });
+});
+
+describe('profiles', () => {
+  it('gives each account a handle, lets it pick another (unique whatever its case), and shows its page to anyone', async () => {
+    const maya = await stack.createUser({ name: 'Maya Closet' });
+    const me = (await stack.http('GET', '/api/me', { cookie: maya.cookie })).body as { handle: string };
+    expect(me.handle).toMatch(/^mayacloset_[0-9a-f]{6}$/);
+
+    const handle = `maya_${randomUUID().slice(0, 6)}`;
+    expect(await stack.http('PATCH', '/api/me/profile', { cookie: maya.cookie, body: { handle: handle.toUpperCase(), bio: 'Vintage denim,\nshipped in 2 days.' } }))
+      .toMatchObject({ status: 200, body: { handle } });
+    const other = await stack.createUser();
+    expect(await stack.http('PATCH', '/api/me/profile', { cookie: other.cookie, body: { handle: handle.toUpperCase() } }))
+      .toMatchObject({ status: 409, body: { error: { code: 'HANDLE_TAKEN' } } });
+    for (const body of [{ handle: 'a b' }, { handle: 'xy' }, { bio: '<script>alert(1)</script>' }, { displayName: '' }, {}, { isAdmin: true }]) {
+      expect((await stack.http('PATCH', '/api/me/profile', { cookie: other.cookie, body })).status, JSON.stringify(body)).toBe(400);
+    }
+
+    const listing = await stack.createListing(maya.id, { title: 'Selvedge jeans', variants: [['30', 2]] });
+    await stack.createListing(maya.id, { title: 'Sold out tee', variants: [['M', 0]] });
+    const show = await stack.createShow(maya.cookie, [{ variantId: listing.variantIds[0]! }]);
+    // Signed out, by any case of the handle.
+    const page = await stack.http('GET', `/api/profiles/${handle.toUpperCase()}`);
+    expect(page).toMatchObject({ status: 200, body: { handle, displayName: 'Maya Closet', bio: 'Vintage denim,\nshipped in 2 days.', salesCount: 0 } });
+    const body = page.body as { listings: { title: string }[]; shows: { id: string }[]; replays: unknown[] };
+    expect(body.listings.map((l) => l.title)).toEqual(['Selvedge jeans']);
+    expect(body.shows.map((s) => s.id)).toEqual([show.id]);
+    expect(body.replays).toEqual([]);
+    expect(await stack.http('GET', '/api/profiles/nobody_here_at_all')).toMatchObject({ status: 404 });
+    expect((await stack.http('GET', '/api/profiles/not%20a%20handle')).status).toBe(400);
   });
 });

@@ -6,8 +6,10 @@ import {
   deleteSession,
   DEVICE_COOKIE,
   DEVICE_TTL_SECONDS,
+  getProfile,
   sessionCookie,
   sessionTokenFromCookieHeader,
+  updateProfile,
 } from '@showcart/domain';
 import { parse as parseCookies, serialize } from 'cookie';
 import type { THandlers } from './contract.ts';
@@ -16,7 +18,7 @@ import type { TApiDeps } from './deps.ts';
 /** Signing in and out, who the session is, and whether the platform is up. */
 type TAuthEndpoints =
   | 'auth.login' | 'auth.logout' | 'me.get' | 'health.get' | 'auth.signup' | 'auth.verify' | 'auth.resendVerification'
-  | 'auth.resetRequest' | 'auth.reset' | 'auth.password' | 'auth.logoutEverywhere';
+  | 'auth.resetRequest' | 'auth.reset' | 'auth.password' | 'auth.logoutEverywhere' | 'profiles.get' | 'me.profile';
 
 export const authHandlers = (deps: TApiDeps): Pick<THandlers, TAuthEndpoints> => {
   const secure = deps.config.publicUrl.startsWith('https:');
@@ -31,6 +33,8 @@ export const authHandlers = (deps: TApiDeps): Pick<THandlers, TAuthEndpoints> =>
       return user;
     },
     'auth.verify': ({ body }) => accounts.verifyEmail(body.token),
+    'profiles.get': ({ params }) => getProfile(deps, params.handle),
+    'me.profile': ({ user, body }) => updateProfile(deps, { user, changes: body }),
     'auth.resendVerification': ({ user, req }) => accounts.resendVerification({ user, address: addressOf(req) }),
     'auth.resetRequest': ({ body, req }) => accounts.requestPasswordReset({ email: body.email, address: addressOf(req) }),
     'auth.reset': ({ body }) => accounts.resetPassword(body),

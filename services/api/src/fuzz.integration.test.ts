@@ -62,6 +62,7 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
   'POST /api/auth/reset': () => ({ token: 'A'.repeat(43), password: 'a long fuzzed passphrase' }),
   'POST /api/auth/password': () => ({ currentPassword: 'not it', password: 'a long fuzzed passphrase' }),
   'POST /api/auth/logout-everywhere': () => ({}),
+  'PATCH /api/me/profile': () => ({ bio: 'Fuzzed bio' }),
   'POST /api/shows': (i) => ({ title: 'Fuzzed show', scheduledAt: '2030-01-01T10:00:00Z', entries: [{ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }] }),
   'POST /api/shows/:id/entries': (i) => ({ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }),
   'POST /api/shows/:id/livekit': () => ({}),

@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { call, messageOf } from '../api.ts';
+import { call, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { useSession } from '../session.tsx';
 
@@ -131,6 +131,19 @@ export const AccountPage = () => {
   const navigate = useNavigate();
   const [passwords, setPasswords] = useState({ currentPassword: '', password: '' });
   const resend = useMutation({ mutationFn: () => call('auth.resendVerification') });
+  // What the person changed (undefined: as it is); the bio as it is comes from the public page.
+  const [handle, setHandle] = useState<string | undefined>();
+  const [bio, setBio] = useState<string | undefined>();
+  const current = useQuery({ ...queryOf('profiles.get', { params: { handle: me?.handle ?? '' } }), enabled: !!me });
+  const saveProfile = useMutation({
+    mutationFn: () => call('me.profile', { body: { ...(handle !== undefined ? { handle } : {}), ...(bio !== undefined ? { bio } : {}) } }),
+    onSuccess: (next) => {
+      setHandle(undefined);
+      setBio(undefined);
+      setMe(next);
+      void current.refetch();
+    },
+  });
   const signedOut = () => {
     setMe(null);
     navigate('/login', { replace: true });
@@ -157,6 +170,24 @@ export const AccountPage = () => {
                 {resend.error && <span className="error" role="alert">{messageOf(resend.error)}</span>}
               </p>
             )}
+          </section>
+          <section className="card">
+            <h2 className="section-title">Public page</h2>
+            <p>
+              Anyone can open <Link to={`/@${me.handle}`} data-testid="profile-link">/@{me.handle}</Link>: your closet, shows and replays.
+            </p>
+            <form className="form" onSubmit={(e) => { e.preventDefault(); saveProfile.mutate(); }}>
+              <Field label="Handle (3 to 30 letters, digits or _)" data-testid="profile-handle" required minLength={3} maxLength={30}
+                value={handle ?? me.handle} onChange={(e) => setHandle(e.target.value)} />
+              <label>
+                About you (shown on your page)
+                <textarea data-testid="profile-bio" maxLength={300} rows={3} value={bio ?? current.data?.bio ?? ''}
+                  onChange={(e) => setBio(e.target.value)} />
+              </label>
+              {saveProfile.isSuccess && <p className="success" role="status">Saved.</p>}
+              {saveProfile.error && <p className="error" role="alert">{messageOf(saveProfile.error)}</p>}
+              <button className="button" data-testid="profile-save" disabled={saveProfile.isPending || (handle === undefined && bio === undefined)}>Save</button>
+            </form>
           </section>
           <section className="card">
             <h2 className="section-title">Password</h2>

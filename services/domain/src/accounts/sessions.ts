@@ -39,7 +39,7 @@ export class SessionEndedError extends AppError {
 
 const ME_COLUMNS = `u.id, u.email, u.display_name as "displayName",
   (p.default_payment_method_id is not null) as "hasPaymentMethod", u.is_admin as "isAdmin",
-  (u.email_verified_at is not null) as "emailVerified"`;
+  (u.email_verified_at is not null) as "emailVerified", u.handle`;
 
 /**
  * Writes a session's row; only the token's hash is stored. Returns the token for the cookie.

@@ -1,0 +1,56 @@
+import { appErrorFromDb, execute, queryRow, queryRows, type TQueryable } from '@showcart/common';
+import { AppError, ZShowSummary, type TProfile, type TProfileBody, type TShowSummary } from '@showcart/shared';
+import { z } from 'zod';
+import type { TDomainDeps } from '../deps.ts';
+import { listListings } from '../catalog/listings.ts';
+import { findMe, type TSessionUser } from './sessions.ts';
+
+/** Public profiles (/@handle) and a person's own edits of theirs. */
+
+const SHOW_COLUMNS = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name as "hostName",
+  s.scheduled_at as "scheduledAt", s.started_at as "startedAt",
+  (select count(*)::int from show_entries e where e.show_id = s.id) as "entryCount",
+  r.status as replay, coalesce(r.listed, true) as "replayListed"`;
+const ZShowRow = ZShowSummary.extend({ scheduledAt: z.date().nullable(), startedAt: z.date().nullable() });
+const hostShows = async (db: TQueryable, hostId: string, where: string, order: string): Promise<TShowSummary[]> =>
+  (await queryRows(db, ZShowRow,
+    `select ${SHOW_COLUMNS} from shows s join users h on h.id = s.host_id
+       left join recordings r on r.show_id = s.id and r.status in ('recording', 'ready')
+      where s.host_id = $1 and ${where} order by ${order} limit 50`,
+    [hostId],
+  )).map((row) => ({ ...row, scheduledAt: row.scheduledAt?.toISOString() ?? null, startedAt: row.startedAt?.toISOString() ?? null }));
+
+export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string): Promise<TProfile> => {
+  const user = await queryRow(deps.db, z.object({ id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string(), createdAt: z.date() }),
+    'select id, handle, display_name as "displayName", bio, created_at as "createdAt" from users where handle = $1', [handle.toLowerCase()]);
+  if (!user) throw new AppError('NOT_FOUND', `Nobody is called @${handle} here.`);
+  const sales = await queryRow(deps.db, z.object({ n: z.number() }),
+    `select count(*)::int as n from orders where seller_id = $1 and status = 'paid'`, [user.id]);
+  const listings = (await listListings(deps.db, user.id)).filter((l) => l.variants.some((v) => v.quantity > 0));
+  return {
+    id: user.id,
+    handle: user.handle,
+    displayName: user.displayName,
+    bio: user.bio,
+    salesCount: sales!.n,
+    memberSince: user.createdAt.toISOString(),
+    listings,
+    shows: await hostShows(deps.db, user.id, `s.status in ('live', 'scheduled')`, `s.status = 'live' desc, s.scheduled_at nulls last, s.created_at`),
+    // Replays that play and are listed: an unlisted one is shared by its link only.
+    replays: await hostShows(deps.db, user.id, `r.status = 'ready' and r.listed`, 's.started_at desc'),
+  };
+};
+
+/** A person edits its own profile: a handle taken by anyone else (whatever its case) is HANDLE_TAKEN. */
+export const updateProfile = async (deps: Pick<TDomainDeps, 'db'>, p: { user: TSessionUser; changes: TProfileBody }): Promise<TSessionUser> => {
+  const { handle, displayName, bio } = p.changes;
+  if (handle === undefined && displayName === undefined && bio === undefined) throw new AppError('INVALID_INPUT', 'Nothing to change.');
+  await execute(deps.db,
+    `update users set handle = coalesce($2, handle), display_name = coalesce($3, display_name), bio = coalesce($4, bio) where id = $1`,
+    [p.user.id, handle ?? null, displayName ?? null, bio ?? null],
+  ).catch((error: unknown) => {
+    if (appErrorFromDb(error)?.code === 'CONFLICT') throw new AppError('HANDLE_TAKEN');
+    throw error;
+  });
+  return (await findMe(deps.db, p.user.id))!;
+};
