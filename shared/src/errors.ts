@@ -11,6 +11,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   LINK_EXPIRED: { status: 410, message: 'This link has expired or was used already; ask for a new one.' },
+  EMAIL_UNVERIFIED: { status: 403, message: 'Confirm your email first: open the link we mailed you (your account page sends it again).' },
   HANDLE_TAKEN: { status: 409, message: 'That handle is taken: pick another.' },
   EMAIL_TAKEN: { status: 409, message: 'That email already has an account: sign in, or reset its password.' },
   WEAK_PASSWORD: { status: 422, message: 'Choose a longer password that is not easy to guess.' },

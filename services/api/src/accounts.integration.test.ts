@@ -44,10 +44,17 @@ describe('signing up', () => {
     const cookie = cookieOf(res)!;
     expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ id: me.id, emailVerified: false });
 
+    // Not yet proven: it cannot sell (a show would sell to people).
+    const listing = await stack.createListing(me.id);
+    const showBody = { title: 'First show', entries: [{ variantId: listing.variantIds[0]! }] };
+    expect(await stack.http('POST', '/api/shows', { cookie, body: showBody })).toMatchObject({ status: 403, body: { error: { code: 'EMAIL_UNVERIFIED' } } });
+    expect((await stack.db.query('select 1 from shows where host_id = $1', [me.id])).rows).toHaveLength(0);
+
     const token = await tokenFrom(email, /Confirm your email/);
     expect((await mailsTo(email))[0]!.text).toContain(`${stack.config.publicUrl}/verify?token=${token}`);
     expect(await stack.http('POST', '/api/auth/verify', { body: { token } })).toMatchObject({ status: 200, body: { verified: true } });
     expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ emailVerified: true });
+    expect((await stack.http('POST', '/api/shows', { cookie, body: showBody })).status).toBe(201);
     // A link works once.
     expect(await stack.http('POST', '/api/auth/verify', { body: { token } })).toMatchObject({ status: 410, body: { error: { code: 'LINK_EXPIRED' } } });
   });

@@ -23,7 +23,7 @@ export const showHandlers = (deps: TApiDeps): Pick<THandlers, TShowEndpoints> =>
     if (!show) throw new AppError('NOT_FOUND', 'No such show.');
     return show;
   },
-  'shows.create': ({ user, body }) => createShow(deps, { hostId: user.id, show: body }),
+  'shows.create': ({ user, body }) => createShow(deps, { host: user, show: body }),
   'shows.addEntry': ({ user, params, body }) => addShowEntry(deps, { showId: params.id, hostId: user.id, entry: body }),
   'shows.receipts': async ({ params }) => ({ items: await showReceipts(deps, params.id) }),
   'shows.livekit': ({ user, params }) => liveKitGrant(deps, { showId: params.id, user }),
