@@ -1,49 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../infra/local/processes.ts';
-import { startStack, until, type TStack } from '../infra/test/harness.ts';
-import { seriousViolations } from './axe.ts';
-import { launchChromium, PHONE, SCREENSHOTS, serveWeb } from './browser.ts';
+import type { TStack } from '../infra/test/harness.ts';
+import { linkInNewestMail } from '../infra/test/mail.ts';
+import { expectAccessible } from './axe.ts';
+import { PHONE, SCREENSHOTS } from './browser.ts';
+import { startBrowserStack } from './stack.ts';
 
 /** A stranger opens an account, proves its email from the mail, and later resets a forgotten password. */
+let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let web: PreviewServer;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  stack = await startStack({ publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
+  env = await startBrowserStack();
+  ({ stack, browser, baseUrl } = env);
 }, 180_000);
+afterAll(() => env?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.close();
-});
-
-type TCaught = { subject: string; text: string; to: { address: string }[] };
 /** The link in the newest mail to `address` about `subject`, read from the mail catcher. */
-const linkInMail = async (address: string, subject: RegExp) => {
-  const mail = await until(`a mail to ${address}`, async () => {
-    const all = (await (await fetch(`${stack.env.MAIL_CATCHER_URL}/api/email`)).json()) as TCaught[];
-    return all.filter((m) => m.to.some((t) => t.address === address) && subject.test(m.subject)).at(-1);
-  });
-  return /(https?:\/\/\S+token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
-};
+const linkInMail = async (address: string, subject: RegExp) => (await linkInNewestMail(stack.env.MAIL_CATCHER_URL, address, subject)).href;
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-const expectAccessible = async (page: Page, what: string) => {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-};
 
 describe('accounts in the browser', () => {
   it('a stranger signs up, confirms the email from the mail, and resets a forgotten password', async () => {

@@ -1,37 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../infra/local/processes.ts';
-import { startStack, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
-import { seriousViolations } from './axe.ts';
-import { launchChromium, PHONE, SCREENSHOTS, serveWeb, signIn, videoIsPlaying } from './browser.ts';
+import { TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
+import { expectAccessible } from './axe.ts';
+import { PHONE, SCREENSHOTS, signIn, videoIsPlaying } from './browser.ts';
+import { startBrowserStack } from './stack.ts';
 
 /**
  * The live pages as a host and two buyers use them: told what happened, no accidental
  * buys, a studio that fits a phone, real error pages, and no serious accessibility faults.
  */
+let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let web: PreviewServer;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  stack = await startStack({ worker: true, publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
+  env = await startBrowserStack({ worker: true });
+  ({ stack, browser, baseUrl } = env);
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.close();
-});
+afterAll(() => env?.close());
 
 const contexts: BrowserContext[] = [];
 afterEach(async () => {
@@ -52,11 +41,6 @@ const newPage = async (viewport = PHONE) => {
 const shot = (page: Page, name: string, firstScreen = true) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: !firstScreen });
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
-/** No serious or critical axe-core violation on the page as it is now. */
-const expectAccessible = async (page: Page, what: string) => {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-};
 const roomExists = async (showId: string) => (await stack.livekit.rooms.listRooms()).some((r) => r.name === `show-${showId}`);
 
 describe('the live pages', () => {

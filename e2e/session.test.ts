@@ -1,34 +1,22 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sessionKey } from '@showcart/common';
 import { SESSION_COOKIE, sessionIdOfToken } from '@showcart/domain';
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newOpId, request, snapshotOf, startStack, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
-import { freePort } from '../infra/local/processes.ts';
-import { launchChromium, PHONE, SCREENSHOTS, serveWeb, signIn } from './browser.ts';
+import { newOpId, request, snapshotOf, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
+import { PHONE, SCREENSHOTS, signIn } from './browser.ts';
+import { startBrowserStack } from './stack.ts';
 
+let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let web: PreviewServer;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  // A port of its own: another browser test file may be serving the app at the same time.
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  stack = await startStack({ publicUrl: baseUrl, env: { TRUST_PROXY: 'loopback' } });
-  web = await serveWeb({ port, apiUrl: stack.apiUrl, realtimeUrl: stack.realtimeUrls[0]!, livekitUrl: stack.config.livekit.url });
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
+  env = await startBrowserStack();
+  ({ stack, browser, baseUrl } = env);
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.close();
-});
+afterAll(() => env?.close());
 
 const contexts: BrowserContext[] = [];
 afterEach(async () => {

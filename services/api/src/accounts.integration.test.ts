@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, until, type TStack } from '../../../infra/test/harness.ts';
+import { startStack, type TStack } from '../../../infra/test/harness.ts';
+import { linkInNewestMail, mailsTo as mailsToCatcher } from '../../../infra/test/mail.ts';
 
 /**
  * Accounts anyone can open, with mail through the run's real SMTP server (the mail catcher
@@ -13,16 +14,10 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 type TErrorReply = { error: { code: string } };
-type TCaught = { id: string; subject: string; text: string; to: { address: string }[] };
-const mailsTo = async (address: string): Promise<TCaught[]> => {
-  const all = (await (await fetch(`${stack.env.MAIL_CATCHER_URL}/api/email`)).json()) as TCaught[];
-  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
-};
-/** The link of the newest mail to `address` with this subject: its token. */
-const tokenFrom = async (address: string, subject: RegExp) => {
-  const mail = await until(`a mail to ${address}`, async () => (await mailsTo(address)).filter((m) => subject.test(m.subject)).at(-1));
-  return /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
-};
+const mailsTo = (address: string) => mailsToCatcher(stack.env.MAIL_CATCHER_URL, address);
+/** The token of the link in the newest mail to `address` with this subject. */
+const tokenFrom = async (address: string, subject: RegExp) =>
+  (await linkInNewestMail(stack.env.MAIL_CATCHER_URL, address, subject)).searchParams.get('token')!;
 const cookieOf = (res: { headers: Headers }) => res.headers.getSetCookie().find((c) => c.startsWith('sc_session='))?.split(';')[0];
 const newEmail = () => `new-${randomUUID().slice(0, 8)}@Showcart.test`;
 const PASSWORD = 'tea kettle on the boil';

@@ -1,4 +1,4 @@
-import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient, ServerError, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
 import type { TConfig } from './config.ts';
 
 /** How long a join token is valid; LiveKit keeps a joined participant past it. */
@@ -13,9 +13,20 @@ export type TLiveKitRole = 'host' | 'viewer' | 'recorder';
  */
 export const createLiveKit = (config: TConfig['livekit']) => {
   const httpUrl = config.url.replace(/^ws/, 'http');
+  const rooms = new RoomServiceClient(httpUrl, config.apiKey, config.apiSecret);
   return {
     url: config.url,
-    rooms: new RoomServiceClient(httpUrl, config.apiKey, config.apiSecret),
+    rooms,
+    /** Deletes a room, disconnecting everyone in it; false if there was none (closed already, or never opened). */
+    closeRoom: async (room: string): Promise<boolean> => {
+      try {
+        await rooms.deleteRoom(room);
+        return true;
+      } catch (error) {
+        if (error instanceof ServerError && error.status === 404) return false;
+        throw error;
+      }
+    },
     webhooks: new WebhookReceiver(config.apiKey, config.apiSecret),
     mintToken: async (p: {
       room: string;

@@ -1,8 +1,6 @@
-import { AppError, featuredEntry, formatMoney, isShowOver, ZId, type TClaim } from '@showcart/shared';
-import { useQuery } from '@tanstack/react-query';
+import { featuredEntry, formatMoney, isShowOver, type TClaim } from '@showcart/shared';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
-import { queryOf } from '../api.ts';
+import { Link } from 'react-router-dom';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
@@ -13,26 +11,23 @@ import { ShowError } from '../components/ShowError.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
+import { useShowPage } from '../show/useShowPage.tsx';
 import { ErrorPage } from './ErrorPage.tsx';
 
 /** The studio is its host's: anyone else gets a page saying so, not controls that refuse on click. */
 export const StudioPage = () => {
-  const showId = useParams().id!;
   const { me } = useSession();
-  const valid = ZId.safeParse(showId).success;
-  const show = useQuery({ ...queryOf('shows.get', { params: { id: showId } }), enabled: valid });
-  if (!valid || (show.error instanceof AppError && show.error.code === 'NOT_FOUND')) return <ErrorPage kind="not-found" />;
-  if (show.error instanceof AppError && show.error.status === 401) return <Layout>{null}</Layout>;
-  if (show.error) return <ErrorPage kind="server-error" />;
-  if (!show.data || !me) return <Layout><div className="loading" role="status">Loading the studio…</div></Layout>;
-  if (show.data.hostId !== me.id) {
+  const known = useShowPage('Loading the studio…');
+  if (!known.ready) return known.page;
+  if (!me) return <Layout><div className="loading" role="status">Loading the studio…</div></Layout>;
+  if (known.show.hostId !== me.id) {
     return (
-      <ErrorPage kind="forbidden" detail={`Only the host of “${show.data.title}” can open its studio.`}>
-        <p><Link to={`/shows/${showId}`}>Watch the show instead</Link></p>
+      <ErrorPage kind="forbidden" detail={`Only the host of “${known.show.title}” can open its studio.`}>
+        <p><Link to={`/shows/${known.showId}`}>Watch the show instead</Link></p>
       </ErrorPage>
     );
   }
-  return <Studio showId={showId} />;
+  return <Studio showId={known.showId} />;
 };
 
 type TTab = 'queue' | 'chat' | 'claims';

@@ -1,7 +1,7 @@
-import { AppError, availableOf, featuredEntry, formatMoney, isShowOver, unitsHeldBy, ZId, type TOrder, type TShowState } from '@showcart/shared';
+import { availableOf, featuredEntry, formatMoney, isShowOver, unitsHeldBy, type TOrder, type TShowState } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
@@ -11,20 +11,13 @@ import { ShowError } from '../components/ShowError.tsx';
 import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
+import { useShowPage } from '../show/useShowPage.tsx';
 import { anotherUnitSummary, claimButtonOf, expiredOffers, myClaimsOf } from '../show/viewer.ts';
-import { ErrorPage } from './ErrorPage.tsx';
 
 /** The viewer's page, once the show is known to exist: a bad or unknown id gets a real not-found page. */
 export const WatchPage = () => {
-  const showId = useParams().id!;
-  const valid = ZId.safeParse(showId).success;
-  const show = useQuery({ ...queryOf('shows.get', { params: { id: showId } }), enabled: valid });
-  if (!valid || (show.error instanceof AppError && show.error.code === 'NOT_FOUND')) return <ErrorPage kind="not-found" />;
-  // Signed out: the layout sends the person to sign in, and back here after.
-  if (show.error instanceof AppError && show.error.status === 401) return <Layout>{null}</Layout>;
-  if (show.error) return <ErrorPage kind="server-error" />;
-  if (!show.data) return <Layout><div className="loading" role="status">Loading the show…</div></Layout>;
-  return <WatchShow showId={showId} />;
+  const known = useShowPage('Loading the show…');
+  return known.ready ? <WatchShow showId={known.showId} /> : known.page;
 };
 
 /** A failed tap, shown until the item it was about changes (a unit freed, a new item featured). */

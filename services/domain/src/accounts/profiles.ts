@@ -1,24 +1,12 @@
-import { appErrorFromDb, execute, queryRow, queryRows, type TQueryable } from '@showcart/common';
-import { AppError, ZShowSummary, type TProfile, type TProfileBody, type TShowSummary } from '@showcart/shared';
+import { appErrorFromDb, execute, queryRow } from '@showcart/common';
+import { AppError, type TProfile, type TProfileBody } from '@showcart/shared';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { listListings } from '../catalog/listings.ts';
+import { listHostShows } from '../shows/repo.ts';
 import { findMe, type TSessionUser } from './sessions.ts';
 
 /** Public profiles (/@handle) and a person's own edits of theirs. */
-
-const SHOW_COLUMNS = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name as "hostName",
-  s.scheduled_at as "scheduledAt", s.started_at as "startedAt",
-  (select count(*)::int from show_entries e where e.show_id = s.id) as "entryCount",
-  r.status as replay, coalesce(r.listed, true) as "replayListed"`;
-const ZShowRow = ZShowSummary.extend({ scheduledAt: z.date().nullable(), startedAt: z.date().nullable() });
-const hostShows = async (db: TQueryable, hostId: string, where: string, order: string): Promise<TShowSummary[]> =>
-  (await queryRows(db, ZShowRow,
-    `select ${SHOW_COLUMNS} from shows s join users h on h.id = s.host_id
-       left join recordings r on r.show_id = s.id and r.status in ('recording', 'ready')
-      where s.host_id = $1 and ${where} order by ${order} limit 50`,
-    [hostId],
-  )).map((row) => ({ ...row, scheduledAt: row.scheduledAt?.toISOString() ?? null, startedAt: row.startedAt?.toISOString() ?? null }));
 
 export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string): Promise<TProfile> => {
   const user = await queryRow(deps.db, z.object({ id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string(), createdAt: z.date() }),
@@ -35,9 +23,11 @@ export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string):
     salesCount: sales!.n,
     memberSince: user.createdAt.toISOString(),
     listings,
-    shows: await hostShows(deps.db, user.id, `s.status in ('live', 'scheduled')`, `s.status = 'live' desc, s.scheduled_at nulls last, s.created_at`),
+    shows: await listHostShows(deps.db, {
+      hostId: user.id, where: `s.status in ('live', 'scheduled')`, order: `s.status = 'live' desc, s.scheduled_at nulls last, s.created_at`,
+    }),
     // Replays that play and are listed: an unlisted one is shared by its link only.
-    replays: await hostShows(deps.db, user.id, `r.status = 'ready' and r.listed`, 's.started_at desc'),
+    replays: await listHostShows(deps.db, { hostId: user.id, where: `r.status = 'ready' and r.listed`, order: 's.started_at desc' }),
   };
 };
 

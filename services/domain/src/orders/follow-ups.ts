@@ -2,7 +2,7 @@ import { enqueue, JOBS, jobIds, queryRow, withTransaction } from '@showcart/comm
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { markOrderPaid, markOrderUnpaid } from './mark-paid.ts';
-import { settleIfFinal } from '../shows/repo.ts';
+import { settleShowOfOrder } from '../shows/repo.ts';
 
 /**
  * The two things that can happen to a charge, each written once with what follows it,
@@ -11,13 +11,6 @@ import { settleIfFinal } from '../shows/repo.ts';
 
 const queuePayouts = (deps: Pick<TDomainDeps, 'queue'>, orderId: string) =>
   enqueue(deps.queue, JOBS.transferOrder.name, { orderId }, jobIds.transferOrder(orderId));
-
-/** A show's order decided: the show is settled if it was its last (the settlement's parent job checks again). */
-const settleShowOf = async (deps: Pick<TDomainDeps, 'db'>, orderId: string) => {
-  const order = await queryRow(deps.db, z.object({ showId: z.string().nullable() }),
-    `select show_id as "showId" from orders where id = $1 and origin = 'show'`, [orderId]);
-  if (order?.showId) await settleIfFinal(deps.db, order.showId);
-};
 
 const queueRelease = async (deps: Pick<TDomainDeps, 'db' | 'queue'>, orderId: string) => {
   const order = await queryRow(deps.db, z.object({ payBy: z.date().nullable() }), 'select pay_by as "payBy" from orders where id = $1', [orderId]);
@@ -35,7 +28,7 @@ export const orderPaid = async (
   p: { orderId: string; paymentIntentId: string; chargeId: string | null },
 ): Promise<boolean> => {
   const paid = await withTransaction(deps.db, (tx) => markOrderPaid(tx, p));
-  await settleShowOf(deps, p.orderId);
+  await settleShowOfOrder(deps.db, p.orderId);
   await queuePayouts(deps, p.orderId);
   return paid;
 };
@@ -51,7 +44,7 @@ export const orderUnpaid = async (
 ): Promise<boolean> => {
   const moved = await markOrderUnpaid(deps.db, p);
   if (moved) {
-    await settleShowOf(deps, p.orderId);
+    await settleShowOfOrder(deps.db, p.orderId);
     await queueRelease(deps, p.orderId);
   }
   return moved;

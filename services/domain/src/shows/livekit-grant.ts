@@ -23,10 +23,6 @@ export const liveKitGrant = async (
   return { url: deps.livekit.url, room, role, token: await deps.livekit.mintToken({ room, identity, name: p.user.displayName, role }) };
 };
 
-/** Whether LiveKit's answer means the room is not there (closed already, or never opened). */
-const isMissingRoom = (error: unknown) =>
-  typeof error === 'object' && error !== null && ((error as { status?: number }).status === 404 || /not.?found|does not exist/i.test(String((error as Error).message)));
-
 /**
  * An ended show's room is closed: every participant is disconnected, a client that kept
  * publishing after End included. A room already gone is fine (the job may run twice).
@@ -34,12 +30,7 @@ const isMissingRoom = (error: unknown) =>
 export const closeShowRoom = async (deps: Pick<TDomainDeps, 'db' | 'livekit' | 'logger'>, showId: string) => {
   const show = await findShow(deps.db, showId);
   if (!show || !isShowOver(show.status)) return { closed: false };
-  try {
-    await deps.livekit.rooms.deleteRoom(roomNameOf(showId));
-  } catch (error) {
-    if (!isMissingRoom(error)) throw error;
-    return { closed: false };
-  }
-  deps.logger.info({ showId }, 'show room closed');
-  return { closed: true };
+  const closed = await deps.livekit.closeRoom(roomNameOf(showId));
+  if (closed) deps.logger.info({ showId }, 'show room closed');
+  return { closed };
 };

@@ -18,6 +18,15 @@ const toSummary = (row: z.infer<typeof ZSummaryRow>): TShowSummary => ({
   startedAt: row.startedAt?.toISOString() ?? null,
 });
 
+/** A host's shows that `where` picks (SQL over `s`, the show, and `r`, its playable recording), in `order`. */
+export const listHostShows = async (db: TQueryable, p: { hostId: string; where: string; order: string }): Promise<TShowSummary[]> =>
+  (await queryRows(db, ZSummaryRow,
+    `select ${SUMMARY} from shows s join users h on h.id = s.host_id
+       left join recordings r on r.show_id = s.id and r.status in ('recording', 'ready')
+      where s.host_id = $1 and ${p.where} order by ${p.order} limit 50`,
+    [p.hostId],
+  )).map(toSummary);
+
 export const listShows = async (db: TQueryable): Promise<TShowSummary[]> =>
   (await queryRows(db, ZSummaryRow,
     `select ${SUMMARY} from shows s join users h on h.id = s.host_id
@@ -78,9 +87,13 @@ export const setShowStatus = async (
  * by whatever decides an order later (a webhook for a charge Stripe was still processing).
  */
 export const settleIfFinal = async (db: TQueryable, showId: string): Promise<boolean> =>
-  (await execute(db,
-    `update shows s set status = 'settled'
-      where s.id = $1 and s.status = 'settling'
-        and not exists (select 1 from orders o where o.show_id = s.id and o.origin = 'show' and o.status = 'pending')`,
-    [showId],
-  )) > 0;
+  (await execute(db, settleIfFinalSql('$1'), [showId])) > 0;
+
+/** settleIfFinal for the show of an order just decided (none for an order from a replay), in one statement. */
+export const settleShowOfOrder = async (db: TQueryable, orderId: string): Promise<boolean> =>
+  (await execute(db, settleIfFinalSql(`(select show_id from orders where id = $1 and origin = 'show')`), [orderId])) > 0;
+
+const settleIfFinalSql = (showId: string) =>
+  `update shows s set status = 'settled'
+    where s.id = ${showId} and s.status = 'settling'
+      and not exists (select 1 from orders o where o.show_id = s.id and o.origin = 'show' and o.status = 'pending')`;
