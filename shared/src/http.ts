@@ -13,7 +13,7 @@ export const ZLoginBody = z.strictObject({
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
 /** Text a person types as a name: no control characters, no markup's angle brackets. */
-const ZPlainText = (min: number, max: number) =>
+export const ZPlainText = (min: number, max: number) =>
   z.string().trim().min(min).max(max).regex(/^[^\p{Cc}<>]*$/u, 'may not contain control characters or < >');
 
 /** A new password: long enough to resist guessing (the rest is checked by the domain). */

@@ -6,3 +6,4 @@ export * from './protocol.ts';
 export * from './show.ts';
 export * from './replay.ts';
 export * from './contract.ts';
+export * from './closet.ts';
