@@ -11,6 +11,7 @@ export * from './accounts/sign-in-limits.ts';
 export * from './accounts/profiles.ts';
 export * from './accounts/sign-up.ts';
 export * from './catalog/listings.ts';
+export * from './catalog/photo-use.ts';
 export * from './catalog/stock.ts';
 export * from './cohost/cohost.ts';
 export * from './orders/follow-ups.ts';
