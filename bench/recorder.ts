@@ -64,7 +64,7 @@ try {
   );
   const showId = show!.id;
   const { rows: [variant] } = await db.query<{ id: string }>(
-    `with l as (insert into listings (seller_id, title, photo_url, price_minor) values ($1, 'Bench item', '/demo/sneakers.svg', 2500) returning id)
+    `with l as (insert into listings (seller_id, title, photo_url, price_minor, category, condition) values ($1, 'Bench item', '/demo/sneakers.svg', 2500, 'women', 'good') returning id)
      insert into listing_variants (listing_id, label, quantity) select id, 'M', 5 from l returning id`,
     [host!.id],
   );

@@ -67,7 +67,7 @@ const endedShow = async (p: Awaited<ReturnType<typeof people>>) => {
   for (const [position, sellerId] of p.sellers.entries()) {
     const price = 1_000 + position * 150;
     const { rows: v } = await db.query<{ id: string }>(
-      `with l as (insert into listings (seller_id, title, photo_url, price_minor) values ($1, $2, '/demo/sneakers.svg', $3) returning id)
+      `with l as (insert into listings (seller_id, title, photo_url, price_minor, category, condition) values ($1, $2, '/demo/sneakers.svg', $3, 'women', 'good') returning id)
        insert into listing_variants (listing_id, label, quantity) select id, 'M', $4 from l returning id`,
       [sellerId, `Item of seller ${position}`, price, CLAIMS],
     );

@@ -5,7 +5,7 @@ import { createSession, SESSION_COOKIE } from '@showcart/domain';
 /**
  * Many signed-in buyers at once, for load tests and benchmarks: rows and sessions written
  * directly (hashing and logging in thousands of users one by one would take minutes).
- * Their saved cards are placeholders that are never charged.
+ * Their saved cards are placeholders that are never charged; each has a shipping address.
  */
 export const createBuyers = async (db: TQueryable, count: number, passwordHash: string) => {
   const prefix = randomUUID().slice(0, 8);
@@ -19,6 +19,11 @@ export const createBuyers = async (db: TQueryable, count: number, passwordHash: 
   await db.query(
     `insert into payment_profiles (user_id, stripe_customer_id, default_payment_method_id)
      select id, 'cus_bulk_' || replace(id::text, '-', ''), 'pm_card_visa' from unnest($1::uuid[]) as id`,
+    [rows.map((r) => r.id)],
+  );
+  await db.query(
+    `insert into addresses (user_id, name, line1, city, postal_code, country, is_default)
+     select id, 'Bulk buyer', '1 Bench Road', 'Benchtown', '10001', 'US', true from unnest($1::uuid[]) as id`,
     [rows.map((r) => r.id)],
   );
   const buyers: { id: string; name: string; cookie: string }[] = [];
@@ -47,7 +52,7 @@ export const createShowDirect = async (db: TQueryable, quantities: number[], pas
   const entryIds: string[] = [];
   for (const [position, quantity] of quantities.entries()) {
     const { rows: listing } = await db.query<{ id: string }>(
-      `insert into listings (seller_id, title, photo_url, price_minor) values ($1, $2, '/demo/sneakers.svg', 1000) returning id`,
+      `insert into listings (seller_id, title, photo_url, price_minor, category, condition) values ($1, $2, '/demo/sneakers.svg', 1000, 'women', 'good') returning id`,
       [hostId, `Item ${position + 1}`],
     );
     const { rows: variant } = await db.query<{ id: string }>(

@@ -170,7 +170,8 @@ export const startStack = async (
     },
 
     /** A new user with its own email; with a card, a Stripe customer and saved card too. */
-    createUser: async (p: { name?: string; withCard?: boolean; shippingMinor?: number } = {}) => {
+    /** A signed-in, verified account; with a shipping address unless `withAddress: false` (as a buyer past its first prompt). */
+    createUser: async (p: { name?: string; withCard?: boolean; withAddress?: boolean; shippingMinor?: number } = {}) => {
       const email = `test-${randomUUID()}@showcart.test`;
       const name = p.name ?? `Tester ${email.slice(5, 11)}`;
       const { rows } = await db.query<{ id: string }>(
@@ -179,6 +180,12 @@ export const startStack = async (
         [email, await passwordHash, name, p.shippingMinor ?? null],
       );
       const id = rows[0]!.id;
+      if (p.withAddress ?? true) {
+        await db.query(
+          `insert into addresses (user_id, name, line1, city, postal_code, country, is_default) values ($1, $2, '1 Test Street', 'Testville', '10001', 'US', true)`,
+          [id, name],
+        );
+      }
       if (p.withCard) {
         const customer = await stripe.customers.create({ email }, { idempotencyKey: `test-customer-${id}` });
         const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
@@ -199,7 +206,7 @@ export const startStack = async (
     /** A listing in the seller's closet with one variant per quantity given. */
     createListing: async (sellerId: string, p: { title?: string; priceMinor?: number; variants?: [string, number][] } = {}) => {
       const { rows } = await db.query<{ id: string }>(
-        `insert into listings (seller_id, title, photo_url, price_minor) values ($1, $2, '/demo/sneakers.svg', $3) returning id`,
+        `insert into listings (seller_id, title, photo_url, price_minor, category, condition) values ($1, $2, '/demo/sneakers.svg', $3, 'women', 'good') returning id`,
         [sellerId, p.title ?? 'Test jacket', p.priceMinor ?? 2_500],
       );
       const variantIds: string[] = [];

@@ -48,6 +48,8 @@ export const ZMe = z.object({
   displayName: z.string(),
   /** The buyer has a saved card, so claims can be charged after the show. */
   hasPaymentMethod: z.boolean(),
+  /** The buyer has a default shipping address, which its orders are sent to. */
+  hasShippingAddress: z.boolean(),
   /** An operator: may open the job dashboard. */
   isAdmin: z.boolean(),
   /** The email was proven by the link mailed to it. */

@@ -9,6 +9,7 @@ export * from './accounts/sessions.ts';
 export * from './accounts/sign-in.ts';
 export * from './accounts/sign-in-limits.ts';
 export * from './accounts/profiles.ts';
+export * from './accounts/addresses.ts';
 export * from './accounts/sign-up.ts';
 export * from './catalog/listings.ts';
 export * from './catalog/photo-use.ts';

@@ -95,14 +95,20 @@ describe('taking up an offer', () => {
       [offerId, show.id, entryIds[0], buyer.id, rows[0]!.id, p.expiresInMs],
     );
     await holdOfferUnit(stack.db, offerId);
-    return { offerId, buyer, seller, variantId: variantIds[0]! };
+    return { offerId, buyer, first, variantId: variantIds[0]! };
   };
 
   it('makes the unit the buyer\'s claim and an order charged at once; only once, only by that buyer, only in time', async () => {
-    const { offerId, buyer, seller, variantId } = await openOffer({ expiresInMs: 60_000 });
-    const buyerOf = (id: string) => ({ id, hasPaymentMethod: true });
-    expect(await acceptOffer(deps(), { offerId, buyer: buyerOf(seller.id) }).catch(codeOf)).toBe('NOT_FOUND');
-    expect(await acceptOffer(deps(), { offerId, buyer: { id: buyer.id, hasPaymentMethod: false } }).catch(codeOf)).toBe('NO_PAYMENT_METHOD');
+    const { offerId, buyer, first, variantId } = await openOffer({ expiresInMs: 60_000 });
+    const buyerOf = (id: string) => ({ id, hasPaymentMethod: true, hasShippingAddress: true });
+    expect(await acceptOffer(deps(), { offerId, buyer: buyerOf(first.id) }).catch(codeOf)).toBe('NOT_FOUND');
+    // A session that says "no card" or "no address" is looked up again: the database is the truth.
+    const noCard = await stack.createUser();
+    expect(await acceptOffer(deps(), { offerId, buyer: { id: noCard.id, hasPaymentMethod: false, hasShippingAddress: true } }).catch(codeOf))
+      .toBe('NO_PAYMENT_METHOD');
+    const noAddress = await stack.createUser({ withCard: true, withAddress: false });
+    expect(await acceptOffer(deps(), { offerId, buyer: { id: noAddress.id, hasPaymentMethod: true, hasShippingAddress: false } }).catch(codeOf))
+      .toBe('NO_ADDRESS');
     const { order } = await acceptOffer(deps(), { offerId, buyer: buyerOf(buyer.id) });
     expect(order).toMatchObject({ origin: 'waitlist', itemsMinor: 2_000, status: 'pending' });
     expect(await jobIdsOf('charge-order')).toContain(`charge-order-${order.id}`);

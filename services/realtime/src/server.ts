@@ -297,8 +297,9 @@ export const createRealtime = (
 
   on('claim:create', ZEntryCommand, async ({ showId, entryId, clientOpId }, { user }) => {
     const claim = await claimItem(deps, { showId, clientOpId, entryId, buyer: user });
-    // A claim needs a saved card: the session knows it has one from now on.
+    // A claim needs a saved card and an address: the session knows it has them from now on.
     user.hasPaymentMethod = true;
+    user.hasShippingAddress = true;
     return { claimId: claim.claimId, position: claim.position, seq: claim.seq };
   });
 

@@ -39,7 +39,8 @@ export class SessionEndedError extends AppError {
 
 const ME_COLUMNS = `u.id, u.email, u.display_name as "displayName",
   (p.default_payment_method_id is not null) as "hasPaymentMethod", u.is_admin as "isAdmin",
-  (u.email_verified_at is not null) as "emailVerified", u.handle`;
+  (u.email_verified_at is not null) as "emailVerified", u.handle,
+  exists (select 1 from addresses a where a.user_id = u.id and a.is_default) as "hasShippingAddress"`;
 
 /**
  * Writes a session's row; only the token's hash is stored. Returns the token for the cookie.

@@ -1,6 +1,7 @@
 import { splitOrder, type TOrderLine } from '@showcart/shared';
 import { execute, queryRows, type TQueryable } from '@showcart/common';
 import { z } from 'zod';
+import { shippingAddressOf } from '../accounts/addresses.ts';
 
 /** The shipping fee of one bundle: the seller's rate, else the default, never above the cap. */
 export const shippingFor = (sellerRateMinor: number | null, rules: { defaultShippingMinor: number; shippingCapMinor: number }) =>
@@ -29,8 +30,8 @@ export const insertOrder = async (
   const split = splitOrder({ lines, shippingMinor: p.shippingMinor, platformFeeBps: p.platformFeeBps });
   const rows = await queryRows(tx, z.object({ id: z.string() }),
     `insert into orders (show_id, buyer_id, seller_id, host_id, currency, origin, items_minor, shipping_minor,
-                         total_minor, commission_minor, platform_fee_minor, seller_share_minor)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                         total_minor, commission_minor, platform_fee_minor, seller_share_minor, shipping_address)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ${shippingAddressOf('$2')})
      on conflict do nothing
      returning id`,
     [p.showId, p.buyerId, p.sellerId, p.hostId, p.currency, p.origin, split.itemsMinor, split.shippingMinor,

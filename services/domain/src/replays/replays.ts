@@ -2,6 +2,7 @@ import path from 'node:path';
 import { enqueue, execute, JOBS, jobIds, queryRow, queryRows, withTransaction, type TQueryable } from '@showcart/common';
 import { AppError, buildTimeline, ZCurrency, ZShowEvent, type TOrder, type TReplay, type TSegmentTime, type TShowEvent } from '@showcart/shared';
 import { z } from 'zod';
+import { assertReadyToBuy } from '../accounts/addresses.ts';
 import { holdClaimUnit, lockFreeUnits } from '../catalog/stock.ts';
 import type { TDomainDeps } from '../deps.ts';
 import { insertClaimAfterShow } from '../orders/insert-claim.ts';
@@ -182,7 +183,7 @@ const ZBuyEntry = z.object({
  */
 export const buyFromReplay = async (
   deps: Pick<TDomainDeps, 'db' | 'queue' | 'config'>,
-  p: { showId: string; entryId: string; attemptId: string; buyer: { id: string; hasPaymentMethod: boolean } },
+  p: { showId: string; entryId: string; attemptId: string; buyer: { id: string; hasPaymentMethod: boolean; hasShippingAddress: boolean } },
 ): Promise<{ order: TOrder }> => {
   const { db, config } = deps;
   await recordingOfShow(db, p.showId);
@@ -208,7 +209,7 @@ export const buyFromReplay = async (
     );
     if (!entry) throw new AppError('NOT_FOUND', 'That item is not in this show, or no longer listed.');
     if (entry.sellerId === p.buyer.id) throw new AppError('FORBIDDEN', 'You cannot buy your own item.');
-    if (!p.buyer.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
+    await assertReadyToBuy(tx, p.buyer);
     // The variant's row lock first: buyers of the same item take their places one by one.
     if (((await lockFreeUnits(tx, entry.variantId)) ?? 0) < 1) {
       throw new AppError('SOLD_OUT', 'Sold out since the show: join the waitlist to get the next one.');

@@ -1,6 +1,6 @@
 import { enqueue, JOBS, jobIds, SHOW_STATUS_CHANNEL } from '@showcart/common';
 import { AppError } from '@showcart/shared';
-import { findMe } from '../accounts/sessions.ts';
+import { assertReadyToBuy } from '../accounts/addresses.ts';
 import type { TDomainDeps } from '../deps.ts';
 import { findShow, listShowEntries, setShowStatus } from './repo.ts';
 
@@ -69,9 +69,9 @@ export const endShowWhenRoomFinished = async (deps: Pick<TDomainDeps, 'db' | 'en
  */
 export const claimItem = async (
   deps: Pick<TDomainDeps, 'db' | 'engine'>,
-  p: { showId: string; clientOpId: string; entryId: string; buyer: { id: string; displayName: string; hasPaymentMethod: boolean } },
+  p: { showId: string; clientOpId: string; entryId: string; buyer: { id: string; displayName: string; hasPaymentMethod: boolean; hasShippingAddress: boolean } },
 ) => {
-  if (!p.buyer.hasPaymentMethod && !(await findMe(deps.db, p.buyer.id))?.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
+  await assertReadyToBuy(deps.db, p.buyer);
   return deps.engine.claim({ showId: p.showId, actorId: p.buyer.id, displayName: p.buyer.displayName, clientOpId: p.clientOpId, entryId: p.entryId });
 };
 

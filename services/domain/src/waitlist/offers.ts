@@ -2,6 +2,7 @@ import { enqueue, JOBS, jobIds, queryRow, queryRows, execute, withTransaction } 
 import { AppError, ZWaitlistOffer, type TOrder, type TWaitlistOffer } from '@showcart/shared';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { assertReadyToBuy } from '../accounts/addresses.ts';
 import { holdClaimUnit, releaseOfferUnit } from '../catalog/stock.ts';
 import type { TDomainDeps } from '../deps.ts';
 import { insertClaimAfterShow } from '../orders/insert-claim.ts';
@@ -28,9 +29,9 @@ const ZOffer = z.object({
 /** Takes up an offer: the offered unit becomes the buyer's claim and an order charged at once. */
 export const acceptOffer = async (
   deps: Pick<TDomainDeps, 'db' | 'queue' | 'config'>,
-  p: { offerId: string; buyer: { id: string; hasPaymentMethod: boolean } },
+  p: { offerId: string; buyer: { id: string; hasPaymentMethod: boolean; hasShippingAddress: boolean } },
 ): Promise<{ order: TOrder }> => {
-  if (!p.buyer.hasPaymentMethod) throw new AppError('NO_PAYMENT_METHOD');
+  await assertReadyToBuy(deps.db, p.buyer);
   const orderId = await withTransaction(deps.db, async (tx) => {
     const offer = await queryRow(tx, ZOffer,
       `select w.status, w.expires_at <= now() as expired, w.show_id as "showId", w.entry_id as "entryId",

@@ -307,7 +307,7 @@ const modelShow = async (spares: number[]) => {
   const variantIds: string[] = [];
   for (const [i, quantity] of QUANTITIES.entries()) {
     const { rows: listings } = await db.query<{ id: string }>(
-      `insert into listings (seller_id, title, photo_url, price_minor) values ($1, $2, '/p.svg', 1000) returning id`,
+      `insert into listings (seller_id, title, photo_url, price_minor, category, condition) values ($1, $2, '/p.svg', 1000, 'women', 'good') returning id`,
       [hostId, `Item ${i}`],
     );
     const { rows: variants } = await db.query<{ id: string }>(
