@@ -11,6 +11,7 @@ import {
   createLiveKit,
   createLogger,
   createMailer,
+  createPhotoStore,
   createRecordingStore,
   createRedis,
   createStripe,
@@ -93,7 +94,7 @@ export const startStack = async (
 
   const apiServer = createApiServer({
     config, db, redis, stripe, livekit, queue: settlementQueue, engine, recordings: createRecordingStore(config.recordings),
-    mailer: createMailer(config.mail), logger,
+    photos: createPhotoStore(config.recordings), mailer: createMailer(config.mail), logger,
   });
   const apiPort = await listen(apiServer, opts.apiPort);
   closers.push(() => new Promise((r) => apiServer.close(r)));

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import {
-  ZAddEntryBody,
+  ZAddress,
+  ZAddressBody,
   ZAttemptBody,
   ZCard,
   ZCohostDecision,
   ZCohostItem,
   ZCohostProposal,
   ZConnectStatus,
-  ZCreateShowBody,
   ZHealth,
   ZItemReceipts,
   ZListing,
@@ -37,13 +37,23 @@ import {
   ZTestCardBody,
   ZWaitlistOffer,
 } from './http.ts';
+import {
+  ZClosetSettings,
+  ZListingBody,
+  ZListingDeleted,
+  ZListingDetail,
+  ZListingStateBody,
+} from './closet.ts';
+import { ZHome, ZSearchQuery, ZSearchResult } from './discovery.ts';
 import { ZId } from './ids.ts';
+import { ZPhoto, ZPhotoSize } from './photos.ts';
 import { ZReplay, ZReplayBuyBody, ZReplayListedBody } from './replay.ts';
+import { ZAddEntryBody, ZCreateShowBody, ZUpdateShowBody } from './schedule.ts';
 import { ZShowEntry } from './show.ts';
 
 /**
  * The HTTP API, each endpoint once: method, path, who may call it, the schemas of its path
- * parameters, body and response, and the status of a success. The api mounts exactly
+ * parameters, query string, body and response, and the status of a success. The api mounts exactly
  * these (services/api/src/contract.ts) and checks each response against its schema
  * outside production; the web client is typed by them (web/src/api.ts).
  *
@@ -56,6 +66,8 @@ export type TEndpoint = {
   path: string;
   auth: 'public' | 'user' | 'signed';
   params?: z.ZodType;
+  /** The query string's parameters (each a string as sent; a repeated one an array). */
+  query?: z.ZodType;
   body?: z.ZodType;
   /** null: no body (204). */
   response: z.ZodType | null;
@@ -73,6 +85,7 @@ const ZSegmentParams = z.strictObject({
   part: z.coerce.number().int().min(0).max(10_000),
   file: z.string().regex(/^seg-\d{5}\.ts$/),
 });
+const ZPhotoParams = z.strictObject({ id: ZId, size: ZPhotoSize });
 const ZOrderReply = z.object({ order: ZOrder });
 const ZCardReply = z.object({ card: ZCard });
 const ZSent = z.object({ sent: z.literal(true) });
@@ -94,10 +107,20 @@ export const API = {
   'auth.logoutEverywhere': endpoint({ method: 'POST', path: '/api/auth/logout-everywhere', auth: 'user', response: ZEnded }),
   'profiles.get': endpoint({ method: 'GET', path: '/api/profiles/:handle', auth: 'public', params: z.strictObject({ handle: ZHandle }), response: ZProfile }),
   'me.profile': endpoint({ method: 'PATCH', path: '/api/me/profile', auth: 'user', body: ZProfileBody, response: ZMe }),
+  /** Public, as everything a visitor from a link browses: the home page and search. */
+  'discovery.home': endpoint({ method: 'GET', path: '/api/home', auth: 'public', response: ZHome }),
+  'discovery.search': endpoint({ method: 'GET', path: '/api/search', auth: 'public', query: ZSearchQuery, response: ZSearchResult }),
+  /** Raw: a multipart/form-data body with one file in the field `photo` (PHOTO_FIELD), read as it streams in. */
+  'photos.upload': endpoint({ method: 'POST', path: '/api/photos', auth: 'user', response: ZPhoto, status: 201, raw: true }),
+  /** Raw: the WebP bytes of one size, cacheable forever (an id's bytes never change). */
+  'photos.get': endpoint({ method: 'GET', path: '/api/photos/:id/:size', auth: 'public', params: ZPhotoParams, response: null, raw: true }),
 
   'shows.list': endpoint({ method: 'GET', path: '/api/shows', auth: 'user', response: z.object({ shows: z.array(ZShowSummary) }) }),
-  'shows.get': endpoint({ method: 'GET', path: '/api/shows/:id', auth: 'user', params: ZShowParams, response: ZShowDetail }),
+  /** Public: a show's page opens from a link, signed in or not (what it answers is what its page shows anyone). */
+  'shows.get': endpoint({ method: 'GET', path: '/api/shows/:id', auth: 'public', params: ZShowParams, response: ZShowDetail }),
   'shows.create': endpoint({ method: 'POST', path: '/api/shows', auth: 'user', body: ZCreateShowBody, response: ZShowDetail, status: 201 }),
+  'shows.update': endpoint({ method: 'PATCH', path: '/api/shows/:id', auth: 'user', params: ZShowParams, body: ZUpdateShowBody, response: ZShowDetail }),
+  'shows.cancel': endpoint({ method: 'POST', path: '/api/shows/:id/cancel', auth: 'user', params: ZShowParams, response: ZShowDetail }),
   'shows.addEntry': endpoint({
     method: 'POST', path: '/api/shows/:id/entries', auth: 'user', params: ZShowParams, body: ZAddEntryBody, response: ZShowEntry, status: 201,
   }),
@@ -108,6 +131,26 @@ export const API = {
   'shows.sales': endpoint({ method: 'GET', path: '/api/shows/:id/sales', auth: 'user', params: ZShowParams, response: ZShowSales }),
 
   'closet.mine': endpoint({ method: 'GET', path: '/api/listings/mine', auth: 'user', response: z.object({ listings: z.array(ZListing) }) }),
+  'listings.create': endpoint({ method: 'POST', path: '/api/listings', auth: 'user', body: ZListingBody, response: ZListingDetail, status: 201 }),
+  'listings.get': endpoint({ method: 'GET', path: '/api/listings/:id', auth: 'public', params: ZIdParams, response: ZListingDetail }),
+  'listings.update': endpoint({ method: 'PATCH', path: '/api/listings/:id', auth: 'user', params: ZIdParams, body: ZListingBody, response: ZListingDetail }),
+  'listings.setState': endpoint({
+    method: 'POST', path: '/api/listings/:id/state', auth: 'user', params: ZIdParams, body: ZListingStateBody, response: ZListingDetail,
+  }),
+  'listings.delete': endpoint({ method: 'DELETE', path: '/api/listings/:id', auth: 'user', params: ZIdParams, response: ZListingDeleted }),
+  'closet.settings': endpoint({ method: 'GET', path: '/api/me/closet', auth: 'user', response: ZClosetSettings }),
+  'closet.updateSettings': endpoint({ method: 'PATCH', path: '/api/me/closet', auth: 'user', body: ZClosetSettings, response: ZClosetSettings }),
+  'addresses.list': endpoint({ method: 'GET', path: '/api/addresses', auth: 'user', response: z.object({ addresses: z.array(ZAddress) }) }),
+  'addresses.add': endpoint({
+    method: 'POST', path: '/api/addresses', auth: 'user', body: ZAddressBody.extend({ makeDefault: z.boolean().default(false) }),
+    response: ZAddress, status: 201,
+  }),
+  'addresses.setDefault': endpoint({
+    method: 'POST', path: '/api/addresses/:id/default', auth: 'user', params: ZIdParams, response: z.object({ addresses: z.array(ZAddress) }),
+  }),
+  'addresses.remove': endpoint({
+    method: 'DELETE', path: '/api/addresses/:id', auth: 'user', params: ZIdParams, response: z.object({ addresses: z.array(ZAddress) }),
+  }),
   'sellers.list': endpoint({ method: 'GET', path: '/api/sellers', auth: 'user', response: z.object({ sellers: z.array(ZSeller) }) }),
   'sellers.listings': endpoint({
     method: 'GET', path: '/api/sellers/:id/listings', auth: 'user', params: ZIdParams, response: z.object({ listings: z.array(ZListing) }),
@@ -180,6 +223,10 @@ export type TResponseOf<N extends TEndpointName> = TInfer<TApi[N]['response']>;
 export type TParamsOf<N extends TEndpointName> = TApi[N] extends { params: infer P } ? TInfer<P> : undefined;
 /** The body of an endpoint, as the server has it parsed. */
 export type TBodyOf<N extends TEndpointName> = TApi[N] extends { body: infer B } ? TInfer<B> : undefined;
+/** The query string of an endpoint, as the server has it parsed. */
+export type TQueryOf<N extends TEndpointName> = TApi[N] extends { query: infer Q } ? TInfer<Q> : undefined;
+/** The query string a client writes, before parsing (every value text). */
+export type TQueryInputOf<N extends TEndpointName> = TApi[N] extends { query: infer Q } ? (Q extends z.ZodType ? z.input<Q> : undefined) : undefined;
 /** The path parameters a client fills in, before parsing (a segment's part is a number or its digits). */
 export type TParamsInputOf<N extends TEndpointName> = TApi[N] extends { params: infer P } ? (P extends z.ZodType ? z.input<P> : undefined) : undefined;
 

@@ -39,8 +39,30 @@ export const ZProfileBody = z.strictObject({
   displayName: ZPlainText(1, 60).optional(),
   // Lines, but no other control characters, and no markup's angle brackets.
   bio: z.string().trim().max(300).regex(/^[^\u0000-\u0009\u000b-\u001f\u007f<>]*$/, 'may not contain control characters or < >').optional(),
+  /** A photo of one's own, uploaded (POST /api/photos) and used by nothing else; null takes the avatar away. */
+  avatarPhotoId: ZId.nullable().optional(),
 });
 export type TProfileBody = z.infer<typeof ZProfileBody>;
+
+export const ZAddressBody = z.strictObject({
+  name: ZPlainText(1, 80),
+  line1: ZPlainText(1, 120),
+  line2: ZPlainText(0, 120),
+  city: ZPlainText(1, 80),
+  region: ZPlainText(0, 80),
+  postalCode: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/, 'not a postal code'),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter country code'),
+});
+export type TAddressBody = z.infer<typeof ZAddressBody>;
+export const ZAddress = ZAddressBody.extend({ id: ZId, isDefault: z.boolean() });
+export type TAddress = z.infer<typeof ZAddress>;
+/** What an order keeps of the address it ships to. */
+export const ZShippingAddress = ZAddressBody;
+export type TShippingAddress = z.infer<typeof ZShippingAddress>;
+
+/** One line for people: "Maya Lee, 12 Rue X, 75001 Paris, FR". */
+export const formatAddress = (a: TShippingAddress): string =>
+  [a.name, a.line1, a.line2, [a.postalCode, a.city].join(' '), a.region, a.country].filter((part) => part.trim() !== '').join(', ');
 
 export const ZMe = z.object({
   id: ZId,
@@ -56,29 +78,10 @@ export const ZMe = z.object({
   emailVerified: z.boolean(),
   /** The public profile's address: /@handle. */
   handle: z.string(),
+  /** The avatar, thumbnail-sized (photoUrl), or none. */
+  avatarUrl: z.string().nullable(),
 });
 export type TMe = z.infer<typeof ZMe>;
-
-export const ZCreateShowBody = z.strictObject({
-  title: z.string().trim().min(3).max(120),
-  scheduledAt: z.iso.datetime().optional(),
-  entries: z
-    .array(
-      z.strictObject({
-        variantId: ZId,
-        /** The live price; defaults to the listing's price. */
-        priceMinor: ZAmountMinor.positive().optional(),
-        quantity: z.number().int().positive().max(10_000).optional(),
-      }),
-    )
-    .min(1)
-    .max(200),
-});
-export type TCreateShowBody = z.infer<typeof ZCreateShowBody>;
-
-/** The host adds one of its own variants to a scheduled or live show. */
-export const ZAddEntryBody = ZCreateShowBody.shape.entries.element;
-export type TAddEntryBody = z.infer<typeof ZAddEntryBody>;
 
 export const ZShowSummary = z.object({
   id: ZId,
@@ -92,20 +95,45 @@ export const ZShowSummary = z.object({
   /** The show's replay: being recorded, ready to watch, or none (never live, failed, deleted). */
   replay: z.enum(['recording', 'ready']).nullable(),
   replayListed: z.boolean(),
+  /** What the host says the show is about (lines of plain text; empty when nothing). */
+  description: z.string(),
+  /** A category slug (shared/src/closet.ts), or none. */
+  category: z.string().nullable(),
+  /** The cover photo, card-sized, or none. */
+  coverUrl: z.string().nullable(),
+  /** The host's public page is /@hostHandle. */
+  hostHandle: z.string(),
 });
 export type TShowSummary = z.infer<typeof ZShowSummary>;
 
-export const ZShowDetail = ZShowSummary.extend({ entries: z.array(ZShowEntry) });
+export const ZShowDetail = ZShowSummary.extend({
+  entries: z.array(ZShowEntry),
+  /** The host's avatar, thumbnail-sized, or none. */
+  hostAvatarUrl: z.string().nullable(),
+  /** The cover photo (its sizes are at photoUrl), or none. */
+  coverPhotoId: ZId.nullable(),
+  cancelledAt: ZInstant.nullable(),
+});
 export type TShowDetail = z.infer<typeof ZShowDetail>;
 
 export const ZListing = z.object({
   id: ZId,
   title: z.string(),
+  /** The cover photo, card-sized. */
   photoUrl: z.string(),
   priceMinor: ZAmountMinor,
+  /** What it cost new, shown struck through; null when the seller did not say. */
+  originalPriceMinor: ZAmountMinor.nullable(),
   currency: ZCurrency,
+  brand: z.string(),
+  /** A slug of the category tree (shared/src/closet.ts). */
+  category: z.string(),
+  condition: z.enum(['new_with_tags', 'new', 'like_new', 'good', 'fair']),
+  /** Unlisted: kept in the closet, but no one finds or buys it. Only its seller sees it. */
+  state: z.enum(['listed', 'unlisted']),
   sellerId: ZId,
   sellerName: z.string(),
+  sellerHandle: z.string(),
   /** `quantity` is in the closet; `free` is what no show, order or offer holds (what a new show can take). */
   variants: z.array(z.object({ id: ZId, label: z.string(), quantity: z.number().int().nonnegative(), free: z.number().int().nonnegative() })),
 });
@@ -148,6 +176,8 @@ export const ZOrder = z.object({
   /** Given back by the seller so far. */
   refundedMinor: ZMinor,
   items: z.array(z.object({ claimId: ZId, title: z.string(), variantLabel: z.string(), priceMinor: ZMinor })),
+  /** Where it ships, as it was when the order was made; null for orders from before addresses. */
+  shippingAddress: ZShippingAddress.nullable(),
 });
 export type TOrder = z.infer<typeof ZOrder>;
 
@@ -221,6 +251,8 @@ export const ZSale = z.object({
   sellerShareMinor: ZMinor,
   refundedMinor: ZMinor,
   items: z.array(z.object({ title: z.string(), variantLabel: z.string(), priceMinor: ZMinor })),
+  /** Where to send it, as the order keeps it. */
+  shippingAddress: ZShippingAddress.nullable(),
   transfer: z.object({ amountMinor: ZMinor, status: z.enum(['waiting', 'sent']) }).nullable(),
 });
 export type TSale = z.infer<typeof ZSale>;
@@ -330,6 +362,8 @@ export const ZProfile = z.object({
   handle: z.string(),
   displayName: z.string(),
   bio: z.string(),
+  /** The avatar, card-sized (photoUrl), or none: the page shows the name's initial instead. */
+  avatarUrl: z.string().nullable(),
   /** Orders of theirs buyers paid. */
   salesCount: z.number().int().nonnegative(),
   memberSince: ZInstant,

@@ -7,3 +7,6 @@ export * from './show.ts';
 export * from './replay.ts';
 export * from './contract.ts';
 export * from './closet.ts';
+export * from './discovery.ts';
+export * from './schedule.ts';
+export * from './photos.ts';

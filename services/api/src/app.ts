@@ -9,9 +9,12 @@ import { authHandlers } from './auth.ts';
 import { mountContract } from './contract.ts';
 import type { TApiDeps } from './deps.ts';
 import { errorHandler, REQUEST_ID_HEADER, requestIds } from './http.ts';
+import { closetHandlers } from './routes/closet.ts';
 import { cohostHandlers } from './routes/cohost.ts';
+import { discoveryHandlers } from './routes/discovery.ts';
 import { orderHandlers } from './routes/orders.ts';
 import { paymentHandlers } from './routes/payments.ts';
+import { photoHandlers } from './routes/photos.ts';
 import { replayHandlers } from './routes/replays.ts';
 import { showHandlers } from './routes/shows.ts';
 import { webhookHandlers } from './routes/webhooks.ts';
@@ -54,9 +57,12 @@ export const createApi = (deps: TApiDeps) => {
   mountContract(router, {
     ...authHandlers(deps),
     ...showHandlers(deps),
+    ...closetHandlers(deps),
     ...cohostHandlers(deps),
+    ...discoveryHandlers(deps),
     ...orderHandlers(deps),
     ...paymentHandlers(deps),
+    ...photoHandlers(deps),
     ...replayHandlers(deps),
     ...webhookHandlers(deps),
   }, deps);

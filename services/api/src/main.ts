@@ -3,6 +3,7 @@ import {
   createLiveKit,
   createLogger,
   createMailer,
+  createPhotoStore,
   createRecordingStore,
   createRedis,
   createStripe,
@@ -30,6 +31,7 @@ const server = createApiServer({
   queue: settlementQueue,
   engine: createShowEngine(redis, { offerTtlMs: config.waitlistOfferMs }),
   recordings: createRecordingStore(config.recordings),
+  photos: createPhotoStore(config.recordings),
   mailer: createMailer(config.mail),
   logger,
 });

@@ -12,3 +12,5 @@ export * from './show-log.ts';
 export * from './stripe.ts';
 export * from './mailer.ts';
 export * from './recording-store.ts';
+export * from './object-store.ts';
+export * from './photo-store.ts';

@@ -1,4 +1,4 @@
-import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger, TMailer, TRecordingStore } from '@showcart/common';
+import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger, TMailer, TPhotoStore, TRecordingStore } from '@showcart/common';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { TShowEngine } from './shows/engine/show-engine.ts';
 
@@ -22,6 +22,8 @@ export type TDomainDeps = {
   engine: TShowEngine;
   /** Where replays' segments are kept. */
   recordings: TRecordingStore;
+  /** Where uploaded photos' sizes are kept (beside the recordings: their directory or bucket). */
+  photos: TPhotoStore;
   /** Mail to people: verification and reset links (SMTP, nodemailer). */
   mailer: TMailer;
 };

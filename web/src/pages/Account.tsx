@@ -2,7 +2,9 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, messageOf, queryOf } from '../api.ts';
+import { Avatar } from '../components/Avatar.tsx';
 import { Layout } from '../components/Layout.tsx';
+import { PhotoPicker } from '../components/PhotoPicker.tsx';
 import { useSession } from '../session.tsx';
 
 /**
@@ -144,6 +146,14 @@ export const AccountPage = () => {
       void current.refetch();
     },
   });
+  // Uploaded, then made the avatar at once: the picker holds nothing of its own.
+  const saveAvatar = useMutation({
+    mutationFn: (avatarPhotoId: string | null) => call('me.profile', { body: { avatarPhotoId } }),
+    onSuccess: (next) => {
+      setMe(next);
+      void current.refetch();
+    },
+  });
   const signedOut = () => {
     setMe(null);
     navigate('/login', { replace: true });
@@ -170,6 +180,28 @@ export const AccountPage = () => {
                 {resend.error && <span className="error" role="alert">{messageOf(resend.error)}</span>}
               </p>
             )}
+          </section>
+          <section className="card" aria-labelledby="avatar-title">
+            <h2 className="section-title" id="avatar-title">Profile photo</h2>
+            <div className="avatar-editor">
+              <Avatar url={me.avatarUrl} name={me.displayName} size="large" />
+              <div className="stack">
+                <PhotoPicker value={[]} onChange={(photos) => photos[0] && saveAvatar.mutate(photos[0].id)} max={1} label="Profile photo"
+                  addLabel={me.avatarUrl ? 'Choose another photo' : 'Choose a photo'} disabled={saveAvatar.isPending} />
+                {me.avatarUrl && (
+                  <p>
+                    <button type="button" className="button small" data-testid="avatar-remove" disabled={saveAvatar.isPending}
+                      onClick={() => saveAvatar.mutate(null)}>Remove the photo</button>
+                  </p>
+                )}
+                {saveAvatar.isSuccess && (
+                  <p className="success" role="status" data-testid="avatar-saved">
+                    {saveAvatar.variables ? 'Your new photo is on your page.' : 'Photo removed: your page shows your initial.'}
+                  </p>
+                )}
+                {saveAvatar.error && <p className="error" role="alert">{messageOf(saveAvatar.error)}</p>}
+              </div>
+            </div>
           </section>
           <section className="card">
             <h2 className="section-title">Public page</h2>

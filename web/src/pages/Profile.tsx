@@ -2,6 +2,7 @@ import { AppError, formatMoney } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { queryOf } from '../api.ts';
+import { Avatar } from '../components/Avatar.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useSession } from '../session.tsx';
@@ -23,8 +24,13 @@ export const ProfilePage = () => {
   ) : (
     <div className="stack" data-testid="profile">
       <section className="card">
-        <h1>{profile.displayName}</h1>
-        <p className="muted">@{profile.handle} · {profile.salesCount} {profile.salesCount === 1 ? 'sale' : 'sales'} · since {new Date(profile.memberSince).toLocaleDateString()}</p>
+        <div className="profile-head">
+          <Avatar url={profile.avatarUrl} name={profile.displayName} size="large" />
+          <div>
+            <h1>{profile.displayName}</h1>
+            <p className="muted">@{profile.handle} · {profile.salesCount} {profile.salesCount === 1 ? 'sale' : 'sales'} · since {new Date(profile.memberSince).toLocaleDateString()}</p>
+          </div>
+        </div>
         {profile.bio && <p className="profile-bio">{profile.bio}</p>}
         {me?.id === profile.id && <Link to="/account">Edit your profile</Link>}
       </section>
@@ -66,5 +72,5 @@ export const ProfilePage = () => {
       )}
     </div>
   );
-  return me ? <Layout>{body}</Layout> : <main className="page">{body}</main>;
+  return <Layout open>{body}</Layout>;
 };

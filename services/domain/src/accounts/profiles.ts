@@ -1,16 +1,19 @@
-import { appErrorFromDb, execute, queryRow } from '@showcart/common';
-import { AppError, type TProfile, type TProfileBody } from '@showcart/shared';
+import { appErrorFromDb, execute, queryRow, withTransaction } from '@showcart/common';
+import { AppError, photoUrl, type TProfile, type TProfileBody } from '@showcart/shared';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { listListings } from '../catalog/listings.ts';
+import { assertPhotosUsable } from '../catalog/photo-use.ts';
 import { listHostShows } from '../shows/repo.ts';
 import { findMe, type TSessionUser } from './sessions.ts';
 
 /** Public profiles (/@handle) and a person's own edits of theirs. */
 
 export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string): Promise<TProfile> => {
-  const user = await queryRow(deps.db, z.object({ id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string(), createdAt: z.date() }),
-    'select id, handle, display_name as "displayName", bio, created_at as "createdAt" from users where handle = $1', [handle.toLowerCase()]);
+  const user = await queryRow(deps.db,
+    z.object({ id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string(), createdAt: z.date(), avatarPhotoId: z.string().nullable() }),
+    `select id, handle, display_name as "displayName", bio, created_at as "createdAt", avatar_photo_id as "avatarPhotoId"
+       from users where handle = $1`, [handle.toLowerCase()]);
   if (!user) throw new AppError('NOT_FOUND', `Nobody is called @${handle} here.`);
   const sales = await queryRow(deps.db, z.object({ n: z.number() }),
     `select count(*)::int as n from orders where seller_id = $1 and status = 'paid'`, [user.id]);
@@ -20,6 +23,7 @@ export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string):
     handle: user.handle,
     displayName: user.displayName,
     bio: user.bio,
+    avatarUrl: user.avatarPhotoId && photoUrl(user.avatarPhotoId, 'card'),
     salesCount: sales!.n,
     memberSince: user.createdAt.toISOString(),
     listings,
@@ -31,15 +35,29 @@ export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string):
   };
 };
 
-/** A person edits its own profile: a handle taken by anyone else (whatever its case) is HANDLE_TAKEN. */
+/**
+ * A person edits its own profile: a handle taken by anyone else (whatever its case) is
+ * HANDLE_TAKEN; an avatar must be a photo the person uploaded that nothing else uses
+ * (PHOTO_UNUSABLE), and null takes it away.
+ */
 export const updateProfile = async (deps: Pick<TDomainDeps, 'db'>, p: { user: TSessionUser; changes: TProfileBody }): Promise<TSessionUser> => {
-  const { handle, displayName, bio } = p.changes;
-  if (handle === undefined && displayName === undefined && bio === undefined) throw new AppError('INVALID_INPUT', 'Nothing to change.');
-  await execute(deps.db,
-    `update users set handle = coalesce($2, handle), display_name = coalesce($3, display_name), bio = coalesce($4, bio) where id = $1`,
-    [p.user.id, handle ?? null, displayName ?? null, bio ?? null],
-  ).catch((error: unknown) => {
-    if (appErrorFromDb(error)?.code === 'CONFLICT') throw new AppError('HANDLE_TAKEN');
+  const { handle, displayName, bio, avatarPhotoId } = p.changes;
+  if (handle === undefined && displayName === undefined && bio === undefined && avatarPhotoId === undefined) {
+    throw new AppError('INVALID_INPUT', 'Nothing to change.');
+  }
+  await withTransaction(deps.db, async (tx) => {
+    if (avatarPhotoId) await assertPhotosUsable(tx, { ownerId: p.user.id, photoIds: [avatarPhotoId], use: { avatarOf: p.user.id } });
+    await execute(tx,
+      `update users set handle = coalesce($2, handle), display_name = coalesce($3, display_name), bio = coalesce($4, bio),
+              avatar_photo_id = case when $5 then $6::uuid else avatar_photo_id end
+        where id = $1`,
+      [p.user.id, handle ?? null, displayName ?? null, bio ?? null, avatarPhotoId !== undefined, avatarPhotoId ?? null],
+    );
+  }).catch((error: unknown) => {
+    // The handle and the avatar are unique: which of the two raced is in the constraint's name.
+    if (appErrorFromDb(error)?.code === 'CONFLICT') {
+      throw (error as { constraint?: string }).constraint?.includes('avatar') ? new AppError('PHOTO_UNUSABLE') : new AppError('HANDLE_TAKEN');
+    }
     throw error;
   });
   return (await findMe(deps.db, p.user.id))!;

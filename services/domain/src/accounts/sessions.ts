@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError, SESSION_END_REASONS, ZMe, type TMe, type TSessionEndReason } from '@showcart/shared';
+import { AppError, photoUrl, SESSION_END_REASONS, ZMe, type TMe, type TSessionEndReason } from '@showcart/shared';
 import { parse, serialize } from 'cookie';
 import { execute, queryRow, queryRows, SESSION_ENDED_CHANNEL, sessionKey, type Redis, type TQueryable } from '@showcart/common';
 import { z } from 'zod';
@@ -39,8 +39,12 @@ export class SessionEndedError extends AppError {
 
 const ME_COLUMNS = `u.id, u.email, u.display_name as "displayName",
   (p.default_payment_method_id is not null) as "hasPaymentMethod", u.is_admin as "isAdmin",
-  (u.email_verified_at is not null) as "emailVerified", u.handle,
+  (u.email_verified_at is not null) as "emailVerified", u.handle, u.avatar_photo_id as "avatarPhotoId",
   exists (select 1 from addresses a where a.user_id = u.id and a.is_default) as "hasShippingAddress"`;
+
+/** A user as ME_COLUMNS selects it: the avatar as its photo's id, which toMe makes a URL. */
+const ZMeRow = ZMe.omit({ avatarUrl: true }).extend({ avatarPhotoId: z.string().nullable() });
+const toMe = ({ avatarPhotoId, ...me }: z.infer<typeof ZMeRow>): TMe => ({ ...me, avatarUrl: avatarPhotoId && photoUrl(avatarPhotoId, 'thumb') });
 
 /**
  * Writes a session's row; only the token's hash is stored. Returns the token for the cookie.
@@ -96,7 +100,7 @@ export const endUserSessions = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, u
 };
 
 const findSession = (db: TQueryable, tokenHash: Buffer) =>
-  queryRow(db, ZMe.extend({ expired: z.boolean(), expiresAt: z.date() }),
+  queryRow(db, ZMeRow.extend({ expired: z.boolean(), expiresAt: z.date() }),
     `select ${ME_COLUMNS}, s.expires_at < now() as expired, s.expires_at as "expiresAt"
        from sessions s join users u on u.id = s.user_id
        left join payment_profiles p on p.user_id = u.id
@@ -119,12 +123,19 @@ export const resolveSocketSession = async (
   if (!row) throw new AppError('UNAUTHENTICATED');
   if (row.expired) throw new AppError('SESSION_EXPIRED');
   const { expired: _expired, expiresAt, ...user } = row;
-  return { user, session: { id: tokenHash.toString('base64url'), expiresAtMs: expiresAt.getTime() } };
+  return { user: toMe(user), session: { id: tokenHash.toString('base64url'), expiresAtMs: expiresAt.getTime() } };
 };
 
 /** The user behind a session token; UNAUTHENTICATED or SESSION_EXPIRED otherwise. */
 export const resolveSession = async (db: TQueryable, token: string | undefined): Promise<TSessionUser> =>
   (await resolveSocketSession(db, token)).user;
+
+/** Who is asking, on a page anyone may open: the signed-in user, or undefined for a visitor (or an ended session). */
+export const findSessionUser = async (db: TQueryable, token: string | undefined): Promise<TSessionUser | undefined> =>
+  token ? resolveSession(db, token).catch((error: unknown) => {
+    if (error instanceof AppError && error.status === 401) return undefined;
+    throw error;
+  }) : undefined;
 
 const openRow = (db: TQueryable, sessionId: string) =>
   queryRow(db, z.object({ userId: z.string(), expiresAt: z.date() }),
@@ -151,8 +162,10 @@ export const checkSession = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, sess
   }
 };
 
-export const findMe = async (db: TQueryable, userId: string): Promise<TSessionUser | undefined> =>
-  queryRow(db, ZMe, `select ${ME_COLUMNS} from users u left join payment_profiles p on p.user_id = u.id where u.id = $1`, [userId]);
+export const findMe = async (db: TQueryable, userId: string): Promise<TSessionUser | undefined> => {
+  const row = await queryRow(db, ZMeRow, `select ${ME_COLUMNS} from users u left join payment_profiles p on p.user_id = u.id where u.id = $1`, [userId]);
+  return row && toMe(row);
+};
 
 export const sessionTokenFromCookieHeader = (header: string | undefined): string | undefined =>
   header ? parse(header)[SESSION_COOKIE] : undefined;
