@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createDb, createStripe, loadConfig, migrate, supervisorKey } from '@showcart/common';
+import { createDb, createPhotoStore, createStripe, loadConfig, migrate, supervisorKey } from '@showcart/common';
 import { DEV_PORTS, REPO_ROOT, startComponents } from './components.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './seed.ts';
 import { buildWeb, startServices, waitForHealthy } from './services.ts';
@@ -72,7 +72,7 @@ try {
   const db = createDb(config.databaseUrl, 2);
   const applied = await migrate(db);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  if (await seedDemo(db, createStripe(config.stripe))) console.log('Seeded demo data.');
+  if (await seedDemo(db, createStripe(config.stripe), createPhotoStore(config.recordings))) console.log('Seeded demo data.');
   await db.end();
 
   publisher = await statusPublisher(env.REDIS_URL!, supervisorKey(config.queuePrefix));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZId } from './ids.ts';
 import { ZAmountMinor } from './money.ts';
-import { ZPlainText } from './http.ts';
+import { ZListing, ZPlainText, ZShowSummary } from './http.ts';
 
 /**
  * The category tree, two levels, the same rows as migration 010 (a test holds them equal).
@@ -43,7 +43,7 @@ export const CONDITIONS = {
   good: 'Good',
   fair: 'Fair',
 } as const;
-export const ZCondition = z.enum(Object.keys(CONDITIONS) as [keyof typeof CONDITIONS, ...(keyof typeof CONDITIONS)[]]);
+export const ZCondition = ZListing.shape.condition;
 export type TCondition = z.infer<typeof ZCondition>;
 
 /** A listing holds at most this many photos (the first is its cover). */
@@ -75,7 +75,7 @@ export const ZListingBody = z.strictObject({
 }).refine((b) => new Set(b.photoIds).size === b.photoIds.length, { path: ['photoIds'], message: 'each photo once' });
 export type TListingBody = z.infer<typeof ZListingBody>;
 
-export const ZListingState = z.enum(['listed', 'unlisted']);
+export const ZListingState = ZListing.shape.state;
 export const ZListingStateBody = z.strictObject({ state: ZListingState });
 
 /** A closet's own terms: the flat shipping fee per bundle and the business days to ship. */
@@ -85,22 +85,18 @@ export const ZClosetSettings = z.strictObject({
 });
 export type TClosetSettings = z.infer<typeof ZClosetSettings>;
 
-export const ZAddressBody = z.strictObject({
-  name: ZPlainText(1, 80),
-  line1: ZPlainText(1, 120),
-  line2: ZPlainText(0, 120),
-  city: ZPlainText(1, 80),
-  region: ZPlainText(0, 80),
-  postalCode: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/, 'not a postal code'),
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter country code'),
+/** A listing's page: everything of the card, its photos in order, and the closet's terms. */
+export const ZListingDetail = ZListing.extend({
+  description: z.string(),
+  photos: z.array(z.object({ id: ZId, thumbUrl: z.string(), cardUrl: z.string(), fullUrl: z.string() })),
+  /** The shipping fee of a bundle from this closet, and the business days it takes to ship. */
+  shippingFeeMinor: ZAmountMinor,
+  handlingDays: z.number().int(),
+  /** Shows, live or to come, that feature it. */
+  shows: z.array(ZShowSummary.pick({ id: true, title: true, status: true, scheduledAt: true })),
+  createdAt: z.iso.datetime({ offset: true }),
 });
-export type TAddressBody = z.infer<typeof ZAddressBody>;
-export const ZAddress = ZAddressBody.extend({ id: ZId, isDefault: z.boolean() });
-export type TAddress = z.infer<typeof ZAddress>;
-/** What an order keeps of the address it ships to. */
-export const ZShippingAddress = ZAddressBody;
-export type TShippingAddress = z.infer<typeof ZShippingAddress>;
+export type TListingDetail = z.infer<typeof ZListingDetail>;
 
-/** One line for people: "Maya Lee, 12 Rue X, 75001 Paris, FR". */
-export const formatAddress = (a: TShippingAddress): string =>
-  [a.name, a.line1, a.line2, [a.postalCode, a.city].join(' '), a.region, a.country].filter((part) => part.trim() !== '').join(', ');
+/** What deleting did: a listing that sold, or was in a show, is archived (kept for its orders), any other removed. */
+export const ZListingDeleted = z.object({ outcome: z.enum(['removed', 'archived']) });

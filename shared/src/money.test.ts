@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMoney, shareOfMinor, splitOrder, sumMinor } from './money.ts';
+import { formatMoney, moneyInputOf, parseMoneyInput, shareOfMinor, splitOrder, sumMinor } from './money.ts';
 
 describe('money', () => {
   it('formats minor units for people', () => {
@@ -60,5 +60,18 @@ describe('money', () => {
       commissionMinor: 500, platformFeeMinor: 500, sellerShareMinor: 0,
     });
     expect(() => splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, refundedMinor: 10_501 })).toThrow(RangeError);
+  });
+});
+
+describe('parseMoneyInput', () => {
+  it('reads what people type, in minor units, without float rounding', () => {
+    expect(parseMoneyInput('45')).toBe(4500);
+    expect(parseMoneyInput('19.99')).toBe(1999);
+    expect(parseMoneyInput('0.1')).toBe(10);
+    expect(parseMoneyInput(' $1,200.50 ')).toBe(120050);
+    for (const bad of ['', '-5', '1.234', 'abc', '1e3', '12.']) expect(parseMoneyInput(bad)).toBeNull();
+  });
+  it('writes back what it reads', () => {
+    for (const minor of [1, 10, 99, 100, 1999, 4500, 120050]) expect(parseMoneyInput(moneyInputOf(minor))).toBe(minor);
   });
 });

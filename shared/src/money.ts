@@ -95,3 +95,17 @@ export const splitOrder = (p: {
     refundedMinor,
   };
 };
+
+/**
+ * What a person typed as a price ("45", "45.5", "1,200.00") in minor units, or null when it
+ * is not an amount: never through floating point, so "19.99" is 1999 and not 1998.
+ */
+export const parseMoneyInput = (text: string): number | null => {
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim().replace(/^\$/, '').replaceAll(',', ''));
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+};
+
+/** Minor units as a person would type them back ("45.50"), for a form's initial value. */
+export const moneyInputOf = (amountMinor: number): string =>
+  amountMinor % 100 === 0 ? String(amountMinor / 100) : `${Math.floor(amountMinor / 100)}.${String(amountMinor % 100).padStart(2, '0')}`;

@@ -173,3 +173,27 @@ describe('profiles', () => {
     expect((await stack.http('GET', '/api/profiles/not%20a%20handle')).status).toBe(400);
   });
 });
+
+// Last: it spends this peer's allowance, which every sign-up above shares.
+describe('limits', () => {
+  it('holds the limits against 200 attempts from rotating forged addresses: one email, one address', async () => {
+    // Reset mails to one account: 5, however many forged addresses ask (the api trusts no proxy here).
+    const user = await stack.createUser();
+    for (let i = 0; i < 200; i++) {
+      const res = await fetch(`${stack.apiUrl}/api/auth/reset-request`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i % 250}` }, body: JSON.stringify({ email: user.email }),
+      });
+      expect([202, 429]).toContain(res.status);
+    }
+    await expect.poll(async () => (await mailsTo(user.email)).length, { timeout: 10_000 }).toBe(5);
+
+    // Sign-ups from one peer: its hourly allowance, then 429 for the rest, whatever X-Forwarded-For says.
+    const made: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      made.push((await signUp({ email: newEmail(), password: PASSWORD, displayName: `Bot ${i}` }, `203.0.113.${i % 250}`)).status);
+    }
+    expect(made.filter((s) => s !== 201 && s !== 429)).toEqual([]);
+    expect(made.filter((s) => s === 201).length).toBeLessThanOrEqual(60);
+    expect(made.slice(-140).every((s) => s === 429)).toBe(true);
+  });
+});

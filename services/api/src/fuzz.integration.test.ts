@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { createLogger, createMailer, createRecordingStore } from '@showcart/common';
+import { createLogger, createMailer, createPhotoStore, createRecordingStore } from '@showcart/common';
 import { createShowEngine } from '@showcart/domain';
 import { API, ERRORS } from '@showcart/shared';
 import fc from 'fast-check';
@@ -63,7 +63,23 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
   'POST /api/auth/password': () => ({ currentPassword: 'not it', password: 'a long fuzzed passphrase' }),
   'POST /api/auth/logout-everywhere': () => ({}),
   'PATCH /api/me/profile': () => ({ bio: 'Fuzzed bio' }),
-  'POST /api/shows': (i) => ({ title: 'Fuzzed show', scheduledAt: '2030-01-01T10:00:00Z', entries: [{ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }] }),
+  // Multipart only: every JSON body the fuzzer sends it is refused as the wrong type (photos.integration.test.ts sends files).
+  'POST /api/photos': () => ({ photo: 'not a file' }),
+  'POST /api/shows': (i) => ({ title: 'Fuzzed show', scheduledAt: new Date(Date.now() + 86_400_000).toISOString(), entries: [{ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }] }),
+  'PATCH /api/shows/:id': () => ({ title: 'Fuzzed show', description: 'Fuzzed', category: 'women/tops', coverPhotoId: null, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  'POST /api/shows/:id/cancel': () => ({}),
+  'POST /api/listings': () => ({
+    title: 'Fuzzed boots', description: '', brand: '', category: 'women/shoes', condition: 'good', priceMinor: 1_000, originalPriceMinor: null,
+    variants: [{ label: 'M', quantity: 1 }], photoIds: [randomUUID()],
+  }),
+  'PATCH /api/listings/:id': () => ({
+    title: 'Fuzzed boots', description: '', brand: '', category: 'women/shoes', condition: 'good', priceMinor: 1_000, originalPriceMinor: null,
+    variants: [{ label: 'M', quantity: 1 }], photoIds: [randomUUID()],
+  }),
+  'POST /api/listings/:id/state': () => ({ state: 'unlisted' }),
+  'PATCH /api/me/closet': () => ({ shippingFeeMinor: 500, handlingDays: 2 }),
+  'POST /api/addresses': () => ({ name: 'Fuzz', line1: '1 Fuzz Road', line2: '', city: 'Fuzzton', region: '', postalCode: '10001', country: 'US' }),
+  'POST /api/addresses/:id/default': () => ({}),
   'POST /api/shows/:id/entries': (i) => ({ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }),
   'POST /api/shows/:id/livekit': () => ({}),
   'POST /api/orders/:id/pay': (i) => ({ attemptId: i.attemptId }),
@@ -208,6 +224,7 @@ beforeAll(async () => {
   const deps = {
     config: stack.config, db: stack.db, redis: stack.redis, stripe: stack.stripe, livekit: stack.livekit, queue: stack.settlementQueue,
     engine: createShowEngine(stack.redis, { offerTtlMs: stack.config.waitlistOfferMs }), recordings: createRecordingStore(stack.config.recordings),
+    photos: createPhotoStore(stack.config.recordings),
     mailer: createMailer(stack.config.mail), logger: createLogger('fuzz', 'silent'),
   };
   // The job dashboard is an app of its own mounted in ours: Express hides its routes, so they are read from it.

@@ -1,4 +1,4 @@
-import { formatMoney, type TOrder, type TWaitlistOffer } from '@showcart/shared';
+import { formatAddress, formatMoney, type TOrder, type TWaitlistOffer } from '@showcart/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
@@ -84,6 +84,7 @@ export const OrdersPage = () => {
               <span className={`badge badge-order-${order.status}`}>{STATUS_LABELS[order.status]}</span>
             </header>
             <OrderLines order={order} />
+            {order.shippingAddress && <p className="muted" data-testid="order-ships-to">Ships to {formatAddress(order.shippingAddress)}</p>}
             {(order.status === 'payment_failed' || order.status === 'action_required') && (
               <div className="order-due" data-testid="order-due">
                 <span>

@@ -4,6 +4,7 @@ import type Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
+import { ShipsTo, useDefaultAddress } from '../components/Address.tsx';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { pageForError } from './ErrorPage.tsx';
@@ -79,6 +80,7 @@ export const ReplayPage = () => {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const payment = useQuery({ ...queryOf('payments.get'), enabled: confirming !== null });
   const card = payment.data?.card;
+  const address = useDefaultAddress();
   const mountedAt = useRef(performance.now());
   const [firstFrameMs, setFirstFrameMs] = useState<number | null>(null);
   const reload = () => invalidate(client, 'replays.get');
@@ -224,7 +226,7 @@ export const ReplayPage = () => {
                   <p className={buy.ok ? 'notice' : 'error'} data-testid="replay-buy-result">
                     {buy.text}{' '}
                     {buy.ok && buy.order && <Link to="/orders">See your orders</Link>}
-                    {buy.code === 'NO_PAYMENT_METHOD' && <Link to={`/wallet?back=/replays/${showId}`}>Add a card</Link>}
+                    {(buy.code === 'NO_PAYMENT_METHOD' || buy.code === 'NO_ADDRESS') && <Link to={`/wallet?back=/replays/${showId}`}>Add a card and address</Link>}
                   </p>
                 )}
               </div>
@@ -235,12 +237,12 @@ export const ReplayPage = () => {
           <ConfirmDialog
             open={confirming !== null && !payment.isPending}
             title={confirming ? `Buy ${confirming.title}?` : 'Buy it?'}
-            confirmLabel={card ? `Pay ${confirming ? formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency) : ''}` : 'Add a card'}
+            confirmLabel={card && address ? `Pay ${confirming ? formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency) : ''}` : 'Add a card and address'}
             onCancel={() => setConfirming(null)}
             onConfirm={() => {
               const chapter = confirming;
               setConfirming(null);
-              if (!card) navigate(`/wallet?back=/replays/${showId}`);
+              if (!card || !address) navigate(`/wallet?back=/replays/${showId}`);
               else if (chapter) buyNow.mutate(chapter);
             }}
             testId="replay-buy-dialog"
@@ -252,6 +254,7 @@ export const ReplayPage = () => {
                 {card ? <>charged now to your {/^\d{4}$/.test(card.last4) ? `${card.brand} ···· ${card.last4}` : 'saved card'}.</> : <>but you have no saved card yet: add one first.</>}
               </p>
             )}
+            {confirming && <ShipsTo back={`/replays/${showId}`} />}
           </ConfirmDialog>
 
           <section className="chat" aria-label="Chat replay">

@@ -1,4 +1,4 @@
-import { formatMoney, type TConnectStatus, type TSale } from '@showcart/shared';
+import { formatAddress, formatMoney, type TConnectStatus, type TSale } from '@showcart/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
@@ -83,6 +83,7 @@ export const SalesPage = () => {
               <div>
                 <h3>{sale.showTitle}</h3>
                 <p className="muted">to {sale.buyerName}</p>
+                {sale.shippingAddress && <p className="muted" data-testid="sale-ship-to">Ship to {formatAddress(sale.shippingAddress)}</p>}
               </div>
               <span className={`badge badge-order-${sale.status}`}>{sale.status.replace('_', ' ')}</span>
             </header>

@@ -2,8 +2,9 @@ import type { TCard, TPaymentSetup } from '@showcart/shared';
 import { Elements } from '@stripe/react-stripe-js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { call, messageOf, queryOf } from '../api.ts';
+import { AddressForm, AddressList, useDefaultAddress } from '../components/Address.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { cardLabel } from '../payments/card.ts';
 import { ConfirmForm } from '../payments/ConfirmForm.tsx';
@@ -56,7 +57,11 @@ const TestCards = ({ setup, onSaved }: { setup: TPaymentSetup; onSaved: (card: T
   );
 };
 
-/** The buyer's card for after-show charges: see it, add one, replace it. */
+/**
+ * What a buyer needs before a first claim or purchase, on one page: a card for the charges
+ * after each show, and the address its orders ship to. A page that sent the buyer here
+ * (`?back=`) is offered back once both are in place.
+ */
 export const WalletPage = () => {
   const { me, setMe } = useSession();
   const [params] = useSearchParams();
@@ -76,26 +81,46 @@ export const WalletPage = () => {
   const failure = setupQuery.error ?? intent.error;
   const error = failure ? messageOf(failure) : null;
   const [saved, setSaved] = useState(false);
+  const address = useDefaultAddress();
+  const [addingAddress, setAddingAddress] = useState(false);
 
   const onSaved = (card: TCard) => {
     client.setQueryData(queryOf('payments.get').queryKey, (s) => (s ? { ...s, card } : s));
     setSaved(true);
     if (me) setMe({ ...me, hasPaymentMethod: true });
   };
-  const back = params.get('back');
+  // Only a path of this site: `back` comes from a link anyone can write.
+  const back = params.get('back')?.match(/^\/[^/\\]/) ? params.get('back') : null;
+  const ready = Boolean(setup?.card) && Boolean(address);
 
   return (
     <Layout>
-      <h1>Your card</h1>
-      <p className="tagline">Claims are charged to it after each show, one charge per seller.</p>
+      <h1>Card and address</h1>
+      <p className="tagline">Claims are charged to your card after each show, one charge per seller, and ship to your default address.</p>
       {error && <p className="error">{error}</p>}
+      {back && ready && (
+        <p className="banner" role="status" data-testid="ready-to-buy">
+          You are ready to claim. <Link to={back}>Back to where you were</Link>
+        </p>
+      )}
+      <section className="card stack" aria-labelledby="address-title">
+        <h2 className="section-title" id="address-title">Shipping address</h2>
+        {address === null && <p data-testid="no-address">No address yet: add the one your orders ship to.</p>}
+        <AddressList />
+        {address === null || addingAddress ? (
+          <AddressForm onSaved={() => setAddingAddress(false)} />
+        ) : (
+          address && <button className="button" onClick={() => setAddingAddress(true)}>Add another address</button>
+        )}
+      </section>
       {setup && (
-        <section className="card stack">
+        <section className="card stack" aria-labelledby="card-title">
+          <h2 className="section-title" id="card-title">Card</h2>
           <p data-testid="saved-card">
             {setup.card ? <>Saved: <strong>{cardLabel(setup.card)}</strong></> : 'No card saved yet: add one to claim in shows.'}
           </p>
-          {saved && <p className="success" role="status">Card saved.{back && <> <a href={back}>Back to where you were</a>.</>}</p>}
-          <h2 className="section-title">{setup.card ? 'Replace it' : 'Add a card'}</h2>
+          {saved && <p className="success" role="status">Card saved.</p>}
+          <h3>{setup.card ? 'Replace it' : 'Add a card'}</h3>
           {setup.mode === 'test' && <TestCards setup={setup} onSaved={onSaved} />}
           {setup.mode === 'elements' && setup.publishableKey && clientSecret && (
             <Elements stripe={stripeFor(setup.publishableKey)} options={{ clientSecret }}>

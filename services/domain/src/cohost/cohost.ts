@@ -80,6 +80,10 @@ export const decideCohostItem = async (
   if (!decider) throw new AppError('CONFLICT', `This item is ${item.status} already.`);
   if (decider !== p.userId) throw new AppError('FORBIDDEN');
   const entryId = await withTransaction(deps.db, async (tx) => {
+    // A share of the show's row lock: a cancel (which takes it whole) waits, or is waited for.
+    const show = await queryRow(tx, z.object({ status: z.string() }), 'select status from shows where id = $1 for share', [item.showId]);
+    if (p.approve && show?.status === 'cancelled') throw new AppError('SHOW_CANCELLED');
+    if (p.approve && show && show.status !== 'scheduled' && show.status !== 'live') throw new AppError('SHOW_ENDED');
     const changed = await execute(tx, 'update cohost_items set status = $2, decided_at = now() where id = $1 and status = $3',
       [item.id, p.approve ? 'approved' : 'declined', item.status]);
     if (!changed) throw new AppError('CONFLICT', 'This item was decided meanwhile.');

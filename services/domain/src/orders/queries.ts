@@ -7,7 +7,7 @@ const ORDER_SELECT = `select o.id, o.show_id as "showId", s.title as "showTitle"
         o.currency, o.items_minor as "itemsMinor", o.shipping_minor as "shippingMinor",
         o.discount_minor as "discountMinor", o.total_minor as "totalMinor", o.status, o.origin,
         o.failure_code as "failureCode", o.pay_by as "payBy", o.refunded_minor as "refundedMinor",
-        o.created_at as "createdAt", o.paid_at as "paidAt",
+        o.created_at as "createdAt", o.paid_at as "paidAt", o.shipping_address as "shippingAddress",
         (select json_agg(json_build_object('claimId', c.id, 'title', l.title,
                   'variantLabel', v.label, 'priceMinor', oi.price_minor) order by c.position)
            from order_items oi join claims c on c.id = oi.claim_id
@@ -42,7 +42,7 @@ export const listSales = async (deps: Pick<TDomainDeps, 'db'>, sellerId: string)
   queryRows(deps.db, ZSale,
     `select o.id as "orderId", o.show_id as "showId", s.title as "showTitle", b.display_name as "buyerName",
             o.currency, o.status, o.total_minor as "totalMinor", o.seller_share_minor as "sellerShareMinor",
-            o.refunded_minor as "refundedMinor",
+            o.refunded_minor as "refundedMinor", o.shipping_address as "shippingAddress",
             (select json_agg(json_build_object('title', l.title, 'variantLabel', v.label, 'priceMinor', oi.price_minor))
                from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id
                join listing_variants v on v.id = e.variant_id join listings l on l.id = v.listing_id
