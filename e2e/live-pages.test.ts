@@ -177,13 +177,14 @@ describe('the live pages', () => {
     const visitor = await stack.createUser({ name: 'Vic Visitor' });
     const page = await newPage();
 
-    await page.goto(`${baseUrl}/shows/${show.id}`);
+    // A show's own page is open to anyone (e2e/scheduled-show.test.ts); a studio is not.
+    await page.goto(`${baseUrl}/studio/${show.id}`);
     await page.waitForURL((url) => url.pathname === '/login');
-    expect(new URL(page.url()).searchParams.get('next')).toBe(`/shows/${show.id}`);
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`/studio/${show.id}`);
     await page.getByTestId('login-email').fill(visitor.email);
     await page.getByTestId('login-password').fill(TEST_PASSWORD);
     await page.getByTestId('login-submit').click();
-    await page.waitForURL((url) => url.pathname === `/shows/${show.id}`);
+    await page.waitForURL((url) => url.pathname === `/studio/${show.id}`);
 
     for (const [url, kind] of [
       ['/shows/doesnotexist', 'not-found'],

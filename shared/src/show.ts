@@ -5,8 +5,10 @@ import { ZAmountMinor, ZCurrency } from './money.ts';
 /**
  * A show's life: scheduled → live → ended (no more claims) → settling (its orders are made
  * and being charged) → settled (every order final: paid, or failed with its deadline set).
+ * A scheduled show its host calls off is cancelled instead, for good (Postgres only: the
+ * live engine never runs it).
  */
-export const SHOW_STATUSES = ['scheduled', 'live', 'ended', 'settling', 'settled'] as const;
+export const SHOW_STATUSES = ['scheduled', 'live', 'ended', 'settling', 'settled', 'cancelled'] as const;
 export const ZShowStatus = z.enum(SHOW_STATUSES);
 export type TShowStatus = z.infer<typeof ZShowStatus>;
 

@@ -10,6 +10,7 @@ export const ConfirmDialog = ({
   title,
   children,
   confirmLabel,
+  cancelLabel = 'Cancel',
   danger,
   reason,
   onConfirm,
@@ -20,6 +21,8 @@ export const ConfirmDialog = ({
   title: string;
   children?: ReactNode;
   confirmLabel: string;
+  /** The button that keeps things as they are, where "Cancel" would read as the action itself. */
+  cancelLabel?: string;
   danger?: boolean;
   reason?: { label: string; initial?: string; minLength: number; maxLength: number };
   onConfirm: (reason: string) => void;
@@ -66,7 +69,7 @@ export const ConfirmDialog = ({
         )}
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onCancel} data-testid={testId && `${testId}-cancel`}>
-            Cancel
+            {cancelLabel}
           </button>
           <button className={danger ? 'button danger' : 'button primary'} disabled={tooShort} data-testid={testId && `${testId}-confirm`}>
             {confirmLabel}

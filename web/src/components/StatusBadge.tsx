@@ -6,6 +6,7 @@ const LABELS: Record<TShowStatus, string> = {
   ended: 'ended',
   settling: 'settling · charging orders',
   settled: 'settled',
+  cancelled: 'cancelled',
 };
 
 export const StatusBadge = ({ status, testId }: { status: TShowStatus; testId?: string }) => (

@@ -4,22 +4,24 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { ShowDetailsFields } from '../components/ShowDetailsFields.tsx';
+import { detailsOf, draftOf } from '../show/show-draft.ts';
 
-/** A host schedules a show from variants of its closet, optionally with live prices. */
+/** A host makes a show: its details and when it starts, then variants of its closet, optionally with live prices. */
 export const NewShowPage = () => {
   const navigate = useNavigate();
   const client = useQueryClient();
   const closet = useQuery(queryOf('closet.mine'));
   const listings = closet.data?.listings ?? null;
-  const [title, setTitle] = useState('');
+  const [draft, setDraft] = useState(draftOf);
   const [chosen, setChosen] = useState<Map<string, string>>(new Map());
   const [invalid, setInvalid] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: (entries: TCreateShowBody['entries']) => call('shows.create', { body: { title, entries } }),
+    mutationFn: (body: TCreateShowBody) => call('shows.create', { body }),
     onSuccess: (show) => {
       // The new show is on the list, and its units are no longer free in the closet.
       void invalidate(client, 'shows.list', 'closet.mine');
-      navigate(`/studio/${show.id}`);
+      navigate(`/studio/${show.id}`, { state: { notice: show.scheduledAt ? 'Your show is scheduled. Share its page: anyone can open it before it starts.' : 'Your show is ready: go live when you are.' } });
     },
   });
   const failure = closet.error ?? create.error;
@@ -37,6 +39,11 @@ export const NewShowPage = () => {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setInvalid(null);
+    const checked = detailsOf(draft);
+    if ('invalid' in checked) {
+      setInvalid(checked.invalid);
+      return;
+    }
     const entries: TCreateShowBody['entries'] = [];
     for (const [variantId, price] of chosen) {
       const priceMinor = price.trim() ? Math.round(Number(price) * 100) : undefined;
@@ -46,17 +53,14 @@ export const NewShowPage = () => {
       }
       entries.push(priceMinor === undefined ? { variantId } : { variantId, priceMinor });
     }
-    create.mutate(entries);
+    create.mutate({ ...checked.details, entries });
   };
 
   return (
     <Layout>
       <h1>New show</h1>
       <form onSubmit={submit} className="form">
-        <label>
-          Title
-          <input value={title} onChange={(e) => setTitle(e.target.value)} required minLength={3} maxLength={120} placeholder="Sunday closet drop" />
-        </label>
+        <ShowDetailsFields draft={draft} onChange={setDraft} />
         <h2 className="section-title">Pick items from your closet</h2>
         {listings === null && !error && <p className="muted">Loading your closet…</p>}
         {listings?.length === 0 && <p className="muted">Your closet is empty.</p>}

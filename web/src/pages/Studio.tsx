@@ -1,6 +1,7 @@
-import { featuredEntry, formatMoney, isShowOver, type TClaim } from '@showcart/shared';
+import { featuredEntry, formatMoney, isShowOver, type TClaim, type TShowDetail } from '@showcart/shared';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { BeforeTheShow, CancelledShow } from '../components/BeforeTheShow.tsx';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
@@ -27,7 +28,8 @@ export const StudioPage = () => {
       </ErrorPage>
     );
   }
-  return <Studio showId={known.showId} />;
+  if (known.show.status === 'cancelled') return <CancelledShow show={known.show} />;
+  return <Studio showId={known.showId} show={known.show} />;
 };
 
 type TTab = 'queue' | 'chat' | 'claims';
@@ -37,7 +39,7 @@ type TTab = 'queue' | 'chat' | 'claims';
  * On a desktop all of it is on one screen; on a phone the video and the featured item stay
  * on top and queue, chat and claims are tabs one tap away.
  */
-const Studio = ({ showId }: { showId: string }) => {
+const Studio = ({ showId, show }: { showId: string; show: TShowDetail }) => {
   const { state, command, error, signedOut, connected, viewers } = useShow(showId);
   const { me } = useSession();
   const live = state.status === 'live';
@@ -95,7 +97,7 @@ const Studio = ({ showId }: { showId: string }) => {
     <Layout wide>
       <div className="studio">
         <div className="stage-column">
-          <ShowStage showId={showId} state={state} viewers={viewers} host subtitle={connected ? state.title : 'Reconnecting…'}>
+          <ShowStage showId={showId} state={state} viewers={viewers} host subtitle={connected ? show.title : 'Reconnecting…'}>
             {state.status === 'scheduled' && (
               <button data-testid="studio-go-live" className="button live" onClick={() => void run(command('show:start', {}))}>
                 Go live
@@ -113,6 +115,7 @@ const Studio = ({ showId }: { showId: string }) => {
             <div><dt>Sold so far</dt><dd data-testid="counter-revenue">{revenue}</dd></div>
           </dl>
           {actionError ? <p className="error" role="alert">{actionError}</p> : <ShowError error={error} signedOut={signedOut} />}
+          {show.status === 'scheduled' && state.status === 'scheduled' && <BeforeTheShow show={show} />}
           {over && (
             <section className="card show-summary" data-testid="show-summary" aria-label="After the show">
               <h2 className="section-title">The show is over</h2>

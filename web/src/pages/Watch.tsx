@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
+import { ShipsTo } from '../components/Address.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
@@ -12,12 +13,21 @@ import { ShowStage } from '../components/Stage.tsx';
 import { useSession } from '../session.tsx';
 import { useShow } from '../show/useShow.ts';
 import { useShowPage } from '../show/useShowPage.tsx';
+import { PreShow } from './PreShow.tsx';
 import { anotherUnitSummary, claimButtonOf, expiredOffers, myClaimsOf } from '../show/viewer.ts';
 
-/** The viewer's page, once the show is known to exist: a bad or unknown id gets a real not-found page. */
+/**
+ * The viewer's page, once the show is known to exist: a bad or unknown id gets a real
+ * not-found page. Before it starts, once cancelled, and for a visitor who is not signed in,
+ * it is the show's open page (PreShow); then the live show.
+ */
 export const WatchPage = () => {
   const known = useShowPage('Loading the show…');
-  return known.ready ? <WatchShow showId={known.showId} /> : known.page;
+  const { me } = useSession();
+  if (!known.ready) return known.page;
+  if (me === undefined) return <div className="loading" role="status">Loading the show…</div>;
+  if (known.show.status === 'scheduled' || known.show.status === 'cancelled' || me === null) return <PreShow show={known.show} />;
+  return <WatchShow showId={known.showId} title={known.show.title} />;
 };
 
 /** A failed tap, shown until the item it was about changes (a unit freed, a new item featured). */
@@ -28,7 +38,8 @@ const entryKeyOf = (state: TShowState) => {
 };
 
 /** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
-const WatchShow = ({ showId }: { showId: string }) => {
+/** `title` is Postgres', which the host may have edited after the live engine opened the show. */
+const WatchShow = ({ showId, title }: { showId: string; title: string }) => {
   const { state, command, error, signedOut, viewers } = useShow(showId);
   const { me } = useSession();
   const meId = me?.id ?? '';
@@ -72,13 +83,13 @@ const WatchShow = ({ showId }: { showId: string }) => {
     const key = entryKey;
     const reply = await command(event, { entryId });
     setClaiming(false);
-    setFailure(reply.ok ? null : { text: reply.message, entryKey: key, needsCard: reply.code === 'NO_PAYMENT_METHOD' });
+    setFailure(reply.ok ? null : { text: reply.message, entryKey: key, needsCard: reply.code === 'NO_PAYMENT_METHOD' || reply.code === 'NO_ADDRESS' });
   };
 
   return (
     <Layout wide>
       <div className="watch">
-        <ShowStage showId={showId} state={state} viewers={viewers} />
+        <ShowStage showId={showId} state={state} viewers={viewers} subtitle={title} />
 
         <section className="panel" aria-label="The show">
           <div aria-live="polite" className="notices">
@@ -135,6 +146,7 @@ const WatchShow = ({ showId }: { showId: string }) => {
                   </button>
                 )}
                 {button?.why && <p className="muted" id="claim-why" data-testid={atLimit ? 'at-limit' : 'claim-why'}>{button.why}</p>}
+                {button && button.action !== 'none' && <ShipsTo back={`/shows/${showId}`} />}
                 {myFeaturedClaim && !shownFailure && (
                   <p data-testid="claim-result" className="success" role="status">
                     Claimed — #{myFeaturedClaim.position}. You'll be charged after the show.
@@ -143,7 +155,7 @@ const WatchShow = ({ showId }: { showId: string }) => {
                 {shownFailure && (
                   <p data-testid="claim-result" className="error" role="status">
                     {shownFailure.text}
-                    {shownFailure.needsCard && <> <Link to={`/wallet?back=/shows/${showId}`}>Add a card</Link></>}
+                    {shownFailure.needsCard && <> <Link to={`/wallet?back=/shows/${showId}`} data-testid="add-card">Add a card and address</Link></>}
                   </p>
                 )}
                 {availableOf(featured) <= 0 && state.status === 'live' && button?.action !== 'take-offer' && !atLimit && !state.bannedUserIds.includes(meId) && (
@@ -183,6 +195,7 @@ const WatchShow = ({ showId }: { showId: string }) => {
             testId="claim-another"
           >
             <p>{anotherUnitSummary(state, meId)}</p>
+            <ShipsTo back={`/shows/${showId}`} />
           </ConfirmDialog>
 
           {me && <ChatPanel state={state} meId={me.id} command={command} signedOut={signedOut} />}

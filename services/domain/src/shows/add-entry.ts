@@ -13,8 +13,12 @@ export const addShowEntry = async (
   const show = await findShow(deps.db, p.showId);
   if (!show) throw new AppError('NOT_FOUND', 'No such show.');
   if (show.hostId !== p.hostId) throw new AppError('FORBIDDEN');
-  if (show.status !== 'scheduled' && show.status !== 'live') throw new AppError('SHOW_ENDED');
   const entryId = await withTransaction(deps.db, async (tx) => {
+    // Read under a share of the show's row lock: an entry never joins a show cancelled
+    // meanwhile, and one added first is in the show when cancelling frees its units.
+    const { status } = (await queryRow(tx, z.object({ status: z.string() }), 'select status from shows where id = $1 for share', [show.id]))!;
+    if (status === 'cancelled') throw new AppError('SHOW_CANCELLED');
+    if (status !== 'scheduled' && status !== 'live') throw new AppError('SHOW_ENDED');
     const variant = await queryRow(tx, z.object({ priceMinor: z.number() }),
       `select l.price_minor as "priceMinor" from listing_variants v join listings l on l.id = v.listing_id
         where v.id = $1 and l.seller_id = $2 and l.deleted_at is null`,

@@ -1,13 +1,19 @@
-import { execute, queryRow, queryRows, withTransaction } from '@showcart/common';
+import { randomUUID } from 'node:crypto';
+import { execute, queryRows, withTransaction } from '@showcart/common';
 import { AppError, type TCreateShowBody, type TShowDetail } from '@showcart/shared';
 import { z } from 'zod';
+import { assertPhotosUsable } from '../catalog/photo-use.ts';
 import { unitsForNewEntry } from '../catalog/stock.ts';
 import type { TDomainDeps } from '../deps.ts';
 import { findShowDetail } from './repo.ts';
+import { checkStartTime } from './show-details.ts';
 
 /**
- * A host schedules a show from variants of its own closet. Each entry holds its units
- * from now until the show settles (NOT_ENOUGH_STOCK when fewer are free).
+ * A host schedules a show from variants of its own closet, with what it is about (a
+ * description, a category, a cover photo of its own) and when it starts: in the future,
+ * or no time at all for a show that goes live as soon as the host is ready. Each entry
+ * holds its units from now until the show settles or is cancelled (NOT_ENOUGH_STOCK when
+ * fewer are free).
  */
 export const createShow = async (
   deps: Pick<TDomainDeps, 'db'>,
@@ -20,7 +26,10 @@ export const createShow = async (
   if (new Set(variantIds).size !== variantIds.length) {
     throw new AppError('INVALID_INPUT', 'entries: each variant may appear once.');
   }
-  const showId = await withTransaction(deps.db, async (tx) => {
+  const scheduledAt = p.show.scheduledAt === undefined ? null : checkStartTime(p.show.scheduledAt);
+  const created = randomUUID();
+  await withTransaction(deps.db, async (tx) => {
+    if (p.show.coverPhotoId) await assertPhotosUsable(tx, { ownerId: hostId, photoIds: [p.show.coverPhotoId], use: { showId: created } });
     // Locked in one order, so that two shows made at once from the same closet never deadlock.
     const variants = await queryRows(tx, z.object({ id: z.string(), priceMinor: z.number() }),
       `select v.id, l.price_minor as "priceMinor"
@@ -30,10 +39,11 @@ export const createShow = async (
       [variantIds, hostId],
     );
     const byId = new Map(variants.map((v) => [v.id, v]));
-    const created = (await queryRow(tx, z.object({ id: z.string() }),
-      'insert into shows (host_id, title, scheduled_at) values ($1, $2, $3) returning id',
-      [hostId, p.show.title, p.show.scheduledAt ?? null],
-    ))!.id;
+    await execute(tx,
+      `insert into shows (id, host_id, title, scheduled_at, description, category, cover_photo_id)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [created, hostId, p.show.title, scheduledAt, p.show.description ?? '', p.show.category ?? null, p.show.coverPhotoId ?? null],
+    );
     for (const [position, entry] of p.show.entries.entries()) {
       const variant = byId.get(entry.variantId);
       if (!variant) throw new AppError('NOT_FOUND', `entries.${position}: no such variant in your closet.`);
@@ -44,7 +54,6 @@ export const createShow = async (
         [created, position, variant.id, hostId, entry.priceMinor ?? variant.priceMinor, quantity],
       );
     }
-    return created;
   });
-  return (await findShowDetail(deps.db, showId))!;
+  return (await findShowDetail(deps.db, created))!;
 };

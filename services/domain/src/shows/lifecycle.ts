@@ -1,8 +1,9 @@
-import { enqueue, JOBS, jobIds, SHOW_STATUS_CHANNEL } from '@showcart/common';
+import { enqueue, JOBS, jobIds, SHOW_STATUS_CHANNEL, withTransaction } from '@showcart/common';
 import { AppError } from '@showcart/shared';
 import { assertReadyToBuy } from '../accounts/addresses.ts';
 import type { TDomainDeps } from '../deps.ts';
 import { findShow, listShowEntries, setShowStatus } from './repo.ts';
+import { lockHostShow } from './show-details.ts';
 
 type TOp = { showId: string; actorId: string; clientOpId: string };
 
@@ -17,11 +18,18 @@ export const openShow = async (deps: Pick<TDomainDeps, 'db' | 'engine'>, showId:
   await deps.engine.open({ showId, hostId: show.hostId, title: show.title, entries: await listShowEntries(deps.db, showId) });
 };
 
-/** The host goes live: the engine decides, Postgres follows, recorders hear of it. */
+/**
+ * The host goes live: the engine decides, Postgres follows, recorders hear of it. Under
+ * the show's row lock, which cancelling takes too: a cancelled show never goes live.
+ */
 export const startShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis'>, p: TOp) => {
-  await openShow(deps, p.showId);
-  const applied = await deps.engine.start(p);
-  await setShowStatus(deps.db, p.showId, ['scheduled'], 'live');
+  const applied = await withTransaction(deps.db, async (tx) => {
+    if ((await lockHostShow(tx, { showId: p.showId, hostId: p.actorId })).status === 'cancelled') throw new AppError('SHOW_CANCELLED');
+    await openShow(deps, p.showId);
+    const started = await deps.engine.start(p);
+    await setShowStatus(tx, p.showId, ['scheduled'], 'live');
+    return started;
+  });
   await deps.redis.publish(SHOW_STATUS_CHANNEL, p.showId);
   return applied;
 };
@@ -39,8 +47,9 @@ const afterEnd = async (deps: Pick<TDomainDeps, 'db' | 'redis' | 'queue'>, showI
   await enqueue(deps.queue, JOBS.closeShowRoom.name, { showId }, jobIds.closeShowRoom(showId), { delay: ROOM_CLOSE_DELAY_MS });
 };
 
-/** The host ends the show. */
+/** The host ends the show (one it cancelled has nothing to end). */
 export const endShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis' | 'queue'>, p: TOp) => {
+  if ((await findShow(deps.db, p.showId))?.status === 'cancelled') throw new AppError('SHOW_CANCELLED');
   await openShow(deps, p.showId);
   const applied = await deps.engine.end(p);
   await afterEnd(deps, p.showId);

@@ -1,5 +1,5 @@
 import { queryRow, queryRows, execute, type TQueryable } from '@showcart/common';
-import { ZShowEntry, ZShowSummary, type TShowDetail, type TShowEntry, type TShowStatus, type TShowSummary } from '@showcart/shared';
+import { photoUrl, ZShowEntry, ZShowSummary, type TShowDetail, type TShowEntry, type TShowStatus, type TShowSummary } from '@showcart/shared';
 import { z } from 'zod';
 
 /** Shows and their entries as Postgres has them (the live state is the engine's, in Redis). */
@@ -8,14 +8,18 @@ const SUMMARY = `s.id, s.title, s.status, s.host_id as "hostId", h.display_name 
   s.scheduled_at as "scheduledAt", s.started_at as "startedAt",
   (select count(*)::int from show_entries e where e.show_id = s.id) as "entryCount",
   (select r.status from recordings r where r.show_id = s.id and r.status in ('recording', 'ready')) as replay,
-  coalesce((select r.listed from recordings r where r.show_id = s.id), true) as "replayListed"`;
+  coalesce((select r.listed from recordings r where r.show_id = s.id), true) as "replayListed",
+  s.description, s.category, s.cover_photo_id as "coverPhotoId", h.handle as "hostHandle"`;
 
-const ZSummaryRow = ZShowSummary.extend({ scheduledAt: z.date().nullable(), startedAt: z.date().nullable() });
+const ZSummaryRow = ZShowSummary.omit({ coverUrl: true }).extend({
+  scheduledAt: z.date().nullable(), startedAt: z.date().nullable(), coverPhotoId: z.string().nullable(),
+});
 
-const toSummary = (row: z.infer<typeof ZSummaryRow>): TShowSummary => ({
+const toSummary = ({ coverPhotoId, ...row }: z.infer<typeof ZSummaryRow>): TShowSummary => ({
   ...row,
   scheduledAt: row.scheduledAt?.toISOString() ?? null,
   startedAt: row.startedAt?.toISOString() ?? null,
+  coverUrl: coverPhotoId && photoUrl(coverPhotoId, 'card'),
 });
 
 /** A host's shows that `where` picks (SQL over `s`, the show, and `r`, its playable recording), in `order`. */
@@ -60,7 +64,19 @@ export const listShowEntries = async (db: TQueryable, showId: string): Promise<T
 
 export const findShowDetail = async (db: TQueryable, showId: string): Promise<TShowDetail | undefined> => {
   const show = await findShow(db, showId);
-  return show && { ...show, entries: await listShowEntries(db, showId) };
+  if (!show) return undefined;
+  const more = (await queryRow(db, z.object({ avatarId: z.string().nullable(), coverPhotoId: z.string().nullable(), cancelledAt: z.date().nullable() }),
+    `select h.avatar_photo_id as "avatarId", s.cover_photo_id as "coverPhotoId", s.cancelled_at as "cancelledAt"
+       from shows s join users h on h.id = s.host_id where s.id = $1`,
+    [showId],
+  ))!;
+  return {
+    ...show,
+    entries: await listShowEntries(db, showId),
+    hostAvatarUrl: more.avatarId && photoUrl(more.avatarId, 'thumb'),
+    coverPhotoId: more.coverPhotoId,
+    cancelledAt: more.cancelledAt?.toISOString() ?? null,
+  };
 };
 
 /** How many shows are live now, on any node. */
