@@ -32,6 +32,13 @@ describe('call', () => {
     expect(fetch.mock.calls[0]![0]).toBe('/api/orders/a%2Fb%3Fc');
   });
 
+  it('writes the query string of the values given, each encoded, and none when there are none', async () => {
+    const fetch = answer(200, { listings: [], nextCursor: null, shows: [], sellers: [] });
+    await call('discovery.search', { query: { q: 'denim & co', category: 'women/jeans', size: undefined, maxPriceMinor: '5000' } });
+    await call('discovery.search');
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual(['/api/search?q=denim+%26+co&category=women%2Fjeans&maxPriceMinor=5000', '/api/search']);
+  });
+
   it('gives undefined for 204 and sends no body where the endpoint has none', async () => {
     const fetch = answer(204);
     await expect(call('auth.logout')).resolves.toBeUndefined();
@@ -69,6 +76,12 @@ describe('call', () => {
       void call('shows.list', { body: {} });
       // @ts-expect-error: raw endpoints are not called through `call`
       void call('recordings.playlist', { params: { id } });
+      // @ts-expect-error: a query string's values are text, as in an address
+      void call('discovery.search', { query: { minPriceMinor: 500 } });
+      // @ts-expect-error: search takes no such parameter
+      void call('discovery.search', { query: { sort: 'price' } });
+      // @ts-expect-error: shows.list takes no query string
+      void call('shows.list', { query: {} });
     };
     void wrongCalls;
   });
@@ -78,5 +91,6 @@ describe('keyOf', () => {
   it('starts with the endpoint’s name, so invalidating the name reaches every parameter', () => {
     expect(keyOf('shows.list')).toEqual(['shows.list']);
     expect(keyOf('orders.get', { id })).toEqual(['orders.get', { id }]);
+    expect(keyOf('discovery.search', undefined, { q: 'denim' })).toEqual(['discovery.search', null, { q: 'denim' }]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type TEndpoint,
   type TEndpointName,
   type TParamsInputOf,
+  type TQueryInputOf,
   type TResponseOf,
 } from '@showcart/shared';
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
@@ -22,9 +23,11 @@ const CHECK_RESPONSES = import.meta.env.DEV || import.meta.env.VITE_CHECK_RESPON
 export type TJsonEndpoint = { [N in TEndpointName]: (typeof API)[N] extends { raw: true } ? never : N }[TEndpointName];
 
 type TArgs<N extends TJsonEndpoint> = (TParamsInputOf<N> extends undefined ? { params?: undefined } : { params: TParamsInputOf<N> }) &
+  (TQueryInputOf<N> extends undefined ? { query?: undefined }
+    : object extends TQueryInputOf<N> ? { query?: TQueryInputOf<N> } : { query: TQueryInputOf<N> }) &
   (TBodyOf<N> extends undefined ? { body?: undefined } : { body: TBodyOf<N> });
 
-/** What `call` takes after the name: nothing for an endpoint without path parameters or body. */
+/** What `call` takes after the name: nothing for an endpoint without path parameters, a required query or body. */
 export type TCallArgs<N extends TJsonEndpoint> = object extends TArgs<N> ? [args?: TArgs<N>] : [args: TArgs<N>];
 
 /** A response the contract does not allow: a bug in the server or in the contract, never the user's doing. */
@@ -36,15 +39,21 @@ export class ContractMismatch extends Error {
   }
 }
 
+/** `?a=1&b=x` of the values given (none for undefined), or nothing. */
+const queryString = (query: object | undefined) => {
+  const given = Object.entries(query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  return given.length === 0 ? '' : `?${new URLSearchParams(given.map(([k, v]) => [k, String(v)])).toString()}`;
+};
+
 /**
  * Calls an endpoint of the contract with the session cookie: its method, its path with the
- * parameters filled in, the body as JSON. The answer has the endpoint's response type
+ * parameters filled in and the query string, the body as JSON. The answer has the endpoint's response type
  * (undefined for 204); a failure becomes an AppError with its code and message.
  */
 export const call = async <N extends TJsonEndpoint>(name: N, ...[args]: TCallArgs<N>): Promise<TResponseOf<N>> => {
   const endpoint: TEndpoint = API[name];
   const body: unknown = args?.body;
-  const res = await fetch(pathOf(endpoint.path, args?.params), {
+  const res = await fetch(pathOf(endpoint.path, args?.params) + queryString(args?.query), {
     method: endpoint.method,
     credentials: 'same-origin',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -68,13 +77,16 @@ export const call = async <N extends TJsonEndpoint>(name: N, ...[args]: TCallArg
   return checked.data as TResponseOf<N>;
 };
 
-/** A query's key: the endpoint's name, then its path parameters. Invalidating `[name]` reaches every one. */
-export const keyOf = <N extends TJsonEndpoint>(name: N, params?: TParamsInputOf<N>) =>
-  params === undefined ? ([name] as const) : ([name, params] as const);
+/**
+ * A query's key: the endpoint's name, then its path parameters, then its query string's.
+ * Invalidating `[name]` reaches every one.
+ */
+export const keyOf = <N extends TJsonEndpoint>(name: N, params?: TParamsInputOf<N>, query?: TQueryInputOf<N>) =>
+  query !== undefined ? ([name, params ?? null, query] as const) : params === undefined ? ([name] as const) : ([name, params] as const);
 
 /** The query of an endpoint: its key and its call, for `useQuery`, `setQueryData` and `invalidateQueries`. */
 export const queryOf = <N extends TJsonEndpoint>(name: N, ...args: TCallArgs<N>) =>
-  queryOptions({ queryKey: keyOf(name, args[0]?.params), queryFn: () => call(name, ...args) });
+  queryOptions({ queryKey: keyOf(name, args[0]?.params, args[0]?.query), queryFn: () => call(name, ...args) });
 
 /** Marks the queries of these endpoints stale, whatever their parameters; those on screen are fetched again. */
 export const invalidate = (client: QueryClient, ...names: TJsonEndpoint[]) =>

@@ -17,11 +17,15 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
   lazy(async () => ({ default: (await load())[name] }));
 
 const AccountPage = page(() => import('./pages/Account.tsx'), 'AccountPage');
+const ClosetPage = page(() => import('./pages/Closet.tsx'), 'ClosetPage');
 const CohostPage = page(() => import('./pages/Cohost.tsx'), 'CohostPage');
+const EditShowPage = page(() => import('./pages/EditShow.tsx'), 'EditShowPage');
 const ForgotPage = page(() => import('./pages/Account.tsx'), 'ForgotPage');
 const ResetPage = page(() => import('./pages/Account.tsx'), 'ResetPage');
 const SignUpPage = page(() => import('./pages/Account.tsx'), 'SignUpPage');
 const VerifyPage = page(() => import('./pages/Account.tsx'), 'VerifyPage');
+const ListingPage = page(() => import('./pages/Listing.tsx'), 'ListingPage');
+const ListingEditorPage = page(() => import('./pages/ListingEditor.tsx'), 'ListingEditorPage');
 const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
 const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
 const OrdersPage = page(() => import('./pages/Orders.tsx'), 'OrdersPage');
@@ -29,9 +33,11 @@ const PayPage = page(() => import('./pages/Pay.tsx'), 'PayPage');
 const ProfilePage = page(() => import('./pages/Profile.tsx'), 'ProfilePage');
 const ReceiptsPage = page(() => import('./pages/Receipts.tsx'), 'ReceiptsPage');
 const ReplayPage = page(() => import('./pages/Replay.tsx'), 'ReplayPage');
+const SearchPage = page(() => import('./pages/Search.tsx'), 'SearchPage');
 const SalesPage = page(() => import('./pages/Sales.tsx'), 'SalesPage');
 const ShowSalesPage = page(() => import('./pages/ShowSales.tsx'), 'ShowSalesPage');
 const ShowsPage = page(() => import('./pages/Shows.tsx'), 'ShowsPage');
+const HomePage = page(() => import('./pages/Home.tsx'), 'HomePage');
 const StudioPage = page(() => import('./pages/Studio.tsx'), 'StudioPage');
 const WalletPage = page(() => import('./pages/Wallet.tsx'), 'WalletPage');
 const WatchPage = page(() => import('./pages/Watch.tsx'), 'WatchPage');
@@ -60,16 +66,23 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/forgot" element={<ForgotPage />} />
                 <Route path="/reset" element={<ResetPage />} />
                 <Route path="/account" element={<AccountPage />} />
-                <Route path="/" element={<ShowsPage />} />
+                <Route path="/" element={<HomePage />} />
+                <Route path="/search" element={<SearchPage />} />
+                <Route path="/shows" element={<ShowsPage />} />
                 <Route path="/shows/new" element={<NewShowPage />} />
                 <Route path="/shows/:id" element={<WatchPage />} />
                 <Route path="/shows/:id/receipts" element={<ReceiptsPage />} />
                 <Route path="/replays/:id" element={<ReplayPage />} />
                 <Route path="/studio/:id" element={<StudioPage />} />
+                <Route path="/studio/:id/edit" element={<EditShowPage />} />
                 <Route path="/shows/:id/sales" element={<ShowSalesPage />} />
                 <Route path="/orders" element={<OrdersPage />} />
                 <Route path="/orders/:id/pay" element={<PayPage />} />
                 <Route path="/wallet" element={<WalletPage />} />
+                <Route path="/closet" element={<ClosetPage />} />
+                <Route path="/closet/new" element={<ListingEditorPage />} />
+                <Route path="/listings/:id" element={<ListingPage />} />
+                <Route path="/listings/:id/edit" element={<ListingEditorPage />} />
                 <Route path="/sales" element={<SalesPage />} />
                 <Route path="/cohost" element={<CohostPage />} />
                 <Route path="/not-allowed" element={<NotAllowedPage />} />

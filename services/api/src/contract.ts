@@ -6,6 +6,7 @@ import {
   type TEndpoint,
   type TEndpointName,
   type TParamsOf,
+  type TQueryOf,
   type TResponseOf,
 } from '@showcart/shared';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
@@ -19,9 +20,10 @@ const WEBHOOK_BODY_LIMIT = '256kb';
 
 type TEndpointOf<N extends TEndpointName> = (typeof API)[N];
 
-/** What a handler gets: its parsed path parameters and body, the signed-in user where the endpoint needs one. */
+/** What a handler gets: its parsed path parameters, query string and body, the signed-in user where the endpoint needs one. */
 export type TRequestOf<N extends TEndpointName> = {
   params: TParamsOf<N>;
+  query: TQueryOf<N>;
   body: TBodyOf<N>;
   user: TEndpointOf<N>['auth'] extends 'user' ? TSessionUser : undefined;
   req: Request;
@@ -37,7 +39,7 @@ export type THandlers = { [N in TEndpointName]: THandler<N> };
 /**
  * Mounts every endpoint of the contract on the router: its method and path, the session
  * check (`user`), the body parser (JSON, or the raw bytes a webhook signs), parsing of path
- * parameters and body with its schemas (INVALID_INPUT naming the first bad field), and the
+ * parameters, query string and body with its schemas (INVALID_INPUT naming the first bad field), and the
  * success status. Outside production each JSON response is checked against its schema, so
  * a handler that drifts from the contract fails the tests rather than a client.
  */
@@ -58,8 +60,9 @@ export const mountContract = (router: Router, handlers: THandlers, deps: Pick<TA
     const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
     router[method](endpoint.path, ...before, async (req: Request, res: Response) => {
       const params = endpoint.params ? parseWith(endpoint.params, req.params) : undefined;
+      const query = endpoint.query ? parseWith(endpoint.query, req.query) : undefined;
       const body = endpoint.body ? parseWith(endpoint.body, req.body) : undefined;
-      const result = await handle({ params, body, user: res.locals.user, req, res } as TRequestOf<TEndpointName>);
+      const result = await handle({ params, query, body, user: res.locals.user, req, res } as TRequestOf<TEndpointName>);
       if (endpoint.raw) return;
       if (endpoint.response === null) {
         res.status(endpoint.status ?? 204).end();
