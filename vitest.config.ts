@@ -28,12 +28,14 @@ export default defineConfig({
         },
       },
       {
-        // Browser tests run last, on their own: Chromium, LiveKit and the whole stack in
-        // one flow each need the two cores more than the clock, and a busy CI machine
-        // shared with the worker-crash test made them miss a 60 s budget.
+        // Browser tests run last, on their own and one file at a time: Chromium, LiveKit
+        // and the whole stack in one flow each need the two cores more than the clock. A
+        // busy CI machine shared with the worker-crash test made them miss a 60 s budget,
+        // and two files going live at once kept a viewer's video from arriving in 30 s.
         test: {
           name: 'browser',
           include: ['e2e/**/*.test.ts'],
+          fileParallelism: false,
           sequence: { groupOrder: 1 },
           ...integration,
           testTimeout: 180_000,

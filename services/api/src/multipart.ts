@@ -2,6 +2,9 @@ import { AppError } from '@showcart/shared';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
 
+/** How long the rest of a refused upload is read (and dropped) before its connection is cut. */
+const DRAIN_MS = 5_000;
+
 /** Room for a multipart body's boundaries and part headers around its one file. */
 const ENVELOPE_BYTES = 64 * 1024;
 
@@ -11,7 +14,7 @@ const ENVELOPE_BYTES = 64 * 1024;
  * and the rest is never kept (a declared Content-Length over the limit is refused before
  * a byte is read). The client's file name and type are not used: the bytes are judged by
  * their content later. Not multipart is 415; no file, a file in another field or a second
- * file is 400. A refused body is not read on: the answer closes the connection.
+ * file is 400. A refused body is not kept: what is still coming is dropped, for a few seconds at most.
  */
 export const readOneFile = (req: Request, res: Response, p: { field: string; maxBytes: number }) =>
   new Promise<Buffer>((resolve, reject) => {
@@ -19,8 +22,14 @@ export const readOneFile = (req: Request, res: Response, p: { field: string; max
     const refuse = (error: AppError) => {
       if (settled) return;
       settled = true;
-      res.setHeader('connection', 'close');
+      // The rest of a refused body is read and dropped for a moment, so that the client,
+      // still sending, reads the answer instead of a reset connection; one that keeps
+      // sending past that is cut off.
       req.unpipe();
+      req.resume();
+      res.once('finish', () => {
+        if (!req.complete) setTimeout(() => req.socket.destroy(), DRAIN_MS).unref();
+      });
       reject(error);
     };
     const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `A photo may be at most ${Math.round(p.maxBytes / 1024 / 1024)} MB.`);
