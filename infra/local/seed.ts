@@ -11,8 +11,8 @@ export const DEMO_PASSWORD = 'showcart-demo';
 
 export const DEMO_LOGINS = [
   { email: 'host@showcart.test', role: 'host of the demo show, with a closet of its own' },
-  { email: 'viewer1@showcart.test', role: 'viewer with a saved test card' },
-  { email: 'viewer2@showcart.test', role: 'viewer with a saved test card' },
+  { email: 'viewer1@showcart.test', role: 'viewer with a saved test card and a shipping address' },
+  { email: 'viewer2@showcart.test', role: 'viewer with a saved test card and a shipping address' },
   { email: 'viewer3@showcart.test', role: 'viewer whose saved test card is declined (pays on-session after the show)' },
   { email: 'admin@showcart.test', role: 'operator: the job dashboard at /admin/queues' },
   { email: 'vintage@showcart.test', role: 'seller whose items are co-hosted in the demo show' },

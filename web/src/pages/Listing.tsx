@@ -53,8 +53,9 @@ export const ListingPage = () => {
         </p>
         <ul className="sizes" aria-label="Sizes">
           {l.variants.map((v) => (
-            <li key={v.id} className={v.free > 0 ? 'size' : 'size size-out'}>
-              {v.label} <span className="muted">{v.free > 0 ? `${v.free} left` : 'sold out'}</span>
+            <li key={v.id} className={v.quantity > 0 ? 'size' : 'size size-out'}>
+              {/* Units a show holds are sold there: "in a show", not sold out. */}
+              {v.label} <span className="muted">{v.free > 0 ? `${v.free} left` : v.quantity > 0 ? 'in a show' : 'sold out'}</span>
             </li>
           ))}
         </ul>

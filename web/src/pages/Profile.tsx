@@ -54,7 +54,7 @@ export const ProfilePage = () => {
               <li key={l.id} className="closet-item">
                 <img src={l.photoUrl} alt="" className="thumb" loading="lazy" />
                 <div>
-                  <h3>{l.title}</h3>
+                  <h3><Link to={`/listings/${l.id}`}>{l.title}</Link></h3>
                   <p>{formatMoney(l.priceMinor, l.currency)} · {l.variants.map((v) => v.label).join(', ')}</p>
                 </div>
               </li>
