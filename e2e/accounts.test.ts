@@ -92,6 +92,20 @@ describe('accounts in the browser', () => {
     await page.getByTestId('reset-password').fill('yet another kettle of fish');
     await page.getByTestId('reset-submit').click();
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(/expired or was used/);
+
+    // Moving to another email: the password again, then the new address is confirmed by its own mail.
+    const moved = `moved-${randomUUID().slice(0, 8)}@showcart.test`;
+    await page.goto(`${baseUrl}/account`);
+    await page.getByText('Use another email').click();
+    await page.getByTestId('email-new').fill(moved);
+    await page.getByTestId('email-password').fill('a brand new kettle of fish');
+    await page.getByRole('button', { name: 'Change email' }).click();
+    await expect.poll(() => page.getByTestId('email-moved').textContent(), { timeout: 30_000 }).toContain(`now uses ${moved}`);
+    expect(await page.getByTestId('email-unverified').isVisible()).toBe(true);
+    await shot(page, 'account-email-moved');
+    await page.goto(await linkInMail(moved, /Confirm your email/));
+    await page.getByTestId('verify-submit').click();
+    await expect.poll(() => page.getByTestId('verified').isVisible(), { timeout: 30_000 }).toBe(true);
     await context.close();
   });
 });

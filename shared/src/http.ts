@@ -31,6 +31,7 @@ export const ZTokenBody = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_
 export const ZResetRequestBody = z.strictObject({ email: z.email().max(254) });
 export const ZResetBody = ZTokenBody.extend({ password: ZNewPassword });
 export const ZPasswordChangeBody = z.strictObject({ currentPassword: z.string().min(1).max(200), password: ZNewPassword });
+export const ZEmailChangeBody = z.strictObject({ currentPassword: z.string().min(1).max(200), email: z.email().max(254) });
 
 /** A handle as typed: letters, digits and _, kept lowercased. */
 export const ZHandle = z.string().trim().toLowerCase().regex(/^[a-z0-9_]{3,30}$/, '3 to 30 letters, digits or _');

@@ -174,6 +174,32 @@ describe('profiles', () => {
   });
 });
 
+describe('changing the email', () => {
+  it('needs the password, refuses a taken email, and proves the new one by its own link', async () => {
+    const email = newEmail();
+    const res = await signUp({ email, password: PASSWORD, displayName: 'Mover' });
+    const cookie = cookieOf(res)!;
+    await stack.http('POST', '/api/auth/verify', { body: { token: await tokenFrom(email, /Confirm your email/) } });
+    const taken = newEmail();
+    await signUp({ email: taken, password: PASSWORD, displayName: 'Other' });
+
+    expect((await stack.http('POST', '/api/auth/email', { cookie, body: { currentPassword: 'wrong one', email: newEmail() } })).body.error.code)
+      .toBe('BAD_CREDENTIALS');
+    expect((await stack.http('POST', '/api/auth/email', { cookie, body: { currentPassword: PASSWORD, email: taken.toUpperCase() } })).body.error.code)
+      .toBe('EMAIL_TAKEN');
+    expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ email, emailVerified: true });
+
+    const next = newEmail();
+    const moved = await stack.http('POST', '/api/auth/email', { cookie, body: { currentPassword: PASSWORD, email: next } });
+    expect(moved).toMatchObject({ status: 200, body: { email: next, emailVerified: false } });
+    await expect.poll(async () => (await mailsTo(email)).some((m) => /email was changed/.test(m.subject)), { timeout: 10_000 }).toBe(true);
+    // Signing in goes by the new email; the new one is proven by its own mailed link.
+    expect((await fetch(`${stack.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) })).status).toBe(401);
+    await stack.http('POST', '/api/auth/verify', { body: { token: await tokenFrom(next, /Confirm your email/) } });
+    expect((await stack.http('GET', '/api/me', { cookie })).body).toMatchObject({ email: next, emailVerified: true });
+  });
+});
+
 // Last: it spends this peer's allowance, which every sign-up above shares.
 describe('limits', () => {
   it('holds the limits against 200 attempts from rotating forged addresses: one email, one address', async () => {

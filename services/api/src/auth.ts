@@ -18,7 +18,7 @@ import type { TApiDeps } from './deps.ts';
 /** Signing in and out, who the session is, and whether the platform is up. */
 type TAuthEndpoints =
   | 'auth.login' | 'auth.logout' | 'me.get' | 'health.get' | 'auth.signup' | 'auth.verify' | 'auth.resendVerification'
-  | 'auth.resetRequest' | 'auth.reset' | 'auth.password' | 'auth.logoutEverywhere' | 'profiles.get' | 'me.profile';
+  | 'auth.resetRequest' | 'auth.reset' | 'auth.password' | 'auth.email' | 'auth.logoutEverywhere' | 'profiles.get' | 'me.profile';
 
 export const authHandlers = (deps: TApiDeps): Pick<THandlers, TAuthEndpoints> => {
   const secure = deps.config.publicUrl.startsWith('https:');
@@ -38,6 +38,7 @@ export const authHandlers = (deps: TApiDeps): Pick<THandlers, TAuthEndpoints> =>
     'auth.resendVerification': ({ user, req }) => accounts.resendVerification({ user, address: addressOf(req) }),
     'auth.resetRequest': ({ body, req }) => accounts.requestPasswordReset({ email: body.email, address: addressOf(req) }),
     'auth.reset': ({ body }) => accounts.resetPassword(body),
+    'auth.email': ({ user, body, req }) => accounts.changeEmail({ user, ...body, address: addressOf(req) }),
     'auth.password': async ({ user, body, res }) => {
       const ended = await accounts.changePassword({ user, ...body });
       // This session ended with the rest: the browser signs in again with the new password.

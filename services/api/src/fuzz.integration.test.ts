@@ -61,6 +61,7 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
   'POST /api/auth/reset-request': () => ({ email: 'someone@showcart.test' }),
   'POST /api/auth/reset': () => ({ token: 'A'.repeat(43), password: 'a long fuzzed passphrase' }),
   'POST /api/auth/password': () => ({ currentPassword: 'not it', password: 'a long fuzzed passphrase' }),
+  'POST /api/auth/email': () => ({ currentPassword: 'not it', email: 'fuzz-new@showcart.test' }),
   'POST /api/auth/logout-everywhere': () => ({}),
   'PATCH /api/me/profile': () => ({ bio: 'Fuzzed bio' }),
   // Multipart only: every JSON body the fuzzer sends it is refused as the wrong type (photos.integration.test.ts sends files).

@@ -160,6 +160,14 @@ export const AccountPage = () => {
   };
   const change = useMutation({ mutationFn: () => call('auth.password', { body: passwords }), onSuccess: signedOut });
   const everywhere = useMutation({ mutationFn: () => call('auth.logoutEverywhere'), onSuccess: signedOut });
+  const [newEmail, setNewEmail] = useState({ email: '', currentPassword: '' });
+  const moveEmail = useMutation({
+    mutationFn: () => call('auth.email', { body: newEmail }),
+    onSuccess: (next) => {
+      setMe(next);
+      setNewEmail({ email: '', currentPassword: '' });
+    },
+  });
   return (
     <Layout>
       <h1>Your account</h1>
@@ -178,6 +186,22 @@ export const AccountPage = () => {
                 </button>{' '}
                 {resend.isSuccess && <span className="success" role="status">Sent: check your inbox.</span>}
                 {resend.error && <span className="error" role="alert">{messageOf(resend.error)}</span>}
+              </p>
+            )}
+            <details>
+              <summary>Use another email</summary>
+              <form className="form" onSubmit={(e) => { e.preventDefault(); moveEmail.mutate(); }}>
+                <Field label="New email" type="email" autoComplete="email" required maxLength={254} data-testid="email-new"
+                  value={newEmail.email} onChange={(e) => setNewEmail({ ...newEmail, email: e.target.value })} />
+                <Field label="Your password" type="password" autoComplete="current-password" required data-testid="email-password"
+                  value={newEmail.currentPassword} onChange={(e) => setNewEmail({ ...newEmail, currentPassword: e.target.value })} />
+                {moveEmail.error && <p className="error" role="alert">{messageOf(moveEmail.error)}</p>}
+                <button className="button" disabled={moveEmail.isPending}>Change email</button>
+              </form>
+            </details>
+            {moveEmail.isSuccess && (
+              <p className="success" role="status" data-testid="email-moved">
+                Your account now uses {me.email}. We mailed it a link to confirm it; until then you can buy but not sell.
               </p>
             )}
           </section>

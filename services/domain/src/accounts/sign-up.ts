@@ -5,11 +5,11 @@ import { AppError, type TSignUpBody } from '@showcart/shared';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
-import { endUserSessions, openSession, resolveSession, type TSessionUser } from './sessions.ts';
+import { endUserSessions, findMe, openSession, resolveSession, type TSessionUser } from './sessions.ts';
 
 /**
  * Accounts anyone can open: sign-up (signed in at once, the email to be proven by a mailed
- * link), verification, a password reset by mail, a password change, and signing out
+ * link), verification, a password reset by mail, a password or email change, and signing out
  * everywhere. Mail is limited like sign-in: per address and per email, so a form cannot
  * be used to flood someone's inbox.
  */
@@ -164,6 +164,34 @@ export const createAccounts = (deps: TDeps) => {
       checkPassword(p.password, p.user.email);
       await execute(deps.db, 'update users set password_hash = $2 where id = $1', [p.user.id, await hash(p.password)]);
       return { ended: await endUserSessions(deps, p.user.id) };
+    },
+
+    /**
+     * A signed-in person moves its account to another email, knowing its password: the new
+     * one is unproven until its link is opened (so selling waits for it), the old one is told,
+     * and links mailed to the old one no longer prove anything.
+     */
+    changeEmail: async (p: { user: TSessionUser; currentPassword: string; email: string; address: string }): Promise<TSessionUser> => {
+      const row = await queryRow(deps.db, z.object({ passwordHash: z.string() }), 'select password_hash as "passwordHash" from users where id = $1', [p.user.id]);
+      if (!row || !(await verify(row.passwordHash, p.currentPassword).catch(() => false))) throw new AppError('BAD_CREDENTIALS', 'Your current password is not right.');
+      const email = p.email.trim();
+      if (email.toLowerCase() === p.user.email.toLowerCase()) throw new AppError('CONFLICT', 'That is your email already.');
+      await limit(p.address, email);
+      await withTransaction(deps.db, async (tx) => {
+        await execute(tx, 'update users set email = $2, email_verified_at = null where id = $1', [p.user.id, email]).catch((error: unknown) => {
+          if (appErrorFromDb(error)?.code === 'CONFLICT') throw new AppError('EMAIL_TAKEN');
+          throw error;
+        });
+        await execute(tx, `update account_tokens set used_at = now() where user_id = $1 and used_at is null`, [p.user.id]);
+      });
+      await mailVerification({ id: p.user.id, email, displayName: p.user.displayName });
+      await deps.mailer.send({
+        to: p.user.email,
+        subject: 'Your Showcart email was changed',
+        text: `Hi ${p.user.displayName},\n\nYour Showcart account now uses ${email}. If you did not make this change, reply to this mail at once.\n`,
+        html: `<p>Hi ${escapeHtml(p.user.displayName)},</p><p>Your Showcart account now uses ${escapeHtml(email)}. If you did not make this change, reply to this mail at once.</p>`,
+      });
+      return (await findMe(deps.db, p.user.id))!;
     },
 
     /** Every session of the account ends, on every device and open page. */
