@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TStack } from '../infra/test/harness.ts';
 import { linkInNewestMail } from '../infra/test/mail.ts';
 import { expectAccessible } from './axe.ts';
-import { PHONE, SCREENSHOTS } from './browser.ts';
-import { startBrowserStack } from './stack.ts';
+import { SCREENSHOTS } from './browser.ts';
+import { useBrowserStack } from './stack.ts';
 
 /** A stranger opens an account, proves its email from the mail, and later resets a forgotten password. */
-let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let browser: Browser;
 let baseUrl: string;
-
-beforeAll(async () => {
-  env = await startBrowserStack();
-  ({ stack, browser, baseUrl } = env);
-}, 180_000);
-afterAll(() => env?.close());
+const { newContext } = useBrowserStack({}, (env) => {
+  ({ stack, baseUrl } = env);
+});
 
 /** The link in the newest mail to `address` about `subject`, read from the mail catcher. */
 const linkInMail = async (address: string, subject: RegExp) => (await linkInNewestMail(stack.env.MAIL_CATCHER_URL, address, subject)).href;
@@ -26,7 +21,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCR
 
 describe('accounts in the browser', () => {
   it('a stranger signs up, confirms the email from the mail, and resets a forgotten password', async () => {
-    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+    const context = await newContext();
     const page = await context.newPage();
     const email = `stranger-${randomUUID().slice(0, 8)}@showcart.test`;
 

@@ -1,38 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
 import { expectAccessible } from './axe.ts';
 import { PHONE, SCREENSHOTS, signIn, videoIsPlaying } from './browser.ts';
-import { startBrowserStack } from './stack.ts';
+import { useBrowserStack } from './stack.ts';
 
 /**
  * The live pages as a host and two buyers use them: told what happened, no accidental
  * buys, a studio that fits a phone, real error pages, and no serious accessibility faults.
  */
-let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let browser: Browser;
 let baseUrl: string;
-
-beforeAll(async () => {
-  env = await startBrowserStack({ worker: true });
-  ({ stack, browser, baseUrl } = env);
-}, 180_000);
-afterAll(() => env?.close());
-
-const contexts: BrowserContext[] = [];
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => {});
+const { newContext } = useBrowserStack({ worker: true }, (env) => {
+  ({ stack, baseUrl } = env);
 });
 
 /** What the pages' Content-Security-Policy refused: nothing the app itself does may be. */
 const refusedByPolicy: string[] = [];
 const newPage = async (viewport = PHONE) => {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await (await newContext(viewport)).newPage();
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) refusedByPolicy.push(m.text());
   });

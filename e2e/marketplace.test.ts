@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TStack } from '../infra/test/harness.ts';
 import { linkInNewestMail } from '../infra/test/mail.ts';
 import { expectAccessible } from './axe.ts';
-import { PHONE, SCREENSHOTS, videoIsPlaying } from './browser.ts';
-import { startBrowserStack } from './stack.ts';
+import { SCREENSHOTS, videoIsPlaying } from './browser.ts';
+import { useBrowserStack } from './stack.ts';
 
 /**
  * Issue #16's "done when", in a real browser with no seeded account: one stranger signs up,
@@ -16,27 +16,11 @@ import { startBrowserStack } from './stack.ts';
  * listing's title, adds an address and a card at the prompt, claims, and after the show
  * has a paid order that ships to that address.
  */
-let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let browser: Browser;
 let baseUrl: string;
-
-beforeAll(async () => {
-  env = await startBrowserStack({ worker: true });
-  ({ stack, browser, baseUrl } = env);
-}, 180_000);
-afterAll(() => env?.close());
-
-const contexts: BrowserContext[] = [];
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => {});
+const { newPage } = useBrowserStack({ worker: true }, (env) => {
+  ({ stack, baseUrl } = env);
 });
-
-const newPage = async () => {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
-  contexts.push(context);
-  return context.newPage();
-};
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `marketplace-${name}.png`), fullPage: true });
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 

@@ -1,23 +1,18 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
 import { expectAccessible } from './axe.ts';
 import { PHONE, SCREENSHOTS, signIn } from './browser.ts';
-import { startBrowserStack } from './stack.ts';
+import { useBrowserStack } from './stack.ts';
 
 /** The photo picker in a browser: an avatar on the account page, and a listing's photos uploaded, reordered and removed. */
-let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let browser: Browser;
 let baseUrl: string;
-
-beforeAll(async () => {
-  env = await startBrowserStack();
-  ({ stack, browser, baseUrl } = env);
-}, 180_000);
-afterAll(() => env?.close());
+const { newContext } = useBrowserStack({}, (env) => {
+  ({ stack, baseUrl } = env);
+});
 
 const DESKTOP = { width: 1280, height: 900 };
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -38,7 +33,7 @@ const order = (page: Page) => page.locator('.photo-grid [data-photo-id]').evalua
 describe('photos in the browser', () => {
   it('a person uploads a profile photo, is told when a file is not one, and sees it on the public page', async () => {
     const user = await stack.createUser({ name: 'Maya Photo' });
-    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+    const context = await newContext();
     const page = await context.newPage();
     await signIn(page, baseUrl, user.email, TEST_PASSWORD);
     await page.goto(`${baseUrl}/account`);
@@ -81,7 +76,7 @@ describe('photos in the browser', () => {
 
   it('a seller uploads several photos at once, reorders them by buttons and by dragging, and removes one', async () => {
     const user = await stack.createUser({ name: 'Seller Photos' });
-    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
+    const context = await newContext();
     const page = await context.newPage();
     await signIn(page, baseUrl, user.email, TEST_PASSWORD);
     await page.goto(`${baseUrl}/closet/new`);

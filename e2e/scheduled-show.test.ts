@@ -1,38 +1,22 @@
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
 import { expectAccessible } from './axe.ts';
-import { PHONE, SCREENSHOTS, signIn } from './browser.ts';
-import { startBrowserStack } from './stack.ts';
+import { SCREENSHOTS, signIn } from './browser.ts';
+import { useBrowserStack } from './stack.ts';
 
 /**
  * A scheduled show as a host makes it and strangers find it: the form, the studio before
  * the start, the show's open page with its countdown, items and host for a visitor who is
  * not signed in, the switch to the live show without a reload, and a cancelled show.
  */
-let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let browser: Browser;
 let baseUrl: string;
-
-beforeAll(async () => {
-  env = await startBrowserStack();
-  ({ stack, browser, baseUrl } = env);
-}, 180_000);
-afterAll(() => env?.close());
-
-const contexts: BrowserContext[] = [];
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => {});
+const { newPage } = useBrowserStack({}, (env) => {
+  ({ stack, baseUrl } = env);
 });
-
-const newPage = async (viewport = PHONE) => {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
-  contexts.push(context);
-  return context.newPage();
-};
 const shot = (page: Page, name: string, firstScreen = true) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: !firstScreen });
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();

@@ -1,34 +1,18 @@
 import path from 'node:path';
 import { sessionKey } from '@showcart/common';
 import { SESSION_COOKIE, sessionIdOfToken } from '@showcart/domain';
-import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, WebSocket } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { newOpId, request, snapshotOf, TEST_PASSWORD, type TStack } from '../infra/test/harness.ts';
-import { PHONE, SCREENSHOTS, signIn } from './browser.ts';
-import { startBrowserStack } from './stack.ts';
+import { SCREENSHOTS, signIn } from './browser.ts';
+import { useBrowserStack } from './stack.ts';
 
-let env: Awaited<ReturnType<typeof startBrowserStack>>;
 let stack: TStack;
-let browser: Browser;
 let baseUrl: string;
-
-beforeAll(async () => {
-  env = await startBrowserStack();
-  ({ stack, browser, baseUrl } = env);
-}, 180_000);
-afterAll(() => env?.close());
-
-const contexts: BrowserContext[] = [];
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => {});
+const { newContext } = useBrowserStack({}, (env) => {
+  ({ stack, baseUrl } = env);
 });
 
-/** One browser (one cookie jar), as a person with several tabs has. */
-const newBrowserContext = async () => {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
-  contexts.push(context);
-  return context;
-};
 
 /** The page's Socket.IO connections (LiveKit's signalling is a WebSocket too, elsewhere). */
 const showSocketsOf = (page: Page) => {
@@ -68,7 +52,7 @@ describe('a session ended elsewhere, in the browser', () => {
   it('signing out in another tab stops the open show page: it says so, its Claim is refused and its socket is closed', async () => {
     const { showId, hostSocket } = await liveShow();
     const viewer = await stack.createUser({ name: 'Sam Viewer', withCard: true });
-    const context = await newBrowserContext();
+    const context = await newContext();
     const showTab = await context.newPage();
     const sockets = showSocketsOf(showTab);
     await signIn(showTab, baseUrl, viewer.email, TEST_PASSWORD);
@@ -100,7 +84,7 @@ describe('a session ended elsewhere, in the browser', () => {
   it('a session gone without a word (cleared, expired) is refused by the server at the first Claim, which closes the page’s socket', async () => {
     const { showId, hostSocket } = await liveShow();
     const viewer = await stack.createUser({ name: 'Priya Viewer', withCard: true });
-    const context = await newBrowserContext();
+    const context = await newContext();
     const page = await context.newPage();
     const sockets = showSocketsOf(page);
     await signIn(page, baseUrl, viewer.email, TEST_PASSWORD);

@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort } from '../infra/local/processes.ts';
 import { startStack, type TStack } from '../infra/test/harness.ts';
-import { launchChromium, SCREENSHOTS, serveWeb } from './browser.ts';
+import { launchChromium, PHONE, SCREENSHOTS, serveWeb } from './browser.ts';
 
 /**
  * What a browser test file starts: the stack, the built web app in front of it on a port of
@@ -28,4 +30,32 @@ export const startBrowserStack = async (opts: Parameters<typeof startStack>[0] =
     await close();
     throw error;
   }
+};
+
+export type TBrowserStack = Awaited<ReturnType<typeof startBrowserStack>>;
+
+/**
+ * A browser test file's hooks: the stack started once before its tests (`ready` hands it to
+ * the file's own variables) and stopped after them; the contexts each test opens with
+ * `newContext`/`newPage` closed after that test, so a show left live stops sending video.
+ */
+export const useBrowserStack = (opts: Parameters<typeof startBrowserStack>[0], ready: (env: TBrowserStack) => void | Promise<void>) => {
+  let env: TBrowserStack | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    env = await startBrowserStack(opts);
+    await ready(env);
+  }, 180_000);
+  afterAll(() => env?.close());
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  });
+  /** One browser (one cookie jar), phone-sized unless told otherwise. */
+  const newContext = async (viewport = PHONE) => {
+    const context = await env!.browser.newContext({ viewport, deviceScaleFactor: 2 });
+    contexts.push(context);
+    return context;
+  };
+  const newPage = async (viewport = PHONE) => (await newContext(viewport)).newPage();
+  return { newContext, newPage };
 };
