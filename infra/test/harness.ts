@@ -75,6 +75,9 @@ export const startStack = async (
     PUBLIC_URL: opts.publicUrl ?? 'http://localhost:5173',
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
     RECORDINGS_DIR: path.join(REPO_ROOT, `.data/test-recordings/${randomUUID()}`),
+    // Every test's sellers are new: the first-sale boost is off unless a test turns it on,
+    // so the charges the other tests assert stay items + shipping.
+    FIRST_SALE_SHIPPING_DISCOUNT_MINOR: '0',
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     ...opts.env,
   };

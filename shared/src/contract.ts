@@ -46,8 +46,22 @@ import {
   ZListingStateBody,
 } from './closet.ts';
 import { ZHome, ZSearchQuery, ZSearchResult } from './discovery.ts';
+import {
+  ZNotificationPage,
+  ZNotificationsQuery,
+  ZPreferences,
+  ZPreferencesBody,
+  ZPushSubscriptionBody,
+  ZPushUnsubscribeBody,
+  ZUnread,
+  ZUnsubscribeBody,
+  ZUnsubscribed,
+  ZVapidKey,
+} from './notifications.ts';
 import { ZId } from './ids.ts';
+import { ZConversation, ZGreetingBody, ZMessage, ZMessageBody, ZReportBody, ZThread } from './messages.ts';
 import { ZPhoto, ZPhotoSize } from './photos.ts';
+import { ZFeedPage, ZFollowState, ZLikeState, ZLikesPage, ZPeoplePage, ZSocialPageQuery } from './social.ts';
 import { ZReplay, ZReplayBuyBody, ZReplayListedBody } from './replay.ts';
 import { ZAddEntryBody, ZCreateShowBody, ZUpdateShowBody } from './schedule.ts';
 import { ZShowEntry } from './show.ts';
@@ -80,6 +94,7 @@ const endpoint = <const E extends TEndpoint>(e: E) => e;
 
 const ZShowParams = z.strictObject({ id: ZId });
 const ZIdParams = z.strictObject({ id: ZId });
+const ZHandleParams = z.strictObject({ handle: ZHandle });
 const ZEntryParams = z.strictObject({ id: ZId, entryId: ZId });
 const ZSegmentParams = z.strictObject({
   id: ZId,
@@ -109,6 +124,19 @@ export const API = {
   'auth.logoutEverywhere': endpoint({ method: 'POST', path: '/api/auth/logout-everywhere', auth: 'user', response: ZEnded }),
   'profiles.get': endpoint({ method: 'GET', path: '/api/profiles/:handle', auth: 'public', params: z.strictObject({ handle: ZHandle }), response: ZProfile }),
   'me.profile': endpoint({ method: 'PATCH', path: '/api/me/profile', auth: 'user', body: ZProfileBody, response: ZMe }),
+  /** Follows and likes: each idempotent (a second call answers the same and changes nothing). */
+  'follows.add': endpoint({ method: 'POST', path: '/api/follows/:userId', auth: 'user', params: z.strictObject({ userId: ZId }), response: ZFollowState }),
+  'follows.remove': endpoint({ method: 'DELETE', path: '/api/follows/:userId', auth: 'user', params: z.strictObject({ userId: ZId }), response: ZFollowState }),
+  'likes.add': endpoint({ method: 'POST', path: '/api/likes/:listingId', auth: 'user', params: z.strictObject({ listingId: ZId }), response: ZLikeState }),
+  'likes.remove': endpoint({ method: 'DELETE', path: '/api/likes/:listingId', auth: 'user', params: z.strictObject({ listingId: ZId }), response: ZLikeState }),
+  'me.likes': endpoint({ method: 'GET', path: '/api/me/likes', auth: 'user', query: ZSocialPageQuery, response: ZLikesPage }),
+  'me.feed': endpoint({ method: 'GET', path: '/api/me/feed', auth: 'user', query: ZSocialPageQuery, response: ZFeedPage }),
+  'profiles.followers': endpoint({
+    method: 'GET', path: '/api/profiles/:handle/followers', auth: 'public', params: ZHandleParams, query: ZSocialPageQuery, response: ZPeoplePage,
+  }),
+  'profiles.following': endpoint({
+    method: 'GET', path: '/api/profiles/:handle/following', auth: 'public', params: ZHandleParams, query: ZSocialPageQuery, response: ZPeoplePage,
+  }),
   /** Public, as everything a visitor from a link browses: the home page and search. */
   'discovery.home': endpoint({ method: 'GET', path: '/api/home', auth: 'public', response: ZHome }),
   'discovery.search': endpoint({ method: 'GET', path: '/api/search', auth: 'public', query: ZSearchQuery, response: ZSearchResult }),
@@ -152,6 +180,22 @@ export const API = {
   }),
   'addresses.remove': endpoint({
     method: 'DELETE', path: '/api/addresses/:id', auth: 'user', params: ZIdParams, response: z.object({ addresses: z.array(ZAddress) }),
+  }),
+  'messages.list': endpoint({ method: 'GET', path: '/api/messages', auth: 'user', response: z.object({ conversations: z.array(ZConversation) }) }),
+  'messages.thread': endpoint({ method: 'GET', path: '/api/messages/:handle', auth: 'user', params: ZHandleParams, response: ZThread }),
+  'messages.send': endpoint({
+    method: 'POST', path: '/api/messages/:handle', auth: 'user', params: ZHandleParams, body: ZMessageBody, response: ZMessage, status: 201,
+  }),
+  'blocks.add': endpoint({ method: 'POST', path: '/api/blocks/:handle', auth: 'user', params: ZHandleParams, response: z.object({ blocked: z.boolean() }) }),
+  'blocks.remove': endpoint({ method: 'DELETE', path: '/api/blocks/:handle', auth: 'user', params: ZHandleParams, response: z.object({ blocked: z.boolean() }) }),
+  'reports.create': endpoint({
+    method: 'POST', path: '/api/reports/:handle', auth: 'user', params: ZHandleParams, body: ZReportBody,
+    response: z.object({ reported: z.literal(true) }), status: 201,
+  }),
+  'greeting.get': endpoint({ method: 'GET', path: '/api/me/greeting', auth: 'user', response: z.object({ greeting: z.string().nullable() }) }),
+  'greeting.set': endpoint({ method: 'PATCH', path: '/api/me/greeting', auth: 'user', body: ZGreetingBody, response: z.object({ greeting: z.string().nullable() }) }),
+  'greeting.visit': endpoint({
+    method: 'POST', path: '/api/profiles/:handle/visit', auth: 'user', params: ZHandleParams, response: z.object({ greeted: z.boolean() }),
   }),
   'sellers.list': endpoint({ method: 'GET', path: '/api/sellers', auth: 'user', response: z.object({ sellers: z.array(ZSeller) }) }),
   'sellers.listings': endpoint({
@@ -210,6 +254,25 @@ export const API = {
   }),
   'recordings.playlist': endpoint({ method: 'GET', path: '/api/recordings/:id/index.m3u8', auth: 'user', params: ZIdParams, response: null, raw: true }),
   'recordings.segment': endpoint({ method: 'GET', path: '/api/recordings/:id/:part/:file', auth: 'user', params: ZSegmentParams, response: null, raw: true }),
+
+  'notifications.list': endpoint({ method: 'GET', path: '/api/notifications', auth: 'user', query: ZNotificationsQuery, response: ZNotificationPage }),
+  'notifications.unread': endpoint({ method: 'GET', path: '/api/notifications/unread', auth: 'user', response: ZUnread }),
+  'notifications.read': endpoint({ method: 'POST', path: '/api/notifications/:id/read', auth: 'user', params: ZIdParams, response: ZUnread }),
+  'notifications.readAll': endpoint({ method: 'POST', path: '/api/notifications/read-all', auth: 'user', response: ZUnread }),
+  'notifications.preferences': endpoint({ method: 'GET', path: '/api/notifications/preferences', auth: 'user', response: ZPreferences }),
+  'notifications.setPreferences': endpoint({
+    method: 'PATCH', path: '/api/notifications/preferences', auth: 'user', body: ZPreferencesBody, response: ZPreferences,
+  }),
+  /** Public: the key a browser subscribes with (NOT_CONFIGURED when this server has no Web Push). */
+  'notifications.vapidKey': endpoint({ method: 'GET', path: '/api/notifications/vapid-key', auth: 'public', response: ZVapidKey }),
+  'notifications.subscribePush': endpoint({
+    method: 'POST', path: '/api/notifications/push-subscriptions', auth: 'user', body: ZPushSubscriptionBody, response: null, status: 204,
+  }),
+  'notifications.unsubscribePush': endpoint({
+    method: 'POST', path: '/api/notifications/push-subscriptions/remove', auth: 'user', body: ZPushUnsubscribeBody, response: null, status: 204,
+  }),
+  /** Public: opened from an email, signed in or not; the token says whose email of which kind stops. */
+  'notifications.unsubscribe': endpoint({ method: 'POST', path: '/api/notifications/unsubscribe', auth: 'public', body: ZUnsubscribeBody, response: ZUnsubscribed }),
 
   'webhooks.livekit': endpoint({ method: 'POST', path: '/api/webhooks/livekit', auth: 'signed', response: z.object({ ok: z.literal(true) }), raw: true }),
   'webhooks.stripe': endpoint({ method: 'POST', path: '/api/webhooks/stripe', auth: 'signed', response: z.object({ received: z.literal(true) }), raw: true }),

@@ -111,6 +111,8 @@ export const ZShowDetail = ZShowSummary.extend({
   entries: z.array(ZShowEntry),
   /** The host's avatar, thumbnail-sized, or none. */
   hostAvatarUrl: z.string().nullable(),
+  /** The host has never been paid for an order: a "New seller" badge by its name. */
+  hostNewSeller: z.boolean(),
   /** The cover photo (its sizes are at photoUrl), or none. */
   coverPhotoId: ZId.nullable(),
   cancelledAt: ZInstant.nullable(),
@@ -135,6 +137,12 @@ export const ZListing = z.object({
   sellerId: ZId,
   sellerName: z.string(),
   sellerHandle: z.string(),
+  /** Its seller has never been paid for an order (the "New seller" badge; its first buyer gets the first-sale boost). */
+  newSeller: z.boolean(),
+  /** People who like it (kept by a trigger: reading it costs nothing). */
+  likeCount: z.number().int().nonnegative(),
+  /** Whether the signed-in viewer likes it; absent where no viewer is known. */
+  likedByMe: z.boolean().optional(),
   /** `quantity` is in the closet; `free` is what no show, order or offer holds (what a new show can take). */
   variants: z.array(z.object({ id: ZId, label: z.string(), quantity: z.number().int().nonnegative(), free: z.number().int().nonnegative() })),
 });
@@ -165,6 +173,8 @@ export const ZOrder = z.object({
   itemsMinor: ZMinor,
   shippingMinor: ZMinor,
   discountMinor: ZMinor,
+  /** The part of the discount the platform pays: the first-sale boost, on a new seller's first order. */
+  boostMinor: ZMinor,
   totalMinor: ZMinor,
   status: ZOrderStatus,
   createdAt: ZInstant,
@@ -367,7 +377,13 @@ export const ZProfile = z.object({
   avatarUrl: z.string().nullable(),
   /** Orders of theirs buyers paid. */
   salesCount: z.number().int().nonnegative(),
+  /** Never paid for an order yet: a "New seller" badge, and the first buyer's shipping is on the platform. */
+  newSeller: z.boolean(),
   memberSince: ZInstant,
+  followerCount: z.number().int().nonnegative(),
+  followingCount: z.number().int().nonnegative(),
+  /** Whether the signed-in viewer follows them; absent for a visitor signed out or on their own profile. */
+  followedByMe: z.boolean().optional(),
   listings: z.array(ZListing),
   /** Live now, then scheduled, soonest first. */
   shows: z.array(ZShowSummary),

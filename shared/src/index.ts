@@ -10,3 +10,6 @@ export * from './closet.ts';
 export * from './discovery.ts';
 export * from './schedule.ts';
 export * from './photos.ts';
+export * from './notifications.ts';
+export * from './messages.ts';
+export * from './social.ts';

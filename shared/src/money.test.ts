@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMoney, moneyInputOf, parseMoneyInput, shareOfMinor, splitOrder, sumMinor } from './money.ts';
+import { firstSaleBoostFor, formatMoney, moneyInputOf, parseMoneyInput, shareOfMinor, splitOrder, sumMinor } from './money.ts';
 
 describe('money', () => {
   it('formats minor units for people', () => {
@@ -49,6 +49,36 @@ describe('money', () => {
         },
       ),
     );
+  });
+
+  it('charges less by a first-sale boost, never changing what the seller is owed, refunds and all', () => {
+    const line = fc.record({ priceMinor: fc.integer({ min: 1, max: 1_000_000 }), commissionBps: fc.integer({ min: 0, max: 5_000 }) });
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (lines, shippingMinor, platformFeeBps, boostShare, refundShare) => {
+          const boostMinor = Math.floor(shippingMinor * boostShare);
+          const plain = splitOrder({ lines, shippingMinor, platformFeeBps });
+          const boosted = splitOrder({ lines, shippingMinor, platformFeeBps, boostMinor });
+          expect(boosted.totalMinor).toBe(plain.totalMinor - boostMinor);
+          const refundedMinor = Math.floor(boosted.totalMinor * refundShare);
+          const after = splitOrder({ lines, shippingMinor, platformFeeBps, boostMinor, refundedMinor });
+          expect(after.sellerShareMinor).toBe(splitOrder({ lines, shippingMinor, platformFeeBps, refundedMinor }).sellerShareMinor);
+          // Invariant 4 with the platform's net fee: the boost is the platform's.
+          expect(after.sellerShareMinor + after.commissionMinor + after.platformFeeMinor - boostMinor).toBe(after.totalMinor - refundedMinor);
+        },
+      ),
+    );
+    const lines = [{ priceMinor: 10_000, commissionBps: 0 }];
+    expect(() => splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, boostMinor: 501 })).toThrow(RangeError);
+    expect(() => splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, boostMinor: 500, refundedMinor: 10_001 })).toThrow(RangeError);
+    expect(firstSaleBoostFor(700, 500)).toBe(500);
+    expect(firstSaleBoostFor(300, 500)).toBe(300);
+    expect(firstSaleBoostFor(300, 0)).toBe(0);
   });
 
   it('takes refunds from the seller first and refuses one larger than the charge', () => {

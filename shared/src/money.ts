@@ -31,11 +31,14 @@ export type TOrderLine = { priceMinor: number; commissionBps: number };
 export type TOrderSplit = {
   itemsMinor: number;
   shippingMinor: number;
+  /** What the platform pays of the shipping for the buyer (the first-sale boost): charged less, never the seller's loss. */
+  boostMinor: number;
+  /** The charge: items + shipping − the boost. */
   totalMinor: number;
   /** The host's commission on items it featured from another seller. */
   commissionMinor: number;
   platformFeeMinor: number;
-  /** The rest, the seller's: its items less commission and fee, plus the shipping it pays for. */
+  /** The rest, the seller's: its items less commission and fee, plus the whole shipping fee, boost or not. */
   sellerShareMinor: number;
   refundedMinor: number;
 };
@@ -62,32 +65,41 @@ export const takeRefund = (shares: TShares, refundMinor: number) => {
 };
 
 /**
- * Splits an order: total = items + shipping; the host's commission and the platform fee
- * are shares of the item prices, rounded down; the seller gets the rest. A refund comes out
- * of the seller's share first, then the commission, then the fee, so that
- * seller + commission + fee = total - refunds always holds, with integers only.
+ * Splits an order: total = items + shipping − boost; the host's commission and the platform
+ * fee are shares of the item prices, rounded down; the seller gets the rest of items +
+ * shipping, so a boost (paid by the platform, `platform:boost` in the ledger) never changes
+ * its share: seller + commission + fee = total + boost − refunds, i.e. with the platform's
+ * net fee (fee − boost), seller + commission + net fee = total − refunds (invariant 4). A
+ * refund gives back at most what the buyer paid and comes out of the seller's share first,
+ * then the commission, then the fee, as it would without the boost, with integers only.
  */
 export const splitOrder = (p: {
   lines: readonly TOrderLine[];
   shippingMinor: number;
   platformFeeBps: number;
+  boostMinor?: number;
   refundedMinor?: number;
 }): TOrderSplit => {
   const itemsMinor = sumMinor(p.lines.map((l) => l.priceMinor));
   const shippingMinor = sumMinor([p.shippingMinor]);
-  const totalMinor = itemsMinor + shippingMinor;
+  const boostMinor = p.boostMinor ?? 0;
+  if (!Number.isSafeInteger(boostMinor) || boostMinor < 0 || boostMinor > shippingMinor) {
+    throw new RangeError(`a boost of ${boostMinor} does not fit a shipping fee of ${shippingMinor}`);
+  }
+  const totalMinor = itemsMinor + shippingMinor - boostMinor;
   const refundedMinor = p.refundedMinor ?? 0;
   if (!Number.isSafeInteger(refundedMinor) || refundedMinor < 0 || refundedMinor > totalMinor) {
     throw new RangeError(`a refund of ${refundedMinor} does not fit a total of ${totalMinor}`);
   }
   const commission = sumMinor(p.lines.map((l) => shareOfMinor(l.priceMinor, l.commissionBps)));
   const fee = shareOfMinor(itemsMinor, p.platformFeeBps);
-  const seller = totalMinor - commission - fee;
+  const seller = itemsMinor + shippingMinor - commission - fee;
   if (seller < 0) throw new RangeError('commission and fee exceed the order');
   const after = takeRefund({ sellerShareMinor: seller, commissionMinor: commission, platformFeeMinor: fee }, refundedMinor);
   return {
     itemsMinor,
     shippingMinor,
+    boostMinor,
     totalMinor,
     commissionMinor: after.commissionMinor,
     platformFeeMinor: after.platformFeeMinor,
@@ -95,6 +107,12 @@ export const splitOrder = (p: {
     refundedMinor,
   };
 };
+
+/**
+ * The first-sale boost on a new seller's first order: its whole shipping fee, up to the
+ * configured most (0 turns the boost off).
+ */
+export const firstSaleBoostFor = (shippingMinor: number, maxMinor: number): number => Math.max(0, Math.min(shippingMinor, maxMinor));
 
 /**
  * What a person typed as a price ("45", "45.5", "1,200.00") in minor units, or null when it

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TNotificationNew } from './notifications.ts';
 import type { TErrorBody, TErrorCode } from './errors.ts';
 import { ZClientOpId, ZId } from './ids.ts';
 import { ZAmountMinor } from './money.ts';
@@ -144,4 +145,6 @@ export type ServerToClientEvents = {
   'show:viewers': (payload: { showId: string; count: number }) => void;
   /** The socket's session ended (signed out, expired, revoked); the server disconnects the socket next. */
   'session:ended': (payload: TSessionEnded) => void;
+  /** A notification for the socket's user (every socket of a signed-in user is in its room `user:<id>`). */
+  'notification:new': (payload: TNotificationNew) => void;
 };

@@ -6,7 +6,7 @@ import type { TShowEvent } from './show.ts';
 const T0 = 1_800_000_000_000;
 const entry = (entryId: string, title: string) => ({
   entryId, title, variantLabel: 'M', photoUrl: '/p.svg', sellerName: 'S', cohosted: false,
-  priceMinor: 1_000, currency: 'usd' as const, available: 1, shippingMinor: 500,
+  priceMinor: 1_000, currency: 'usd' as const, available: 1, shippingMinor: 500, firstSaleBoostMinor: 0,
 });
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';

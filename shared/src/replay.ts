@@ -40,6 +40,11 @@ export const ZReplayChapter = z.object({
   available: z.number().int().nonnegative(),
   /** The shipping a purchase of it from the replay pays (its seller's fee, capped): shown before Buy now charges. */
   shippingMinor: ZAmountMinor,
+  /**
+   * What of that shipping the platform pays if the purchase is its seller's first order (the
+   * first-sale boost: the seller has no sale and no order holds the boost); 0 otherwise.
+   */
+  firstSaleBoostMinor: ZAmountMinor,
 });
 export type TReplayChapter = z.infer<typeof ZReplayChapter>;
 

@@ -27,7 +27,13 @@ const VerifyPage = page(() => import('./pages/Account.tsx'), 'VerifyPage');
 const ListingPage = page(() => import('./pages/Listing.tsx'), 'ListingPage');
 const ListingEditorPage = page(() => import('./pages/ListingEditor.tsx'), 'ListingEditorPage');
 const LoginPage = page(() => import('./pages/Login.tsx'), 'LoginPage');
+const MessagesPage = page(() => import('./pages/Messages.tsx'), 'MessagesPage');
+const ThreadPage = page(() => import('./pages/Messages.tsx'), 'ThreadPage');
 const NewShowPage = page(() => import('./pages/NewShow.tsx'), 'NewShowPage');
+const NotificationsPage = page(() => import('./pages/Notifications.tsx'), 'NotificationsPage');
+const LikesPage = page(() => import('./pages/Likes.tsx'), 'LikesPage');
+const FeedPage = page(() => import('./pages/Feed.tsx'), 'FeedPage');
+const UnsubscribePage = page(() => import('./pages/Unsubscribe.tsx'), 'UnsubscribePage');
 const OrdersPage = page(() => import('./pages/Orders.tsx'), 'OrdersPage');
 const PayPage = page(() => import('./pages/Pay.tsx'), 'PayPage');
 const ProfilePage = page(() => import('./pages/Profile.tsx'), 'ProfilePage');
@@ -80,11 +86,17 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/orders/:id/pay" element={<PayPage />} />
                 <Route path="/wallet" element={<WalletPage />} />
                 <Route path="/closet" element={<ClosetPage />} />
+                <Route path="/messages" element={<MessagesPage />} />
+                <Route path="/messages/:handle" element={<ThreadPage />} />
                 <Route path="/closet/new" element={<ListingEditorPage />} />
                 <Route path="/listings/:id" element={<ListingPage />} />
                 <Route path="/listings/:id/edit" element={<ListingEditorPage />} />
                 <Route path="/sales" element={<SalesPage />} />
                 <Route path="/cohost" element={<CohostPage />} />
+                <Route path="/notifications" element={<NotificationsPage />} />
+                <Route path="/likes" element={<LikesPage />} />
+                <Route path="/feed" element={<FeedPage />} />
+                <Route path="/unsubscribe" element={<UnsubscribePage />} />
                 <Route path="/not-allowed" element={<NotAllowedPage />} />
                 {/* /@handle: one segment that is no other page's (ProfilePage checks the @). */}
                 <Route path="/:profile" element={<ProfilePage />} />

@@ -12,11 +12,14 @@ import { errorHandler, REQUEST_ID_HEADER, requestIds } from './http.ts';
 import { closetHandlers } from './routes/closet.ts';
 import { cohostHandlers } from './routes/cohost.ts';
 import { discoveryHandlers } from './routes/discovery.ts';
+import { messageHandlers } from './routes/messages.ts';
+import { notificationHandlers } from './routes/notifications.ts';
 import { orderHandlers } from './routes/orders.ts';
 import { paymentHandlers } from './routes/payments.ts';
 import { photoHandlers } from './routes/photos.ts';
 import { replayHandlers } from './routes/replays.ts';
 import { showHandlers } from './routes/shows.ts';
+import { socialHandlers } from './routes/social.ts';
 import { webhookHandlers } from './routes/webhooks.ts';
 
 /** The job dashboard's JSON bodies are small; anything larger is refused before parsing. */
@@ -57,9 +60,12 @@ export const createApi = (deps: TApiDeps) => {
   mountContract(router, {
     ...authHandlers(deps),
     ...showHandlers(deps),
+    ...socialHandlers(deps),
     ...closetHandlers(deps),
     ...cohostHandlers(deps),
     ...discoveryHandlers(deps),
+    ...messageHandlers(deps),
+    ...notificationHandlers(deps),
     ...orderHandlers(deps),
     ...paymentHandlers(deps),
     ...photoHandlers(deps),

@@ -4,6 +4,7 @@ import {
   createAccounts,
   createSignIn,
   deleteSession,
+  findSessionUser,
   DEVICE_COOKIE,
   DEVICE_TTL_SECONDS,
   getProfile,
@@ -33,7 +34,8 @@ export const authHandlers = (deps: TApiDeps): Pick<THandlers, TAuthEndpoints> =>
       return user;
     },
     'auth.verify': ({ body }) => accounts.verifyEmail(body.token),
-    'profiles.get': ({ params }) => getProfile(deps, params.handle),
+    'profiles.get': async ({ params, req }) =>
+      getProfile(deps, params.handle, (await findSessionUser(deps.db, sessionTokenFromCookieHeader(req.headers.cookie)))?.id),
     'me.profile': ({ user, body }) => updateProfile(deps, { user, changes: body }),
     'auth.resendVerification': ({ user, req }) => accounts.resendVerification({ user, address: addressOf(req) }),
     'auth.resetRequest': ({ body, req }) => accounts.requestPasswordReset({ email: body.email, address: addressOf(req) }),

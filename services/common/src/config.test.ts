@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect((error as Error).message).not.toContain('short');
   });
 
+  it('pays at most FIRST_SALE_SHIPPING_DISCOUNT_MINOR of a first order’s shipping, a whole amount of minor units', () => {
+    expect(loadConfig(valid).firstSaleDiscountMaxMinor).toBe(1_000);
+    expect(loadConfig({ ...valid, FIRST_SALE_SHIPPING_DISCOUNT_MINOR: '0' }).firstSaleDiscountMaxMinor).toBe(0);
+    for (const bad of ['-1', '2.5', 'ten']) {
+      expect(() => loadConfig({ ...valid, FIRST_SALE_SHIPPING_DISCOUNT_MINOR: bad })).toThrow(/FIRST_SALE_SHIPPING_DISCOUNT_MINOR/);
+    }
+  });
+
   it('keeps recordings in S3 only when a bucket is named, and refuses a bad bucket name', () => {
     expect(loadConfig(valid).recordings.s3).toBeNull();
     const s3 = { RECORDINGS_S3_BUCKET: 'replays', RECORDINGS_S3_ENDPOINT: 'http://127.0.0.1:7070', RECORDINGS_S3_SECRET: 'hidden-value' };

@@ -57,6 +57,8 @@ const ZEnv = z.object({
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5_000).default(500),
   /** The most a bundle's shipping fee can be, whatever rate its seller set. */
   SHIPPING_CAP_MINOR: z.coerce.number().int().nonnegative().default(2_500),
+  /** The most of a new seller's first order's shipping the platform pays (the first-sale boost); 0 turns it off. */
+  FIRST_SALE_SHIPPING_DISCOUNT_MINOR: z.coerce.number().int().nonnegative().max(100_000).default(1_000),
   /** How long a buyer whose card failed has to pay before the items are released. */
   PAYMENT_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3_600).default(24 * 3_600),
   /** Stripe requests per second for all workers together (0: no limit). Stripe allows 25 in test mode, 100 live. */
@@ -97,6 +99,18 @@ const ZEnv = z.object({
    */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Showcart <no-reply@showcart.local>'),
+  /**
+   * Web Push's VAPID key pair (`npx web-push generate-vapid-keys`): the public key as the
+   * browser's applicationServerKey (65 bytes, base64url), the private key (32 bytes,
+   * base64url) signing each push. Unset, push is off: subscribing answers NOT_CONFIGURED
+   * and notifications go to the feed and email only.
+   */
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, 65 bytes base64url').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, 32 bytes base64url').optional(),
+  /** Who push services contact about this sender: a mailto: or https: URL. */
+  VAPID_SUBJECT: z.string().regex(/^(mailto:.+|https:\/\/.+)$/, 'a mailto: or https: URL').default('mailto:push@showcart.local'),
+}).refine((e) => (e.VAPID_PUBLIC_KEY === undefined) === (e.VAPID_PRIVATE_KEY === undefined), {
+  path: ['VAPID_PRIVATE_KEY'], message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all',
 });
 
 export type TS3Config = {
@@ -129,12 +143,15 @@ export type TConfig = {
   defaultShippingMinor: number;
   platformFeeBps: number;
   shippingCapMinor: number;
+  firstSaleDiscountMaxMinor: number;
   paymentDeadlineMs: number;
   stripeRateLimit: number;
   workerLockMs: number;
   queuePrefix: string;
   waitlistOfferMs: number;
   mail: { smtpUrl: string | undefined; from: string };
+  /** Web Push's VAPID keys; undefined: push is off. */
+  push: { publicKey: string; privateKey: string; subject: string } | undefined;
   recordings: {
     dir: string;
     backend: 'builtin' | 'egress';
@@ -183,12 +200,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     defaultShippingMinor: e.DEFAULT_SHIPPING_MINOR,
     platformFeeBps: e.PLATFORM_FEE_BPS,
     shippingCapMinor: e.SHIPPING_CAP_MINOR,
+    firstSaleDiscountMaxMinor: e.FIRST_SALE_SHIPPING_DISCOUNT_MINOR,
     paymentDeadlineMs: e.PAYMENT_DEADLINE_SECONDS * 1_000,
     stripeRateLimit: e.STRIPE_RATE_LIMIT,
     workerLockMs: e.WORKER_LOCK_MS,
     queuePrefix: e.QUEUE_PREFIX,
     waitlistOfferMs: e.WAITLIST_OFFER_SECONDS * 1_000,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    push: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+      ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT }
+      : undefined,
     recordings: {
       dir: e.RECORDINGS_DIR,
       backend: e.RECORDER,

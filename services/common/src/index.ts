@@ -11,6 +11,7 @@ export * from './redis.ts';
 export * from './show-log.ts';
 export * from './stripe.ts';
 export * from './mailer.ts';
+export * from './push.ts';
 export * from './recording-store.ts';
 export * from './object-store.ts';
 export * from './photo-store.ts';

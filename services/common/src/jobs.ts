@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const SETTLEMENT_QUEUE = 'settlement';
 /** Housekeeping on a schedule, apart from the money: its next run always waits in the queue. */
 export const MAINTENANCE_QUEUE = 'maintenance';
+/** Notification fan-out batches, apart from the money: a host with many followers going live delays no charge. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
 
 const orderJob = z.strictObject({ orderId: z.uuid() });
 
@@ -26,6 +28,16 @@ export const JOBS = {
   expireOffer: { name: 'expire-offer', schema: z.strictObject({ offerId: z.uuid() }) },
   /** A few seconds after a show ends: its LiveKit room is closed, so nothing of the host reaches anyone after End. */
   closeShowRoom: { name: 'close-show-room', schema: z.strictObject({ showId: z.uuid() }) },
+  /** A notification event was recorded (notify): its fan-out's first batch goes on NOTIFICATIONS_QUEUE. */
+  notifyEvent: { name: 'notify-event', schema: z.strictObject({ eventId: z.string().min(1).max(200) }) },
+  /**
+   * On NOTIFICATIONS_QUEUE: one batch of an event's recipients, those after `afterUserId`
+   * (null: the first); it queues the next batch before delivering its own.
+   */
+  fanOutNotifications: {
+    name: 'fan-out-notifications',
+    schema: z.strictObject({ eventId: z.string().min(1).max(200), afterUserId: z.uuid().nullable() }),
+  },
   /** Every minute (a job scheduler on MAINTENANCE_QUEUE): compacts Redis' append-only file between shows. */
   compactRedisLog: { name: 'compact-redis-log', schema: z.strictObject({}) },
 } as const;
@@ -45,6 +57,10 @@ export const jobIds = {
   transferOrder: (orderId: string, reason = 'paid') => `transfer-order-${orderId}-${reason}`,
   releaseOrder: (orderId: string) => `release-order-${orderId}`,
   expireOffer: (offerId: string) => `expire-offer-${offerId}`,
+  // Event ids have colons (`order-paid:<id>`), which BullMQ's job ids may not.
+  notifyEvent: (eventId: string) => `notify-event-${Buffer.from(eventId).toString('base64url')}`,
+  fanOutNotifications: (eventId: string, afterUserId: string | null) =>
+    `fan-out-${Buffer.from(eventId).toString('base64url')}-${afterUserId ?? 'first'}`,
   /** `reason` tells the first run from one after a payout the refund must partly reverse. */
   refundOrder: (refundId: string, reason = 'asked') => `refund-order-${refundId}-${reason}`,
 };

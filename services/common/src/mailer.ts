@@ -3,7 +3,7 @@ import { AppError } from '@showcart/shared';
 import type { TConfig } from './config.ts';
 
 /** One mail: plain text always (what every client shows), HTML beside it. */
-export type TMail = { to: string; subject: string; text: string; html: string };
+export type TMail = { to: string; subject: string; text: string; html: string; headers?: Record<string, string> };
 
 export type TMailer = { send: (mail: TMail) => Promise<void> };
 

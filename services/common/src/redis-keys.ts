@@ -71,3 +71,11 @@ export const sessionKey = (sessionId: string) => `session:${sessionId}`;
 
 /** Pub/sub: sessions ended (`{ sessionIds, reason }` as JSON); every realtime node closes their sockets. */
 export const SESSION_ENDED_CHANNEL = 'showcart:session-ended';
+
+/** Pub/sub: new notifications (`{ items: [{ userId, notification, unread }] }` as JSON); every realtime node emits each to its user's room. */
+export const NOTIFICATIONS_CHANNEL = 'showcart:notifications';
+
+/** String (NX, PX the window): a push of this kind went to this user lately; until it expires, more of the kind only reach the feed. */
+export const pushCollapseKey = (userId: string, kind: string) => `notify:collapse:push:${userId}:${kind}`;
+/** As pushCollapseKey, for email. */
+export const emailCollapseKey = (userId: string, kind: string) => `notify:collapse:email:${userId}:${kind}`;

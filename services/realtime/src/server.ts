@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { appErrorFromDb, readShowLog, SESSION_ENDED_CHANNEL, showKeys } from '@showcart/common';
+import { appErrorFromDb, NOTIFICATIONS_CHANNEL, readShowLog, SESSION_ENDED_CHANNEL, showKeys } from '@showcart/common';
 import {
   checkSession,
   claimItem,
@@ -38,6 +38,7 @@ import {
   ZShowCommand,
   ZShowJoin,
   ZUserModerate,
+  ZNotificationNew,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type TAck,
@@ -47,7 +48,7 @@ import {
 } from '@showcart/shared';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { TRealtimeDeps } from './deps.ts';
 import { createLogTailer } from './log-tailer.ts';
 import { createOutbox } from './outbox.ts';
@@ -81,6 +82,10 @@ const SESSION_RECHECK_BATCH = 100;
 const roomOf = (showId: string) => `show:${showId}`;
 /** Every socket is in its session's room, so that all of a session's sockets close at once. */
 const sessionRoomOf = (sessionId: string) => `session:${sessionId}`;
+/** Every socket of a signed-in user, on this node: where its notifications go. */
+const userRoomOf = (userId: string) => `user:${userId}`;
+/** What the worker publishes on NOTIFICATIONS_CHANNEL: a fan-out batch's new unread rows. */
+const ZNotificationBatch = z.object({ items: z.array(ZNotificationNew.extend({ userId: z.string() })) });
 
 /** `show:leave` takes no ack; a bad payload is ignored. */
 const ZShowLeave = ZShowJoin.pick({ showId: true });
@@ -205,8 +210,27 @@ export const createRealtime = (
       else logger.error({ err: error }, 'session check failed');
     }
   };
+  // A user's notifications reach every socket of it: the worker publishes each batch's new
+  // rows once, and every node emits those whose user has a socket here (a user room).
+  const deliverNotifications = (message: string) => {
+    let batch;
+    try {
+      batch = ZNotificationBatch.parse(JSON.parse(message));
+    } catch (error) {
+      logger.error({ err: error }, 'unreadable notification batch');
+      return;
+    }
+    const rooms = io.of('/').adapter.rooms;
+    for (const { userId, ...item } of batch.items) {
+      if (rooms.has(userRoomOf(userId))) io.local.to(userRoomOf(userId)).emit('notification:new', item);
+    }
+  };
   const subscriber = redis.duplicate();
-  subscriber.on('message', (_channel: string, message: string) => {
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === NOTIFICATIONS_CHANNEL) {
+      deliverNotifications(message);
+      return;
+    }
     let ended;
     try {
       ended = ZSessionsEnded.parse(JSON.parse(message));
@@ -226,7 +250,7 @@ export const createRealtime = (
     }
     subscribedBefore = true;
   });
-  subscriber.subscribe(SESSION_ENDED_CHANNEL).catch((error: unknown) => logger.error({ err: error }, 'subscribing to session notices failed'));
+  subscriber.subscribe(SESSION_ENDED_CHANNEL, NOTIFICATIONS_CHANNEL).catch((error: unknown) => logger.error({ err: error }, 'subscribing to session notices failed'));
   const expirySweep = setInterval(() => {
     const now = Date.now();
     for (const [sessionId, expiresAtMs] of sessionExpiries) {
@@ -399,6 +423,7 @@ export const createRealtime = (
     socket.onAny((event: unknown, ...args: unknown[]) => void dispatch(socket, event, args));
     const { session } = socket.data;
     void socket.join(sessionRoomOf(session.id));
+    void socket.join(userRoomOf(socket.data.user.id));
     sessionExpiries.set(session.id, session.expiresAtMs);
     // A session that ended between the handshake's read and this join sent its notice
     // before the socket was there to hear it; this also mirrors one that has no mirror yet.

@@ -1,14 +1,16 @@
-import { createRedis, JOBS, MAINTENANCE_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
+import { createMailer, createPushSender, createRedis, JOBS, MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, SETTLEMENT_QUEUE } from '@showcart/common';
 import {
   chargeOrder,
   closeShowRoom,
   countLiveShows,
   expireWaitlistOffer,
+  fanOutBatch,
   finishSettlement,
   payOutOrder,
   refundOrder,
   releaseUnpaidOrder,
   settleEndedShow,
+  startFanOut,
 } from '@showcart/domain';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
@@ -20,6 +22,8 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 60_000;
 /** Stripe said "too many requests": the next try waits at least this long. */
 const RATE_LIMITED_MIN_MS = 2_000;
+/** Fan-out batches in flight at once per worker process: each is a few round trips and up to 64 pushes. */
+const NOTIFY_CONCURRENCY = 4;
 /** How often the append-only file's size is looked at (compact-redis-log). */
 const COMPACT_EVERY_MS = 60_000;
 
@@ -42,8 +46,11 @@ export const createWorkers = (deps: TWorkerDeps) => {
   const prefix = config.queuePrefix;
   const queue = new Queue(SETTLEMENT_QUEUE, { connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
+  const notifications = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix });
+  const mailer = deps.mailer ?? createMailer(config.mail);
+  const push = deps.push ?? createPushSender(config.push);
   // What the domain's steps are given: what follows a step is enqueued on this queue.
-  const domain = { ...deps, queue, flows };
+  const domain = { ...deps, queue, flows, mailer, push, notifications };
 
   /** Each job parses its payload (ids only) and runs one step of the domain. */
   const handle = async (job: Job) => {
@@ -64,6 +71,8 @@ export const createWorkers = (deps: TWorkerDeps) => {
         return closeShowRoom(domain, parsePayload(JOBS.closeShowRoom.schema, job.data).showId);
       case JOBS.expireOffer.name:
         return expireWaitlistOffer(domain, parsePayload(JOBS.expireOffer.schema, job.data).offerId);
+      case JOBS.notifyEvent.name:
+        return startFanOut(domain, parsePayload(JOBS.notifyEvent.schema, job.data).eventId).then(() => ({ started: true }));
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }
@@ -85,6 +94,19 @@ export const createWorkers = (deps: TWorkerDeps) => {
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
 
+  const notifier = new Worker(NOTIFICATIONS_QUEUE, async (job: Job) => {
+    if (job.name !== JOBS.fanOutNotifications.name) throw new UnrecoverableError(`unknown job ${job.name}`);
+    return fanOutBatch(domain, parsePayload(JOBS.fanOutNotifications.schema, job.data));
+  }, {
+    connection: createRedis(config.redisUrl, { forBullmq: true }),
+    prefix,
+    concurrency: NOTIFY_CONCURRENCY,
+    lockDuration: config.workerLockMs,
+    settings: { backoffStrategy: jitteredBackoff },
+  });
+  notifier.on('failed', (job, error) => logger.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'notification batch failed'));
+  notifier.on('error', (error) => logger.error({ err: error }, 'notification worker error'));
+
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   // One scheduler for all worker processes: upserting it again changes nothing.
   maintenanceQueue
@@ -105,12 +127,15 @@ export const createWorkers = (deps: TWorkerDeps) => {
   return {
     worker,
     queue,
+    /** Notification fan-out batches. */
+    notifications,
     /** Housekeeping jobs (compact-redis-log). */
     maintenanceQueue,
     /** Graceful: jobs in progress finish, no new ones start. */
     close: async () => {
-      await Promise.all([worker.close(), maintenance.close()]);
+      await Promise.all([worker.close(), maintenance.close(), notifier.close()]);
       await maintenanceQueue.close();
+      await notifications.close();
       await flows.close();
       await queue.close();
       connection.disconnect();

@@ -1,4 +1,4 @@
-import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger } from '@showcart/common';
+import type { Redis, Stripe, TConfig, TDb, TLiveKit, TLogger, TMailer, TPushSender } from '@showcart/common';
 
 export type TWorkerDeps = {
   config: TConfig;
@@ -9,4 +9,8 @@ export type TWorkerDeps = {
   /** Closes an ended show's room. */
   livekit: TLiveKit;
   logger: TLogger;
+  /** Notification emails; built from the config's SMTP_URL when not given. */
+  mailer?: TMailer;
+  /** Web Push; built from the config's VAPID keys when not given. */
+  push?: TPushSender;
 };

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { Link, NavLink, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../session.tsx';
+import { NotificationBell } from '../notifications/Bell.tsx';
 
 /** The sign-in page, coming back here afterwards. */
 export const signInPath = (location: { pathname: string; search: string }) =>
@@ -41,14 +42,18 @@ export const Layout = ({ children, wide, open }: { children: ReactNode; wide?: b
         <Link to="/" className="logo">
           Show<span>cart</span>
         </Link>
-        <nav>
-          <Link to="/shows">Shows</Link>
-          <Link to="/closet">Closet</Link>
-          <Link to="/orders">Orders</Link>
-          <Link to="/sales">Sales</Link>
-          <Link to="/cohost">Co-host</Link>
+        <nav aria-label="Main">
+          <NavLink to="/feed">Feed</NavLink>
+          <NavLink to="/likes">Likes</NavLink>
+          <NavLink to="/shows">Shows</NavLink>
+          <NavLink to="/closet">Closet</NavLink>
+          <NavLink to="/messages">Messages</NavLink>
+          <NavLink to="/orders">Orders</NavLink>
+          <NavLink to="/sales">Sales</NavLink>
+          <NavLink to="/cohost">Co-host</NavLink>
         </nav>
         <div className="me">
+          <NotificationBell />
           <Link to="/account" className="me-name">{me.displayName}</Link>
           <Link to="/account" className="me-account">Account</Link>
           <button

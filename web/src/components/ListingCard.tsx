@@ -1,5 +1,7 @@
 import { formatMoney, PHOTO_SIZES, type TListingCard } from '@showcart/shared';
 import { Link } from 'react-router-dom';
+import { LikeButton } from './LikeButton.tsx';
+import { NewSellerBadge } from './NewSellerBadge.tsx';
 import '../discovery.css';
 
 /** Sizes named on a card; more read "+2". */
@@ -38,7 +40,9 @@ export const ListingCard = ({ listing }: { listing: TListingCard }) => {
       </p>
       <p className="listing-card-seller muted">
         <Link to={`/@${listing.sellerHandle}`}>@{listing.sellerHandle}</Link>
+        <NewSellerBadge show={listing.newSeller} />
       </p>
+      <LikeButton listing={listing} />
       {listing.liveShowId && (
         <Link to={`/shows/${listing.liveShowId}`} className="badge badge-live listing-card-live">
           <span className="dot" /> live now<span className="sr-only">: watch the show selling it</span>

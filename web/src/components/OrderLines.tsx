@@ -1,6 +1,6 @@
 import { formatMoney, type TOrder } from '@showcart/shared';
 
-/** An order's receipt: its items, the shipping, any refund, and the total. */
+/** An order's receipt: its items, the shipping, what the platform pays of it (the first-sale boost), other discounts, any refund, and the total. */
 export const OrderLines = ({ order }: { order: TOrder }) => (
   <>
     <ul className="order-items">
@@ -14,6 +14,15 @@ export const OrderLines = ({ order }: { order: TOrder }) => (
         <span>Shipping</span>
         <span>{formatMoney(order.shippingMinor, order.currency)}</span>
       </li>
+      {order.boostMinor > 0 && (
+        <li className="order-boost" data-testid="order-boost">
+          <span>First-sale boost: shipping on us</span>
+          <span>−{formatMoney(order.boostMinor, order.currency)}</span>
+        </li>
+      )}
+      {order.discountMinor > order.boostMinor && (
+        <li className="muted"><span>Discount</span><span>−{formatMoney(order.discountMinor - order.boostMinor, order.currency)}</span></li>
+      )}
       {order.refundedMinor > 0 && (
         <li className="muted"><span>Refunded</span><span>−{formatMoney(order.refundedMinor, order.currency)}</span></li>
       )}

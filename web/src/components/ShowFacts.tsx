@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { startsIn, startTimeLabel } from '../show/countdown.ts';
 import { Avatar } from './Avatar.tsx';
+import { NewSellerBadge } from './NewSellerBadge.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import '../schedule.css';
 
@@ -60,6 +61,7 @@ export const ShowHost = ({ show }: { show: TShowDetail }) => (
     <span>
       <span className="show-host-name">{show.hostName}</span>
       <span className="muted"> @{show.hostHandle}</span>
+      <NewSellerBadge show={show.hostNewSeller} />
     </span>
   </Link>
 );

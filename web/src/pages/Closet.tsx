@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
+import { GreetingSettings } from '../components/Greeting.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { useSession } from '../session.tsx';
 
@@ -146,6 +147,7 @@ export const ClosetPage = () => {
         <p>It leaves your closet for good. To take it down for a while, unlist it instead.</p>
       </ConfirmDialog>
       <ClosetTerms />
+      <GreetingSettings />
     </Layout>
   );
 };

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { LikeButton } from '../components/LikeButton.tsx';
+import { NewSellerBadge } from '../components/NewSellerBadge.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useSession } from '../session.tsx';
 import { ErrorPage, pageForError } from './ErrorPage.tsx';
@@ -48,6 +50,7 @@ export const ListingPage = () => {
           <strong>{formatMoney(l.priceMinor, l.currency)}</strong>
           {l.originalPriceMinor !== null && <> <s className="muted" aria-label={`was ${formatMoney(l.originalPriceMinor, l.currency)}`}>{formatMoney(l.originalPriceMinor, l.currency)}</s></>}
         </p>
+        {l.state === 'listed' && <LikeButton listing={l} large />}
         <p className="muted">
           {[l.brand, CONDITIONS[l.condition], categoryLabel(l.category)].filter(Boolean).join(' · ')}
         </p>
@@ -61,7 +64,7 @@ export const ListingPage = () => {
         </ul>
         {l.description && <p className="listing-description">{l.description}</p>}
         <p>
-          Sold by <Link to={`/@${l.sellerHandle}`}>{l.sellerName}</Link> · ships within {l.handlingDays} business {l.handlingDays === 1 ? 'day' : 'days'} ·{' '}
+          Sold by <Link to={`/@${l.sellerHandle}`}>{l.sellerName}</Link><NewSellerBadge show={l.newSeller} /> · ships within {l.handlingDays} business {l.handlingDays === 1 ? 'day' : 'days'} ·{' '}
           {l.shippingFeeMinor === 0 ? 'free shipping' : `${formatMoney(l.shippingFeeMinor, l.currency)} shipping per bundle`}
         </p>
         {l.shows.length > 0 ? (
@@ -78,6 +81,9 @@ export const ListingPage = () => {
           </section>
         ) : (
           <p className="muted">Not in a show yet: follow <Link to={`/@${l.sellerHandle}`}>{l.sellerName}</Link> to see when it goes live.</p>
+        )}
+        {me && me.id !== l.sellerId && (
+          <p><Link className="button" to={`/messages/${l.sellerHandle}?listing=${l.id}`} data-testid="ask-seller">Ask the seller</Link></p>
         )}
         {me?.id === l.sellerId && (
           <p className="actions">

@@ -4,8 +4,12 @@ import { Link, useParams } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { Avatar } from '../components/Avatar.tsx';
 import { Layout } from '../components/Layout.tsx';
+import { FollowButton } from '../components/FollowButton.tsx';
+import { LikeButton } from '../components/LikeButton.tsx';
+import { NewSellerBadge } from '../components/NewSellerBadge.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useSession } from '../session.tsx';
+import { useGreeting } from '../components/Greeting.tsx';
 import { ErrorPage, pageForError } from './ErrorPage.tsx';
 
 /** /@handle: a person's public page, open to anyone with the link (signed in or not). */
@@ -15,6 +19,8 @@ export const ProfilePage = () => {
   const valid = /^[A-Za-z0-9_]{3,30}$/.test(handle);
   const query = useQuery({ ...queryOf('profiles.get', { params: { handle } }), enabled: valid });
   const { me } = useSession();
+  // A signed-in visitor of a closet may be greeted by its seller (once, if the seller set a greeting).
+  useGreeting(me && me.handle !== handle.toLowerCase() ? handle : undefined);
   if (!valid || (query.error instanceof AppError && query.error.code === 'NOT_FOUND')) return <ErrorPage kind="not-found" />;
   const refused = pageForError(query.error);
   if (refused) return refused;
@@ -27,12 +33,18 @@ export const ProfilePage = () => {
         <div className="profile-head">
           <Avatar url={profile.avatarUrl} name={profile.displayName} size="large" />
           <div>
-            <h1>{profile.displayName}</h1>
+            <h1>{profile.displayName}<NewSellerBadge show={profile.newSeller} /></h1>
             <p className="muted">@{profile.handle} · {profile.salesCount} {profile.salesCount === 1 ? 'sale' : 'sales'} · since {new Date(profile.memberSince).toLocaleDateString()}</p>
           </div>
         </div>
+        <p className="follow-counts" data-testid="follow-counts">
+          <span><strong>{profile.followerCount}</strong> {profile.followerCount === 1 ? 'follower' : 'followers'}</span>
+          <span><strong>{profile.followingCount}</strong> following</span>
+        </p>
         {profile.bio && <p className="profile-bio">{profile.bio}</p>}
+        {me?.id !== profile.id && <FollowButton profile={profile} />}
         {me?.id === profile.id && <Link to="/account">Edit your profile</Link>}
+        {me && me.id !== profile.id && <Link className="button small" to={`/messages/${profile.handle}`} data-testid="message-seller">Message</Link>}
       </section>
       {profile.shows.length > 0 && (
         <section>
@@ -56,6 +68,7 @@ export const ProfilePage = () => {
                 <div>
                   <h3><Link to={`/listings/${l.id}`}>{l.title}</Link></h3>
                   <p>{formatMoney(l.priceMinor, l.currency)} · {l.variants.map((v) => v.label).join(', ')}</p>
+                  <LikeButton listing={l} />
                 </div>
               </li>
             ))}

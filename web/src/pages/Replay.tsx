@@ -51,6 +51,9 @@ const useHls = (video: HTMLVideoElement | null, url: string | undefined) => {
   return failed;
 };
 
+/** What Buy now charges: the item and its shipping, less what the platform pays of it for a new seller's first order. */
+const buyNowTotal = (c: TReplayChapter) => c.priceMinor + c.shippingMinor - c.firstSaleBoostMinor;
+
 type TBuyState = { entryId: string; ok: boolean; text: string; order?: TOrder; code?: string };
 
 /** A replay still being prepared is ready within seconds of the show's end: the page asks again this often. */
@@ -113,7 +116,9 @@ export const ReplayPage = () => {
     mutationFn: (chapter: TReplayChapter) =>
       call('replays.buy', { params: { id: showId, entryId: chapter.entryId }, body: { attemptId: crypto.randomUUID() } }),
     onSuccess: ({ order }, chapter) => {
-      setBuy({ entryId: chapter.entryId, ok: true, text: 'Bought! We are charging your saved card now.', order });
+      // The boost is the order's: another buyer may have taken it since the dialog showed it.
+      const boost = order.boostMinor > 0 ? ` First-sale boost: shipping on us (${formatMoney(order.boostMinor, order.currency)} off).` : '';
+      setBuy({ entryId: chapter.entryId, ok: true, text: `Bought!${boost} We are charging ${formatMoney(order.totalMinor, order.currency)} to your saved card now.`, order });
       void reload();
       void invalidate(client, 'orders.list');
     },
@@ -237,7 +242,7 @@ export const ReplayPage = () => {
           <ConfirmDialog
             open={confirming !== null && !payment.isPending}
             title={confirming ? `Buy ${confirming.title}?` : 'Buy it?'}
-            confirmLabel={card && address ? `Pay ${confirming ? formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency) : ''}` : 'Add a card and address'}
+            confirmLabel={card && address ? `Pay ${confirming ? formatMoney(buyNowTotal(confirming), confirming.currency) : ''}` : 'Add a card and address'}
             onCancel={() => setConfirming(null)}
             onConfirm={() => {
               const chapter = confirming;
@@ -250,7 +255,10 @@ export const ReplayPage = () => {
             {confirming && (
               <p data-testid="replay-buy-total">
                 {formatMoney(confirming.priceMinor, confirming.currency)} + {formatMoney(confirming.shippingMinor, confirming.currency)} shipping
-                {' = '}<strong>{formatMoney(confirming.priceMinor + confirming.shippingMinor, confirming.currency)}</strong>,{' '}
+                {confirming.firstSaleBoostMinor > 0 && (
+                  <> − <span data-testid="replay-buy-boost">{formatMoney(confirming.firstSaleBoostMinor, confirming.currency)} first-sale boost (shipping on us)</span></>
+                )}
+                {' = '}<strong>{formatMoney(buyNowTotal(confirming), confirming.currency)}</strong>,{' '}
                 {card ? <>charged now to your {/^\d{4}$/.test(card.last4) ? `${card.brand} ···· ${card.last4}` : 'saved card'}.</> : <>but you have no saved card yet: add one first.</>}
               </p>
             )}

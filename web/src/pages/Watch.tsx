@@ -5,8 +5,10 @@ import { Link } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ShipsTo } from '../components/Address.tsx';
+import { useGreeting } from '../components/Greeting.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { ItemCard } from '../components/ItemCard.tsx';
+import { NewSellerBadge } from '../components/NewSellerBadge.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
 import { ShowError } from '../components/ShowError.tsx';
 import { ShowStage } from '../components/Stage.tsx';
@@ -24,10 +26,12 @@ import { anotherUnitSummary, claimButtonOf, expiredOffers, myClaimsOf } from '..
 export const WatchPage = () => {
   const known = useShowPage('Loading the show…');
   const { me } = useSession();
+  // A signed-in visitor of someone's show may be greeted by its host (once, if the host set a greeting).
+  useGreeting(known.ready && me && me.id !== known.show.hostId ? known.show.hostHandle : undefined);
   if (!known.ready) return known.page;
   if (me === undefined) return <div className="loading" role="status">Loading the show…</div>;
   if (known.show.status === 'scheduled' || known.show.status === 'cancelled' || me === null) return <PreShow show={known.show} />;
-  return <WatchShow showId={known.showId} title={known.show.title} />;
+  return <WatchShow showId={known.showId} title={known.show.title} newHost={known.show.hostNewSeller ? known.show.hostName : null} />;
 };
 
 /** A failed tap, shown until the item it was about changes (a unit freed, a new item featured). */
@@ -39,7 +43,8 @@ const entryKeyOf = (state: TShowState) => {
 
 /** The viewer's page: the host's video, the featured item with one-tap Claim, and what's next. */
 /** `title` is Postgres', which the host may have edited after the live engine opened the show. */
-const WatchShow = ({ showId, title }: { showId: string; title: string }) => {
+/** `newHost`: the host's name when it has never sold, so its first buyer's shipping is on the platform. */
+const WatchShow = ({ showId, title, newHost }: { showId: string; title: string; newHost: string | null }) => {
   const { state, command, error, signedOut, viewers } = useShow(showId);
   const { me } = useSession();
   const meId = me?.id ?? '';
@@ -92,6 +97,11 @@ const WatchShow = ({ showId, title }: { showId: string; title: string }) => {
         <ShowStage showId={showId} state={state} viewers={viewers} subtitle={title} />
 
         <section className="panel" aria-label="The show">
+          {newHost && (
+            <p className="muted" data-testid="watch-new-seller">
+              <NewSellerBadge show /> {newHost} has not sold yet: the first buyer’s shipping is on us.
+            </p>
+          )}
           <div aria-live="polite" className="notices">
             {over && (
               <div className="banner" data-testid="show-ended">

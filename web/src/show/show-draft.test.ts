@@ -10,7 +10,7 @@ const at = (ms: number) => new Date(Date.parse(localInput(ms))).toISOString();
 const show = (over: Partial<TShowDetail> = {}): TShowDetail => ({
   id: '00000000-0000-4000-8000-000000000001', title: 'Sunday drop', status: 'scheduled', hostId: '00000000-0000-4000-8000-000000000002',
   hostName: 'Maya', hostHandle: 'maya', scheduledAt: at(NOW + 2 * HOUR_MS), startedAt: null, entryCount: 0, replay: null, replayListed: true,
-  description: 'Denim.', category: 'women/jeans', coverUrl: null, entries: [], hostAvatarUrl: null, coverPhotoId: null, cancelledAt: null,
+  description: 'Denim.', category: 'women/jeans', coverUrl: null, entries: [], hostAvatarUrl: null, hostNewSeller: true, coverPhotoId: null, cancelledAt: null,
   ...over,
 });
 

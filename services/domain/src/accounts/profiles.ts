@@ -4,20 +4,27 @@ import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { listListings } from '../catalog/listings.ts';
 import { assertPhotosUsable } from '../catalog/photo-use.ts';
+import { markLikedByMe } from '../social/liked-by-me.ts';
 import { listHostShows } from '../shows/repo.ts';
 import { findMe, type TSessionUser } from './sessions.ts';
 
 /** Public profiles (/@handle) and a person's own edits of theirs. */
 
-export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string): Promise<TProfile> => {
+/** A profile as the viewer (signed in, or undefined) sees it: whether they follow it, and which of its listings they like. */
+export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string, viewerId?: string): Promise<TProfile> => {
   const user = await queryRow(deps.db,
-    z.object({ id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string(), createdAt: z.date(), avatarPhotoId: z.string().nullable() }),
-    `select id, handle, display_name as "displayName", bio, created_at as "createdAt", avatar_photo_id as "avatarPhotoId"
-       from users where handle = $1`, [handle.toLowerCase()]);
+    z.object({
+      id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string(), createdAt: z.date(), avatarPhotoId: z.string().nullable(),
+      newSeller: z.boolean(), followerCount: z.number(), followingCount: z.number(), followedByMe: z.boolean(),
+    }),
+    `select id, handle, display_name as "displayName", bio, created_at as "createdAt", avatar_photo_id as "avatarPhotoId",
+            first_sale_at is null as "newSeller", follower_count as "followerCount", following_count as "followingCount",
+            exists (select 1 from follows f where f.follower_id = $2 and f.followee_id = users.id) as "followedByMe"
+       from users where handle = $1`, [handle.toLowerCase(), viewerId ?? null]);
   if (!user) throw new AppError('NOT_FOUND', `Nobody is called @${handle} here.`);
   const sales = await queryRow(deps.db, z.object({ n: z.number() }),
     `select count(*)::int as n from orders where seller_id = $1 and status = 'paid'`, [user.id]);
-  const listings = (await listListings(deps.db, user.id)).filter((l) => l.variants.some((v) => v.quantity > 0));
+  const listings = await markLikedByMe(deps.db, viewerId, (await listListings(deps.db, user.id)).filter((l) => l.variants.some((v) => v.quantity > 0)));
   return {
     id: user.id,
     handle: user.handle,
@@ -25,6 +32,10 @@ export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string):
     bio: user.bio,
     avatarUrl: user.avatarPhotoId && photoUrl(user.avatarPhotoId, 'card'),
     salesCount: sales!.n,
+    newSeller: user.newSeller,
+    followerCount: user.followerCount,
+    followingCount: user.followingCount,
+    ...(viewerId && viewerId !== user.id ? { followedByMe: user.followedByMe } : {}),
     memberSince: user.createdAt.toISOString(),
     listings,
     shows: await listHostShows(deps.db, {

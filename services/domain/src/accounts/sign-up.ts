@@ -201,5 +201,6 @@ export const createAccounts = (deps: TDeps) => {
 
 export type TAccounts = ReturnType<typeof createAccounts>;
 
-const escapeHtml = (text: string) =>
+/** Text put into a mail's HTML. */
+export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -3,6 +3,7 @@ import { AppError, photoUrl, ZListing, ZListingDetail, type TListingDetail } fro
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { shippingFor } from '../orders/insert-order.ts';
+import { markLikedByMe } from '../social/liked-by-me.ts';
 import { LISTING_CARD_COLUMNS } from './listings.ts';
 
 const ZRow = ZListing.extend({
@@ -32,8 +33,9 @@ export const getListing = async (
     [p.listingId],
   );
   const { photoIds, sellerRate, createdAt, ...card } = row;
+  const [marked] = await markLikedByMe(deps.db, p.viewerId, [card]);
   return {
-    ...card,
+    ...marked!,
     photos: photoIds.map((id) => ({ id, thumbUrl: photoUrl(id, 'thumb'), cardUrl: photoUrl(id, 'card'), fullUrl: photoUrl(id, 'full') })),
     shippingFeeMinor: shippingFor(sellerRate, deps.config),
     shows: shows.map((s) => ({ ...s, scheduledAt: s.scheduledAt?.toISOString() ?? null })),

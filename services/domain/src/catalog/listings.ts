@@ -6,6 +6,7 @@ export const LISTING_CARD_COLUMNS = `l.id, l.title, l.photo_url as "photoUrl", l
   l.original_price_minor as "originalPriceMinor", l.currency, l.brand, l.category, l.condition,
   case when l.unlisted_at is null then 'listed' else 'unlisted' end as state,
   l.seller_id as "sellerId", u.display_name as "sellerName", u.handle as "sellerHandle",
+  u.first_sale_at is null as "newSeller", l.like_count as "likeCount",
   coalesce((select json_agg(json_build_object('id', v.id, 'label', v.label, 'quantity', v.quantity, 'free', v.quantity - v.reserved)
                             order by v.label)
               from listing_variants v where v.listing_id = l.id), '[]') as variants`;

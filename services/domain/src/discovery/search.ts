@@ -13,6 +13,7 @@ import {
 } from '@showcart/shared';
 import { z } from 'zod';
 import { LISTING_CARD_COLUMNS } from '../catalog/listings.ts';
+import { markLikedByMe } from '../social/liked-by-me.ts';
 import type { TDomainDeps } from '../deps.ts';
 import { listShowCards } from './show-cards.ts';
 
@@ -219,7 +220,7 @@ const searchSellers = (db: TQueryable, q: string): Promise<TSellerCard[]> => {
 };
 
 /** The search page: a page of listings, and on the first page the shows and sellers named like the words. */
-export const search = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, query: TSearchQuery): Promise<TSearchResult> => {
+export const search = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, query: TSearchQuery, viewerId?: string): Promise<TSearchResult> => {
   const q = query.cursor === undefined ? query.q : undefined;
   // Side by side, on connections of their own: the page waits for the slower of the two.
   const [{ listings, nextCursor }, names] = await Promise.all([
@@ -227,5 +228,5 @@ export const search = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, query: TSe
     q === undefined ? { shows: [], sellers: [] }
       : withNameThreshold(deps.db, async (tx) => ({ shows: await searchShows({ db: tx, redis: deps.redis }, q), sellers: await searchSellers(tx, q) })),
   ]);
-  return { listings, nextCursor, ...names };
+  return { listings: await markLikedByMe(deps.db, viewerId, listings), nextCursor, ...names };
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { markOrderPaid, markOrderUnpaid } from './mark-paid.ts';
 import { settleShowOfOrder } from '../shows/repo.ts';
+import { tellOrderDeclined, tellOrderPaid } from '../notifications/tell.ts';
 
 /**
  * The two things that can happen to a charge, each written once with what follows it,
@@ -30,6 +31,8 @@ export const orderPaid = async (
   const paid = await withTransaction(deps.db, (tx) => markOrderPaid(tx, p));
   await settleShowOfOrder(deps.db, p.orderId);
   await queuePayouts(deps, p.orderId);
+  // Also when it was paid already: a crash may have come between paying and telling.
+  await tellOrderPaid(deps, p.orderId);
   return paid;
 };
 
@@ -46,12 +49,16 @@ export const orderUnpaid = async (
   if (moved) {
     await settleShowOfOrder(deps.db, p.orderId);
     await queueRelease(deps, p.orderId);
+    await tellOrderDeclined(deps, p.orderId, p.payBy);
   }
   return moved;
 };
 
 /** For an order found already decided (a retried charge job): what follows its outcome is queued again, as one job. */
 export const resumeFollowUp = async (deps: Pick<TDomainDeps, 'db' | 'queue'>, orderId: string, status: string) => {
-  if (status === 'paid') await queuePayouts(deps, orderId);
+  if (status === 'paid') {
+    await queuePayouts(deps, orderId);
+    await tellOrderPaid(deps, orderId);
+  }
   else if (status === 'payment_failed' || status === 'action_required') await queueRelease(deps, orderId);
 };

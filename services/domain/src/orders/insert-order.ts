@@ -1,4 +1,4 @@
-import { splitOrder, type TOrderLine } from '@showcart/shared';
+import { firstSaleBoostFor, splitOrder, type TOrderLine } from '@showcart/shared';
 import { execute, queryRows, type TQueryable } from '@showcart/common';
 import { z } from 'zod';
 import { shippingAddressOf } from '../accounts/addresses.ts';
@@ -9,8 +9,9 @@ export const shippingFor = (sellerRateMinor: number | null, rules: { defaultShip
 
 /**
  * Creates one order for the given won claims of one buyer and one seller, with its split,
- * and links the claims to it. Returns null if the bundle exists already (origin 'show') or
- * a claim is in an order already.
+ * and links the claims to it; the first order of a seller with no sale yet takes the
+ * first-sale boost (takeFirstSaleBoost). Returns null if the bundle exists already (origin
+ * 'show') or a claim is in an order already.
  */
 export const insertOrder = async (
   tx: TQueryable,
@@ -24,6 +25,8 @@ export const insertOrder = async (
     claims: { id: string; priceMinor: number; commissionBps: number }[];
     shippingMinor: number;
     platformFeeBps: number;
+    /** FIRST_SALE_SHIPPING_DISCOUNT_MINOR. */
+    firstSaleDiscountMaxMinor: number;
   },
 ): Promise<string | null> => {
   const lines: TOrderLine[] = p.claims.map((c) => ({ priceMinor: c.priceMinor, commissionBps: c.commissionBps }));
@@ -44,6 +47,33 @@ export const insertOrder = async (
      select $1, c.id, c.price from unnest($2::uuid[], $3::int[]) as c(id, price)`,
     [orderId, p.claims.map((c) => c.id), p.claims.map((c) => c.priceMinor)],
   );
+  await takeFirstSaleBoost(tx, { orderId, sellerId: p.sellerId, boostMinor: firstSaleBoostFor(split.shippingMinor, p.firstSaleDiscountMaxMinor) });
   return orderId;
+};
+
+/**
+ * Gives a new order the first-sale boost if its seller has never been paid for an order and
+ * no other order holds the boost: the seller's `first_sale_boosts` row, whose key makes a
+ * concurrent first order wait and then go without. The platform pays `boostMinor` of the
+ * shipping (as splitOrder's `boostMinor`): the charge and the discount move, the seller's
+ * share does not.
+ */
+const takeFirstSaleBoost = async (
+  tx: TQueryable,
+  p: { orderId: string; sellerId: string; boostMinor: number },
+): Promise<void> => {
+  if (p.boostMinor <= 0) return;
+  const taken = await execute(tx,
+    `insert into first_sale_boosts (seller_id, order_id)
+     select id, $2 from users where id = $1 and first_sale_at is null
+     on conflict (seller_id) do nothing`,
+    [p.sellerId, p.orderId],
+  );
+  if (!taken) return;
+  await execute(tx,
+    `update orders set boost_minor = $2, discount_minor = discount_minor + $2, total_minor = total_minor - $2
+      where id = $1 and boost_minor = 0`,
+    [p.orderId, p.boostMinor],
+  );
 };
 

@@ -5,8 +5,10 @@ import { journals, ledgerAccounts, postJournal, type TTransferKind } from '../pa
 
 /**
  * Records a successful charge: the order is paid, its transfers are due (waiting for the
- * worker, or for the receiver's Connect account), the ledger gets the charge's journal and
- * the sold units, which the order's claims held, leave the seller's closet. Returns false if the order was paid already.
+ * worker, or for the receiver's Connect account), the ledger gets the charge's journal (the
+ * platform's `platform:boost` account paying a first-sale boost), the seller has made its
+ * first sale (no longer new) and the sold units, which the order's claims held, leave the
+ * seller's closet. Returns false if the order was paid already.
  */
 export const markOrderPaid = async (
   tx: TQueryable,
@@ -14,7 +16,7 @@ export const markOrderPaid = async (
 ): Promise<boolean> => {
   const rows = await queryRows(tx, z.object({
     currency: z.string(), totalMinor: z.number(), sellerId: z.string(), hostId: z.string().nullable(),
-    commissionMinor: z.number(), platformFeeMinor: z.number(), sellerShareMinor: z.number(),
+    commissionMinor: z.number(), platformFeeMinor: z.number(), sellerShareMinor: z.number(), boostMinor: z.number(),
   }),
     `update orders set status = 'paid', paid_at = now(), stripe_payment_intent_id = $2,
                        stripe_charge_id = coalesce(stripe_charge_id, $3), failure_code = null, pay_by = null
@@ -22,7 +24,7 @@ export const markOrderPaid = async (
             and (stripe_payment_intent_id is null or stripe_payment_intent_id = $2)
       returning currency, total_minor as "totalMinor", seller_id as "sellerId", host_id as "hostId",
                 commission_minor as "commissionMinor", platform_fee_minor as "platformFeeMinor",
-                seller_share_minor as "sellerShareMinor"`,
+                seller_share_minor as "sellerShareMinor", boost_minor as "boostMinor"`,
     [p.orderId, p.paymentIntentId, p.chargeId],
   );
   const o = rows[0];
@@ -44,11 +46,13 @@ export const markOrderPaid = async (
     currency: o.currency,
     lines: [
       { account: ledgerAccounts.stripeBalance, amountMinor: o.totalMinor },
+      { account: ledgerAccounts.platformBoost, amountMinor: o.boostMinor },
       { account: ledgerAccounts.sellerPayable(o.sellerId), amountMinor: -o.sellerShareMinor },
       ...(o.hostId ? [{ account: ledgerAccounts.hostPayable(o.hostId), amountMinor: -o.commissionMinor }] : []),
       { account: ledgerAccounts.platformFees, amountMinor: -o.platformFeeMinor },
     ],
   });
+  await execute(tx, 'update users set first_sale_at = now() where id = $1 and first_sale_at is null', [o.sellerId]);
   await sellOrderUnits(tx, p.orderId);
   return true;
 };

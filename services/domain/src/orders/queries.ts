@@ -5,7 +5,7 @@ import type { TDomainDeps } from '../deps.ts';
 
 const ORDER_SELECT = `select o.id, o.show_id as "showId", s.title as "showTitle", u.display_name as "sellerName",
         o.currency, o.items_minor as "itemsMinor", o.shipping_minor as "shippingMinor",
-        o.discount_minor as "discountMinor", o.total_minor as "totalMinor", o.status, o.origin,
+        o.discount_minor as "discountMinor", o.boost_minor as "boostMinor", o.total_minor as "totalMinor", o.status, o.origin,
         o.failure_code as "failureCode", o.pay_by as "payBy", o.refunded_minor as "refundedMinor",
         o.created_at as "createdAt", o.paid_at as "paidAt", o.shipping_address as "shippingAddress",
         (select json_agg(json_build_object('claimId', c.id, 'title', l.title,

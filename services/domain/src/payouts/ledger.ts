@@ -9,6 +9,8 @@ import { execute, type TQueryable } from '@showcart/common';
 export const ledgerAccounts = {
   stripeBalance: 'platform:stripe_balance',
   platformFees: 'platform:fees',
+  /** What the platform paid of first orders' shipping (the first-sale boost): debited at each boosted charge, never given back. */
+  platformBoost: 'platform:boost',
   sellerPayable: (userId: string) => `seller:${userId}:payable`,
   hostPayable: (userId: string) => `host:${userId}:commission_payable`,
 };

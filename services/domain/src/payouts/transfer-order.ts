@@ -19,10 +19,11 @@ export const transferOrder = async (
   const rows = await queryRows(db, z.object({
     id: z.string(), kind: z.enum(['seller', 'commission']), destinationUserId: z.string(),
     amountMinor: z.number(), currency: z.string(), chargeId: z.string().nullable(),
-    accountId: z.string().nullable(), ready: z.boolean().nullable(),
+    accountId: z.string().nullable(), ready: z.boolean().nullable(), boosted: z.boolean(),
   }),
     `select t.id, t.kind, t.destination_user_id as "destinationUserId", t.amount_minor as "amountMinor", t.currency,
-            o.stripe_charge_id as "chargeId", a.stripe_account_id as "accountId", a.transfers_active as ready
+            o.stripe_charge_id as "chargeId", a.stripe_account_id as "accountId", a.transfers_active as ready,
+            o.boost_minor > 0 as boosted
        from transfers t join orders o on o.id = t.order_id
        left join connect_accounts a on a.user_id = t.destination_user_id
       where t.order_id = $1 and t.status = 'waiting' and o.status = 'paid'
@@ -43,7 +44,9 @@ export const transferOrder = async (
         currency: t.currency,
         destination: t.accountId,
         transfer_group: orderId,
-        ...(t.chargeId ? { source_transaction: t.chargeId } : {}),
+        // A boosted order's shares add up to more than its charge, and Stripe transfers no more
+        // than a charge from it: the platform's balance pays the boost.
+        ...(t.chargeId && !t.boosted ? { source_transaction: t.chargeId } : {}),
         metadata: { orderId, kind: t.kind },
       },
       { idempotencyKey: transferIdempotencyKey(orderId, t.kind) },

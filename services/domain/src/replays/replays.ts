@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { enqueue, execute, JOBS, jobIds, queryRow, queryRows, withTransaction, type TQueryable } from '@showcart/common';
-import { AppError, buildTimeline, ZCurrency, ZShowEvent, type TOrder, type TReplay, type TSegmentTime, type TShowEvent } from '@showcart/shared';
+import { AppError, buildTimeline, firstSaleBoostFor, ZCurrency, ZShowEvent, type TOrder, type TReplay, type TSegmentTime, type TShowEvent } from '@showcart/shared';
 import { z } from 'zod';
 import { assertReadyToBuy } from '../accounts/addresses.ts';
 import { holdClaimUnit, lockFreeUnits } from '../catalog/stock.ts';
@@ -71,10 +71,11 @@ export const getReplay = async (deps: Pick<TDomainDeps, 'db' | 'config'>, showId
   const entries = await queryRows(db,
     z.object({
       entryId: z.string(), title: z.string(), variantLabel: z.string(), photoUrl: z.string(), sellerName: z.string(), cohosted: z.boolean(),
-      priceMinor: z.number(), currency: ZCurrency, sellerRate: z.number().nullable(),
+      priceMinor: z.number(), currency: ZCurrency, sellerRate: z.number().nullable(), boostOpen: z.boolean(),
     }),
     `select e.id as "entryId", l.title, v.label as "variantLabel", l.photo_url as "photoUrl", u.display_name as "sellerName",
-            (e.cohost_item_id is not null) as cohosted, e.price_minor as "priceMinor", l.currency, u.shipping_fee_minor as "sellerRate"
+            (e.cohost_item_id is not null) as cohosted, e.price_minor as "priceMinor", l.currency, u.shipping_fee_minor as "sellerRate",
+            (u.first_sale_at is null and not exists (select 1 from first_sale_boosts b where b.seller_id = u.id)) as "boostOpen"
        from show_entries e join listing_variants v on v.id = e.variant_id join listings l on l.id = v.listing_id
        join users u on u.id = e.seller_id where e.show_id = $1`,
     [showId],
@@ -82,7 +83,11 @@ export const getReplay = async (deps: Pick<TDomainDeps, 'db' | 'config'>, showId
   const available = await replayAvailability(db, entries.map((e) => e.entryId));
   const timeline = buildTimeline({
     events: parsed,
-    entries: entries.map(({ sellerRate, ...e }) => ({ ...e, available: available.get(e.entryId) ?? 0, shippingMinor: shippingFor(sellerRate, config) })),
+    entries: entries.map(({ sellerRate, boostOpen, ...e }) => {
+      const shippingMinor = shippingFor(sellerRate, config);
+      const firstSaleBoostMinor = boostOpen ? firstSaleBoostFor(shippingMinor, config.firstSaleDiscountMaxMinor) : 0;
+      return { ...e, available: available.get(e.entryId) ?? 0, shippingMinor, firstSaleBoostMinor };
+    }),
     segments,
   });
   return {
@@ -220,6 +225,7 @@ export const buyFromReplay = async (
       showId: p.showId, buyerId: p.buyer.id, sellerId: entry.sellerId, hostId: entry.hostId, currency: entry.currency,
       origin: 'replay', claims: [{ id: p.attemptId, priceMinor: entry.priceMinor, commissionBps: entry.commissionBps }],
       shippingMinor: shippingFor(entry.sellerRate, config), platformFeeBps: config.platformFeeBps,
+      firstSaleDiscountMaxMinor: config.firstSaleDiscountMaxMinor,
     });
   });
   if (!orderId) throw new AppError('CONFLICT', 'That purchase could not be made; try again.');

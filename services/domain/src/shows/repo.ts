@@ -65,8 +65,11 @@ export const listShowEntries = async (db: TQueryable, showId: string): Promise<T
 export const findShowDetail = async (db: TQueryable, showId: string): Promise<TShowDetail | undefined> => {
   const show = await findShow(db, showId);
   if (!show) return undefined;
-  const more = (await queryRow(db, z.object({ avatarId: z.string().nullable(), coverPhotoId: z.string().nullable(), cancelledAt: z.date().nullable() }),
-    `select h.avatar_photo_id as "avatarId", s.cover_photo_id as "coverPhotoId", s.cancelled_at as "cancelledAt"
+  const more = (await queryRow(db, z.object({
+    avatarId: z.string().nullable(), coverPhotoId: z.string().nullable(), cancelledAt: z.date().nullable(), hostNewSeller: z.boolean(),
+  }),
+    `select h.avatar_photo_id as "avatarId", s.cover_photo_id as "coverPhotoId", s.cancelled_at as "cancelledAt",
+            h.first_sale_at is null as "hostNewSeller"
        from shows s join users h on h.id = s.host_id where s.id = $1`,
     [showId],
   ))!;
@@ -74,6 +77,7 @@ export const findShowDetail = async (db: TQueryable, showId: string): Promise<TS
     ...show,
     entries: await listShowEntries(db, showId),
     hostAvatarUrl: more.avatarId && photoUrl(more.avatarId, 'thumb'),
+    hostNewSeller: more.hostNewSeller,
     coverPhotoId: more.coverPhotoId,
     cancelledAt: more.cancelledAt?.toISOString() ?? null,
   };

@@ -7,7 +7,7 @@ import { setShowStatus, settleIfFinal } from './repo.ts';
 import { UnrecoverableError } from 'bullmq';
 import { persistShowLog } from './persist-log.ts';
 
-export type TSettlementRules = { defaultShippingMinor: number; shippingCapMinor: number; platformFeeBps: number };
+export type TSettlementRules = { defaultShippingMinor: number; shippingCapMinor: number; platformFeeBps: number; firstSaleDiscountMaxMinor: number };
 
 /**
  * Turns an ended show's claims into orders: one per (buyer, seller) bundle with one
@@ -87,6 +87,7 @@ export const settleShow = async (
         claims: bundle,
         shippingMinor: shippingFor(first.sellerRateMinor, deps.rules),
         platformFeeBps: deps.rules.platformFeeBps,
+        firstSaleDiscountMaxMinor: deps.rules.firstSaleDiscountMaxMinor,
       });
     }
     // The show's entries let go of their units: what it sold is held by its orders' claims
@@ -110,7 +111,10 @@ export const settleShow = async (
  */
 export const settleEndedShow = async (deps: Pick<TDomainDeps, 'db' | 'redis' | 'logger' | 'config' | 'flows'>, showId: string) => {
   const { config } = deps;
-  const rules = { defaultShippingMinor: config.defaultShippingMinor, shippingCapMinor: config.shippingCapMinor, platformFeeBps: config.platformFeeBps };
+  const rules = {
+    defaultShippingMinor: config.defaultShippingMinor, shippingCapMinor: config.shippingCapMinor, platformFeeBps: config.platformFeeBps,
+    firstSaleDiscountMaxMinor: config.firstSaleDiscountMaxMinor,
+  };
   const pending = await settleShow({ ...deps, rules }, showId);
   await deps.flows.add({
     name: JOBS.finishSettlement.name,

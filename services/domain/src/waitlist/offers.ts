@@ -56,6 +56,7 @@ export const acceptOffer = async (
       showId: offer.showId, buyerId: p.buyer.id, sellerId: offer.sellerId, hostId: offer.hostId, currency: offer.currency,
       origin: 'waitlist', claims: [{ id: claimId, priceMinor: offer.priceMinor, commissionBps: offer.commissionBps }],
       shippingMinor: shippingFor(offer.sellerRate, deps.config), platformFeeBps: deps.config.platformFeeBps,
+      firstSaleDiscountMaxMinor: deps.config.firstSaleDiscountMaxMinor,
     });
   });
   if (!orderId) throw new AppError('CONFLICT', 'This offer has ended.');

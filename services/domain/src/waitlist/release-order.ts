@@ -1,12 +1,14 @@
-import { enqueue, jobIds, JOBS, queryRows, type TDb, type TLogger, withTransaction } from '@showcart/common';
+import { enqueue, execute, jobIds, JOBS, queryRows, type TDb, type TLogger, withTransaction } from '@showcart/common';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { releaseClaimUnits, releaseOfferUnit } from '../catalog/stock.ts';
 import { offerReleasedUnit } from './offers-after-show.ts';
+import { tellWaitlistOffer } from '../notifications/tell.ts';
 
 /**
  * At an unpaid order's deadline: the order is canceled, its claims released, and each
- * unit offered to the next buyer who waited for it (or left in its seller's closet).
+ * unit offered to the next buyer who waited for it (or left in its seller's closet). A
+ * first-sale boost it held goes back to its seller, who still has made no sale, for the next order.
  * A paid order, or one whose deadline moved, is left alone. Returns the new offers' ids.
  */
 export const releaseOrder = async (
@@ -22,6 +24,7 @@ export const releaseOrder = async (
     );
     const order = rows[0];
     if (!order) return [];
+    await execute(tx, 'delete from first_sale_boosts where order_id = $1', [orderId]);
     const claims = await queryRows(tx, z.object({ id: z.string() }),
       `update claims c set status = 'released' from order_items oi
         where oi.order_id = $1 and c.id = oi.claim_id and c.status = 'won'
@@ -63,10 +66,12 @@ export const expireOffer = async (
     return next;
   });
 
-/** Each new offer expires on time: its job waits until then. */
-const scheduleExpiry = async (deps: Pick<TDomainDeps, 'queue'>, offerIds: (string | null)[], offerMs: number) => {
+/** Each new offer expires on time (its job waits until then), and its buyer is told. */
+const scheduleExpiry = async (deps: Pick<TDomainDeps, 'db' | 'queue'>, offerIds: (string | null)[], offerMs: number) => {
   for (const offerId of offerIds) {
-    if (offerId) await enqueue(deps.queue, JOBS.expireOffer.name, { offerId }, jobIds.expireOffer(offerId), { delay: offerMs });
+    if (!offerId) continue;
+    await enqueue(deps.queue, JOBS.expireOffer.name, { offerId }, jobIds.expireOffer(offerId), { delay: offerMs });
+    await tellWaitlistOffer(deps, offerId);
   }
 };
 
