@@ -1,7 +1,8 @@
 import type { TMe } from '@showcart/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, type ReactNode } from 'react';
 import { call, keyOf } from './api.ts';
+import { forgetSocket } from './realtime.ts';
 
 type TSession = { me: TMe | null | undefined; setMe: (me: TMe | null) => void; signOut: () => Promise<void> };
 
@@ -14,6 +15,14 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   const client = useQueryClient();
   // Any failure to say who this is counts as signed out: the sign-in page follows.
   const { data: me } = useQuery({ queryKey: ME_KEY, queryFn: () => call('me.get').catch(() => null) });
+  // A socket connects as whoever its cookie said then: once that changes, the next page gets a new one.
+  const known = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (me === undefined) return;
+    const id = me?.id ?? null;
+    if (known.current !== undefined && known.current !== id) forgetSocket();
+    known.current = id;
+  }, [me]);
   const setMe = useCallback(
     (next: TMe | null) => {
       // What one user's queries hold is not for the next one to see.

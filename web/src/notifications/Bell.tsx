@@ -1,9 +1,9 @@
-import { PROTOCOL_VERSION, ZNotificationNew, type ClientToServerEvents, type ServerToClientEvents } from '@showcart/shared';
+import { ZNotificationNew, type TNotificationNew } from '@showcart/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { io, type Socket } from 'socket.io-client';
 import { invalidate, keyOf, queryOf } from '../api.ts';
+import { acquireSocket } from '../realtime.ts';
 import './notifications.css';
 
 /** A new notification is announced to screen readers and shown this long beside the bell. */
@@ -20,11 +20,10 @@ export const NotificationBell = () => {
   const [toast, setToast] = useState<string | null>(null);
 
   useEffect(() => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-      path: '/socket.io', auth: { protocolVersion: PROTOCOL_VERSION }, withCredentials: true, transports: ['websocket'],
-    });
+    // The tab's one socket, shared with a show page's.
+    const { socket, release } = acquireSocket();
     let hide: ReturnType<typeof setTimeout> | undefined;
-    socket.on('notification:new', (raw) => {
+    const onNew = (raw: TNotificationNew) => {
       const parsed = ZNotificationNew.safeParse(raw);
       if (!parsed.success) return;
       client.setQueryData(keyOf('notifications.unread'), { unread: parsed.data.unread });
@@ -32,12 +31,16 @@ export const NotificationBell = () => {
       setToast(parsed.data.notification.title);
       clearTimeout(hide);
       hide = setTimeout(() => setToast(null), TOAST_MS);
-    });
+    };
     // Back from a dropped connection: what came meanwhile is counted again.
-    socket.io.on('reconnect', () => void invalidate(client, 'notifications.unread', 'notifications.list'));
+    const onReconnect = () => void invalidate(client, 'notifications.unread', 'notifications.list');
+    socket.on('notification:new', onNew);
+    socket.io.on('reconnect', onReconnect);
     return () => {
       clearTimeout(hide);
-      socket.disconnect();
+      socket.off('notification:new', onNew);
+      socket.io.off('reconnect', onReconnect);
+      release();
     };
   }, [client]);
 

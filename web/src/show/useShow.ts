@@ -1,19 +1,18 @@
 import {
   emptyShowState,
-  PROTOCOL_VERSION,
   type ClientToServerEvents,
-  type ServerToClientEvents,
   type TErrorBody,
+  type TShowEvent,
   type TShowCommand as TShowCommandPayload,
   type TShowState,
 } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
 import { newOpId, queryOf } from '../api.ts';
+import { acquireSocket, type TRealtimeSocket } from '../realtime.ts';
 import { hasGap, receive, type TSequenced } from './sequencer.ts';
 
-type TSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type TSocket = TRealtimeSocket;
 
 /** A gap in the seqs that stays open this long makes the client ask for what it missed. */
 const GAP_WAIT_MS = 1_000;
@@ -78,12 +77,8 @@ export const useShow = (showId: string) => {
   const [signedOut, setSignedOut] = useState(false);
 
   useEffect(() => {
-    const socket: TSocket = io({
-      path: '/socket.io',
-      auth: { protocolVersion: PROTOCOL_VERSION },
-      withCredentials: true,
-      transports: ['websocket'],
-    });
+    // The tab's one socket, shared with the bell: this show's handlers come off it on leaving.
+    const { socket, release } = acquireSocket();
     socketRef.current = socket;
     let current: TSequenced = { state: emptyShowState(), ahead: [] };
     let gapTimer: ReturnType<typeof setTimeout> | undefined;
@@ -117,12 +112,12 @@ export const useShow = (showId: string) => {
         setError('Could not reach the show; retrying…');
       }
     };
-    socket.on('connect', () => {
+    const onConnect = () => {
       setConnected(true);
       void join();
-    });
-    socket.on('disconnect', () => setConnected(false));
-    socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
+    };
+    const onDisconnect = () => setConnected(false);
+    const onConnectError = (e: Error & { data?: { code?: string } }) => {
       if (e.data?.code && SIGNED_OUT_CODES.includes(e.data.code)) {
         endedRef.current = { code: e.data.code as TErrorBody['code'], message: e.message };
         setError(e.message);
@@ -130,21 +125,36 @@ export const useShow = (showId: string) => {
       } else {
         setError(e.message);
       }
-    });
+    };
     // Signed out in another tab, expired, or ended everywhere: the server says why, then closes.
-    socket.on('session:ended', (ended) => {
+    const onSessionEnded = (ended: { code: TErrorBody['code']; message: string }) => {
       endedRef.current = { code: ended.code, message: ended.message };
       setError(ended.message);
       setSignedOut(true);
       socket.disconnect();
-    });
-    socket.on('show:events', (events) => update(receive(current, events)));
-    socket.on('show:viewers', (p) => {
+    };
+    const onEvents = (events: TShowEvent[]) => update(receive(current, events));
+    const onViewers = (p: { showId: string; count: number }) => {
       if (p.showId === showId) setViewers(p.count);
-    });
+    };
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    socket.on('connect_error', onConnectError);
+    socket.on('session:ended', onSessionEnded);
+    socket.on('show:events', onEvents);
+    socket.on('show:viewers', onViewers);
+    // The bell may have connected it already.
+    if (socket.connected) onConnect();
     return () => {
       clearTimeout(gapTimer);
-      socket.disconnect();
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+      socket.off('connect_error', onConnectError);
+      socket.off('session:ended', onSessionEnded);
+      socket.off('show:events', onEvents);
+      socket.off('show:viewers', onViewers);
+      if (socket.connected) socket.emit('show:leave', { showId });
+      release();
       socketRef.current = null;
     };
   }, [showId]);
