@@ -44,10 +44,12 @@ export const LikeButton = ({ listing, large }: { listing: TLikeable; large?: boo
   return (
     <span className={large ? 'like like-large' : 'like'}>
       <button type="button" className={state.liked ? 'like-button liked' : 'like-button'} aria-pressed={state.liked}
-        aria-label={`Like ${listing.title}`} data-testid="like-button" disabled={mutation.isPending}
+        data-testid="like-button" disabled={mutation.isPending}
         onClick={() => (me === null ? navigate(signInPath(location)) : mutation.mutate(!state.liked))}>
         <span aria-hidden="true">{state.liked ? '♥' : '♡'}</span>
-        <span className="like-count" data-testid="like-count">{state.count}<span className="sr-only"> likes</span></span>
+        {/* The name is the words a screen reader says and holds what is seen (the count). */}
+        <span className="sr-only">Like {listing.title}, </span>
+        <span className="like-count" data-testid="like-count">{state.count}<span className="sr-only">{state.count === 1 ? ' like' : ' likes'}</span></span>
       </button>
       <span role="status" className={message?.startsWith('Not saved') ? 'like-message error' : 'like-message'}>{message}</span>
     </span>
