@@ -5,6 +5,7 @@ import { DEV_PORTS, REPO_ROOT, startComponents } from './components.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './seed.ts';
 import { buildWeb, startServices, waitForHealthy } from './services.ts';
 import { statusPublisher, type TSupervised, type TSupervisedStatus } from './supervisor.ts';
+import { localVapidKeys } from './vapid.ts';
 
 /**
  * `npm start`: the real components, migrations, demo data, the four services and the
@@ -47,6 +48,8 @@ const env: Record<string, string> = {
   PUBLIC_URL: webUrl,
   // The recorder writes replays here and the api serves them from here.
   RECORDINGS_DIR: path.join(dataDir, 'recordings'),
+  // Web Push works out of the box: a key pair of this machine's own.
+  ...(await localVapidKeys(dataDir, process.env)),
 };
 
 let services: TSupervised[] = [];
@@ -94,7 +97,7 @@ Showcart is running (ready in ${seconds} s).
   Web app      ${webUrl}  (${dev ? 'Vite dev server, hot reload' : 'production build; npm run dev for hot reload'})
   API health   ${webUrl}/api/health
   LiveKit      ${env.LIVEKIT_URL}
-  Mail         ${env.MAIL_CATCHER_URL ?? 'sent through SMTP_URL'}   (sign-up, verification and reset mails)
+  Mail         ${env.MAIL_CATCHER_URL ?? 'sent through SMTP_URL'}   (sign-up, verification, reset and notification mails)
   Logs         ${path.relative(REPO_ROOT, logDir)}/
 
 Demo logins (password: ${DEMO_PASSWORD})

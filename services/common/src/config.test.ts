@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     }
   });
 
+
+  it('turns Web Push on only with both VAPID keys; empty ones (docker-compose) are unset', () => {
+    const keys = { VAPID_PUBLIC_KEY: `B${'a'.repeat(86)}`, VAPID_PRIVATE_KEY: 'k'.repeat(43) };
+    expect(loadConfig({ ...valid, ...keys }).push).toMatchObject({ publicKey: keys.VAPID_PUBLIC_KEY, subject: 'mailto:push@showcart.local' });
+    expect(loadConfig({ ...valid, VAPID_PUBLIC_KEY: '', VAPID_PRIVATE_KEY: '' }).push).toBeUndefined();
+    expect(() => loadConfig({ ...valid, VAPID_PUBLIC_KEY: keys.VAPID_PUBLIC_KEY })).toThrow(/VAPID_PRIVATE_KEY/);
+    expect(() => loadConfig({ ...valid, ...keys, VAPID_PRIVATE_KEY: 'short' })).toThrow(/VAPID_PRIVATE_KEY/);
+  });
   it('keeps recordings in S3 only when a bucket is named, and refuses a bad bucket name', () => {
     expect(loadConfig(valid).recordings.s3).toBeNull();
     const s3 = { RECORDINGS_S3_BUCKET: 'replays', RECORDINGS_S3_ENDPOINT: 'http://127.0.0.1:7070', RECORDINGS_S3_SECRET: 'hidden-value' };

@@ -29,6 +29,8 @@ const ZTrustProxy = z
   })
   .optional();
 
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -105,8 +107,9 @@ const ZEnv = z.object({
    * base64url) signing each push. Unset, push is off: subscribing answers NOT_CONFIGURED
    * and notifications go to the feed and email only.
    */
-  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, 65 bytes base64url').optional(),
-  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, 32 bytes base64url').optional(),
+  // Empty is unset (docker-compose passes `${VAPID_PUBLIC_KEY:-}` through).
+  VAPID_PUBLIC_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, 65 bytes base64url').optional()),
+  VAPID_PRIVATE_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, 32 bytes base64url').optional()),
   /** Who push services contact about this sender: a mailto: or https: URL. */
   VAPID_SUBJECT: z.string().regex(/^(mailto:.+|https:\/\/.+)$/, 'a mailto: or https: URL').default('mailto:push@showcart.local'),
 }).refine((e) => (e.VAPID_PUBLIC_KEY === undefined) === (e.VAPID_PRIVATE_KEY === undefined), {
