@@ -1,7 +1,7 @@
 -- Issue #17 point 1: people follow sellers and hosts and like listings. The notification
 -- fan-out reads "followers of X" and "likers of L" in batches of thousands, keyset by id;
 -- cards and profiles show the counts, so each count is a column the triggers below keep,
--- read with the row the page reads anyway (bench/social.ts compares it with counting).
+-- read with the row the page reads anyway, never counted per card.
 
 create table follows (
   follower_id uuid not null references users (id) on delete cascade,
