@@ -53,8 +53,15 @@ const libraryStatusOf = (error: unknown): number | undefined => {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 };
 
+/** Stripe could not be reached, or failed on its side: the payment can be tried again. */
+const STRIPE_UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
+const stripeTypeOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string' && error.type.startsWith('Stripe') ? error.type : undefined;
+
 /**
- * The one place where an error becomes an answer: ours (AppError) as they are; a client
+ * The one place where an error becomes an answer: ours (AppError) as they are; Stripe out
+ * of reach or failing on its side as 503 UNAVAILABLE (a retry with the same attempt id is
+ * the same payment); a client
  * error a library raised (a body that is not JSON or not gzip, a broken percent-encoding
  * in the path, a body too large or of a type we do not take) as its 4xx code; a value the
  * database cannot store as INVALID_INPUT. Anything else is a fault of ours: 500 INTERNAL,
@@ -62,6 +69,13 @@ const libraryStatusOf = (error: unknown): number | undefined => {
  */
 export const toClientError = (error: unknown): { error: AppError; fromLibrary: boolean } | undefined => {
   if (error instanceof AppError) return { error, fromLibrary: false };
+  const stripeType = stripeTypeOf(error);
+  // Any other Stripe error (a 4xx of Stripe's) is a fault of ours, not the client's.
+  if (stripeType !== undefined) {
+    return STRIPE_UNAVAILABLE.has(stripeType)
+      ? { error: new AppError('UNAVAILABLE', 'Payments are not answering right now: try again in a moment (nothing is charged twice).', { cause: error }), fromLibrary: true }
+      : undefined;
+  }
   const status = libraryStatusOf(error);
   if (status !== undefined) {
     const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
@@ -80,6 +94,7 @@ export const errorHandler =
     const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
     const known = toClientError(error);
     if (!known) logger.error({ err: error, requestId, method: req.method, url: req.originalUrl }, 'request failed');
+    else if (known.error.code === 'UNAVAILABLE') logger.error({ err: error, requestId, method: req.method, url: req.originalUrl }, 'a service we call is unavailable');
     else if (known.fromLibrary) logger.warn({ err: error, requestId, method: req.method, url: req.originalUrl }, 'client error');
     const appError = known?.error ?? new AppError('INTERNAL');
     if (res.headersSent) return;
