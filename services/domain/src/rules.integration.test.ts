@@ -114,8 +114,11 @@ describe('taking up an offer', () => {
     expect(await jobIdsOf('charge-order')).toContain(`charge-order-${order.id}`);
     expect(await acceptOffer(deps(), { offerId, buyer: buyerOf(buyer.id) }).catch(codeOf)).toBe('CONFLICT');
 
-    // The offer's unit became the claim's: the closet has none free, one held by the new order.
-    expect((await stack.db.query('select quantity, reserved from listing_variants where id = $1', [variantId])).rows[0]).toEqual({ quantity: 1, reserved: 1 });
+    // The offer's unit became the claim's: the closet has none free, one held by the new
+    // order, or sold once the stack's worker has charged it (read together, in one snapshot).
+    const { rows: [stock] } = await stack.db.query<{ quantity: number; reserved: number; status: string }>(
+      'select v.quantity, v.reserved, o.status from listing_variants v, orders o where v.id = $1 and o.id = $2', [variantId, order.id]);
+    expect(stock).toEqual(stock!.status === 'paid' ? { quantity: 0, reserved: 0, status: 'paid' } : { quantity: 1, reserved: 1, status: 'pending' });
 
     const late = await openOffer({ expiresInMs: -1 });
     expect(await acceptOffer(deps(), { offerId: late.offerId, buyer: buyerOf(late.buyer.id) }).catch(codeOf)).toBe('CONFLICT');
