@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
-import { call, invalidate, messageOf } from '../api.ts';
+import { call, invalidate, keyOf, messageOf } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { signInPath } from './Layout.tsx';
 import '../social.css';
@@ -38,7 +38,10 @@ export const LikeButton = ({ listing, large }: { listing: TLikeable; large?: boo
     onSuccess: (result) => {
       setState({ liked: result.liked, count: result.likeCount });
       setMessage(result.liked ? 'Saved to your Likes' : 'Removed from your Likes');
-      void invalidate(client, 'me.likes', 'me.feed');
+      // An unlike leaves the Likes page as it is (the card, its message, a way to undo); the
+      // page holds the change the next time it is opened.
+      if (result.liked) void invalidate(client, 'me.likes', 'me.feed');
+      else void client.invalidateQueries({ queryKey: keyOf('me.likes'), refetchType: 'none' });
     },
   });
   return (
