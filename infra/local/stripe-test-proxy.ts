@@ -73,8 +73,13 @@ const testMethodOf = (paymentMethod: string) => {
   return Object.entries(TEST_CARDS).find(([, card]) => card.mark === mark)?.[0] ?? paymentMethod;
 };
 
-/** One request as the proxy saw it; `client` tells apart clients with different (test) secret keys. */
-export type TRecorded = { method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string; at: number };
+/**
+ * One request as the proxy saw it; `client` tells apart clients with different (test) secret keys;
+ * `amount` is the amount a PaymentIntent was created for (what the card is charged), else null.
+ */
+export type TRecorded = {
+  method: string; path: string; idempotencyKey: string | null; status: number; replayed: boolean; client: string; at: number; amount: number | null;
+};
 type TStored = { status: number; body: string };
 
 const isPaymentIntentConfirm = (method: string, path: string, form: URLSearchParams) =>
@@ -164,8 +169,11 @@ export const startStripeTestProxy = async (p: { port: number; upstream: string; 
 
     const idempotencyKey = (req.headers['idempotency-key'] as string | undefined) ?? null;
     const replayKey = idempotencyKey && method === 'POST' ? `${req.headers.authorization}|${idempotencyKey}` : null;
+    const amount = method === 'POST' && url.pathname === '/v1/payment_intents' ? Number(new URLSearchParams(raw).get('amount')) : null;
     const send = (stored: TStored, replayed: boolean) => {
-      recorded.push({ method, path: url.pathname, idempotencyKey, status: stored.status, replayed, client: clientOf(req.headers.authorization), at: Date.now() });
+      recorded.push({
+        method, path: url.pathname, idempotencyKey, status: stored.status, replayed, client: clientOf(req.headers.authorization), at: Date.now(), amount,
+      });
       res.writeHead(stored.status, {
         'content-type': 'application/json',
         'request-id': `req_${randomBytes(8).toString('hex')}`,

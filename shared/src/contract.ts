@@ -61,8 +61,11 @@ import {
 import { ZId } from './ids.ts';
 import { ZConversation, ZGreetingBody, ZMessage, ZMessageBody, ZReportBody, ZThread } from './messages.ts';
 import { ZPhoto, ZPhotoSize } from './photos.ts';
+import { ZAccountDeleted, ZDeleteAccountBody, ZDeletionCheck } from './privacy.ts';
 import { ZFeedPage, ZFollowState, ZLikeState, ZLikesPage, ZPeoplePage, ZSocialPageQuery } from './social.ts';
 import { ZReplay, ZReplayBuyBody, ZReplayListedBody } from './replay.ts';
+import { ZShipment, ZShipTogetherAddBody, ZShipTogetherParams, ZShipTogetherSuggestBody, ZShipTogetherSuggestion } from './ship-together.ts';
+import { ZClosetBuyBody, ZLikerOfferBody, ZLikerOfferSend, ZListingOffers } from './liker-offers.ts';
 import { ZAddEntryBody, ZCreateShowBody, ZUpdateShowBody } from './schedule.ts';
 import { ZShowEntry } from './show.ts';
 
@@ -124,6 +127,12 @@ export const API = {
   'auth.logoutEverywhere': endpoint({ method: 'POST', path: '/api/auth/logout-everywhere', auth: 'user', response: ZEnded }),
   'profiles.get': endpoint({ method: 'GET', path: '/api/profiles/:handle', auth: 'public', params: z.strictObject({ handle: ZHandle }), response: ZProfile }),
   'me.profile': endpoint({ method: 'PATCH', path: '/api/me/profile', auth: 'user', body: ZProfileBody, response: ZMe }),
+  /** Raw: everything the platform holds about the signed-in person, as a JSON file (Content-Disposition: attachment), streamed. */
+  'me.export': endpoint({ method: 'GET', path: '/api/me/export', auth: 'user', response: null, raw: true }),
+  /** What keeps the account from being deleted now (nothing: it can be). */
+  'me.deletion': endpoint({ method: 'GET', path: '/api/me/deletion', auth: 'user', response: ZDeletionCheck }),
+  /** Deletes the account for good, knowing its password; ACCOUNT_HAS_OBLIGATIONS while something is not finished. */
+  'me.delete': endpoint({ method: 'POST', path: '/api/me/delete', auth: 'user', body: ZDeleteAccountBody, response: ZAccountDeleted }),
   /** Follows and likes: each idempotent (a second call answers the same and changes nothing). */
   'follows.add': endpoint({ method: 'POST', path: '/api/follows/:userId', auth: 'user', params: z.strictObject({ userId: ZId }), response: ZFollowState }),
   'follows.remove': endpoint({ method: 'DELETE', path: '/api/follows/:userId', auth: 'user', params: z.strictObject({ userId: ZId }), response: ZFollowState }),
@@ -168,6 +177,11 @@ export const API = {
     method: 'POST', path: '/api/listings/:id/state', auth: 'user', params: ZIdParams, body: ZListingStateBody, response: ZListingDetail,
   }),
   'listings.delete': endpoint({ method: 'DELETE', path: '/api/listings/:id', auth: 'user', params: ZIdParams, response: ZListingDeleted }),
+  'listings.buy': endpoint({ method: 'POST', path: '/api/listings/:id/buy', auth: 'user', params: ZIdParams, body: ZClosetBuyBody, response: ZOrderReply, status: 201 }),
+  'listings.offers': endpoint({ method: 'GET', path: '/api/listings/:id/liker-offers', auth: 'user', params: ZIdParams, response: ZListingOffers }),
+  'listings.sendOffer': endpoint({
+    method: 'POST', path: '/api/listings/:id/liker-offers', auth: 'user', params: ZIdParams, body: ZLikerOfferBody, response: ZLikerOfferSend, status: 201,
+  }),
   'closet.settings': endpoint({ method: 'GET', path: '/api/me/closet', auth: 'user', response: ZClosetSettings }),
   'closet.updateSettings': endpoint({ method: 'PATCH', path: '/api/me/closet', auth: 'user', body: ZClosetSettings, response: ZClosetSettings }),
   'addresses.list': endpoint({ method: 'GET', path: '/api/addresses', auth: 'user', response: z.object({ addresses: z.array(ZAddress) }) }),
@@ -225,6 +239,18 @@ export const API = {
     response: z.object({ refund: ZRefund }), status: 202,
   }),
   'sales.list': endpoint({ method: 'GET', path: '/api/sales', auth: 'user', response: z.object({ sales: z.array(ZSale) }) }),
+  /** The seller suggests more of its listings for a paid order's box (ship together); the buyer is told. */
+  'sales.shipTogether': endpoint({
+    method: 'POST', path: '/api/sales/:id/ship-together', auth: 'user', params: ZIdParams, body: ZShipTogetherSuggestBody,
+    response: z.object({ suggestions: z.array(ZShipTogetherSuggestion) }), status: 201,
+  }),
+  /** The seller marks a sale's box shipped: every order in it ships. */
+  'sales.ship': endpoint({ method: 'POST', path: '/api/sales/:id/ship', auth: 'user', params: ZIdParams, response: ZShipment }),
+  /** The buyer adds a suggestion to its order's box: charged the item price only, on its saved card. */
+  'orders.addToBox': endpoint({
+    method: 'POST', path: '/api/orders/:id/ship-together/:suggestionId', auth: 'user', params: ZShipTogetherParams,
+    body: ZShipTogetherAddBody, response: ZOrderReply, status: 201,
+  }),
   'offers.list': endpoint({ method: 'GET', path: '/api/offers', auth: 'user', response: z.object({ offers: z.array(ZWaitlistOffer) }) }),
   'offers.accept': endpoint({ method: 'POST', path: '/api/offers/:id/accept', auth: 'user', params: ZIdParams, response: ZOrderReply, status: 201 }),
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZId } from './ids.ts';
 import { ZAmountMinor, ZCurrency } from './money.ts';
 import { ZShowEntry, ZShowStatus } from './show.ts';
+import { ZSaleSuggestion, ZShipTogetherSuggestion } from './ship-together.ts';
 
 /** An instant on the wire: ISO 8601 in UTC. */
 const ZInstant = z.iso.datetime({ offset: true });
@@ -166,8 +167,9 @@ const ZMinor = z.number().int();
 
 export const ZOrder = z.object({
   id: ZId,
-  showId: ZId,
-  showTitle: z.string(),
+  /** Null for an order bought from the closet (origin 'closet'). */
+  showId: ZId.nullable(),
+  showTitle: z.string().nullable(),
   sellerName: z.string(),
   currency: ZCurrency,
   itemsMinor: ZMinor,
@@ -175,6 +177,8 @@ export const ZOrder = z.object({
   discountMinor: ZMinor,
   /** The part of the discount the platform pays: the first-sale boost, on a new seller's first order. */
   boostMinor: ZMinor,
+  /** The part of the discount the seller gives: an offer to likers' shipping discount. */
+  shippingDiscountMinor: ZMinor,
   totalMinor: ZMinor,
   status: ZOrderStatus,
   createdAt: ZInstant,
@@ -183,12 +187,19 @@ export const ZOrder = z.object({
   failureCode: z.string().nullable(),
   /** An unpaid order's deadline to pay; the items are released after it. */
   payBy: ZInstant.nullable(),
-  origin: z.enum(['show', 'waitlist', 'replay']),
+  /** 'ship_together': an item added to another order's box, charged its price only (`shipsWithOrderId`). */
+  origin: z.enum(['show', 'waitlist', 'replay', 'closet', 'ship_together']),
   /** Given back by the seller so far. */
   refundedMinor: ZMinor,
   items: z.array(z.object({ claimId: ZId, title: z.string(), variantLabel: z.string(), priceMinor: ZMinor })),
   /** Where it ships, as it was when the order was made; null for orders from before addresses. */
   shippingAddress: ZShippingAddress.nullable(),
+  /** When its box was marked shipped by the seller. */
+  shippedAt: ZInstant.nullable(),
+  /** For an item added to a box: the order the box was packed for (which paid the shipping). */
+  shipsWithOrderId: ZId.nullable(),
+  /** The seller's suggestions for this order's box ("complete the look"); empty for an added item. */
+  shipTogether: z.array(ZShipTogetherSuggestion),
 });
 export type TOrder = z.infer<typeof ZOrder>;
 
@@ -253,8 +264,9 @@ export type TConnectStatus = z.infer<typeof ZConnectStatus>;
 /** A seller's sale: an order of its items, with what it is paid and when. */
 export const ZSale = z.object({
   orderId: ZId,
-  showId: ZId,
-  showTitle: z.string(),
+  /** Null for a sale from the closet. */
+  showId: ZId.nullable(),
+  showTitle: z.string().nullable(),
   buyerName: z.string(),
   currency: ZCurrency,
   status: ZOrderStatus,
@@ -265,6 +277,12 @@ export const ZSale = z.object({
   /** Where to send it, as the order keeps it. */
   shippingAddress: ZShippingAddress.nullable(),
   transfer: z.object({ amountMinor: ZMinor, status: z.enum(['waiting', 'sent']) }).nullable(),
+  /** When its box was marked shipped. */
+  shippedAt: ZInstant.nullable(),
+  /** For an item the buyer added to a box: the order the box was packed for. */
+  shipsWithOrderId: ZId.nullable(),
+  /** What the seller suggested for this order's box, and whether the buyer added it. */
+  suggestions: z.array(ZSaleSuggestion),
 });
 export type TSale = z.infer<typeof ZSale>;
 

@@ -13,3 +13,6 @@ export * from './photos.ts';
 export * from './notifications.ts';
 export * from './messages.ts';
 export * from './social.ts';
+export * from './liker-offers.ts';
+export * from './ship-together.ts';
+export * from './privacy.ts';

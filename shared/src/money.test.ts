@@ -81,6 +81,32 @@ describe('money', () => {
     expect(firstSaleBoostFor(300, 0)).toBe(0);
   });
 
+  it('charges less by a seller’s shipping discount, which comes out of the seller’s share alone', () => {
+    const line = fc.record({ priceMinor: fc.integer({ min: 1, max: 1_000_000 }), commissionBps: fc.integer({ min: 0, max: 5_000 }) });
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (lines, shippingMinor, platformFeeBps, discountShare, boostShare) => {
+          const shippingDiscountMinor = Math.floor(shippingMinor * discountShare);
+          const boostMinor = Math.floor((shippingMinor - shippingDiscountMinor) * boostShare);
+          const plain = splitOrder({ lines, shippingMinor, platformFeeBps });
+          const offered = splitOrder({ lines, shippingMinor, platformFeeBps, shippingDiscountMinor, boostMinor });
+          expect(offered.totalMinor).toBe(plain.totalMinor - shippingDiscountMinor - boostMinor);
+          expect(offered.sellerShareMinor).toBe(plain.sellerShareMinor - shippingDiscountMinor);
+          expect([offered.commissionMinor, offered.platformFeeMinor]).toEqual([plain.commissionMinor, plain.platformFeeMinor]);
+          expect(offered.sellerShareMinor + offered.commissionMinor + offered.platformFeeMinor - boostMinor).toBe(offered.totalMinor);
+        },
+      ),
+    );
+    const lines = [{ priceMinor: 10_000, commissionBps: 0 }];
+    expect(() => splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, shippingDiscountMinor: 501 })).toThrow(RangeError);
+    expect(() => splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500, shippingDiscountMinor: 300, boostMinor: 201 })).toThrow(RangeError);
+  });
+
   it('takes refunds from the seller first and refuses one larger than the charge', () => {
     const lines = [{ priceMinor: 10_000, commissionBps: 1_000 }];
     expect(splitOrder({ lines, shippingMinor: 500, platformFeeBps: 500 })).toMatchObject({

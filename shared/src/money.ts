@@ -33,12 +33,14 @@ export type TOrderSplit = {
   shippingMinor: number;
   /** What the platform pays of the shipping for the buyer (the first-sale boost): charged less, never the seller's loss. */
   boostMinor: number;
-  /** The charge: items + shipping − the boost. */
+  /** What the seller takes off its own shipping fee (an offer to likers): charged less, and the seller's loss. */
+  shippingDiscountMinor: number;
+  /** The charge: items + shipping − the boost − the seller's shipping discount. */
   totalMinor: number;
   /** The host's commission on items it featured from another seller. */
   commissionMinor: number;
   platformFeeMinor: number;
-  /** The rest, the seller's: its items less commission and fee, plus the whole shipping fee, boost or not. */
+  /** The rest, the seller's: its items less commission and fee, plus the shipping fee less its own discount, boost or not. */
   sellerShareMinor: number;
   refundedMinor: number;
 };
@@ -65,9 +67,10 @@ export const takeRefund = (shares: TShares, refundMinor: number) => {
 };
 
 /**
- * Splits an order: total = items + shipping − boost; the host's commission and the platform
- * fee are shares of the item prices, rounded down; the seller gets the rest of items +
- * shipping, so a boost (paid by the platform, `platform:boost` in the ledger) never changes
+ * Splits an order: total = items + shipping − boost − the seller's shipping discount; the
+ * host's commission and the platform fee are shares of the item prices (an offer's price
+ * when an offer was used: the seller pays for its offer), rounded down; the seller gets the
+ * rest of items + shipping − its shipping discount, so a boost (paid by the platform, `platform:boost` in the ledger) never changes
  * its share: seller + commission + fee = total + boost − refunds, i.e. with the platform's
  * net fee (fee − boost), seller + commission + net fee = total − refunds (invariant 4). A
  * refund gives back at most what the buyer paid and comes out of the seller's share first,
@@ -78,28 +81,34 @@ export const splitOrder = (p: {
   shippingMinor: number;
   platformFeeBps: number;
   boostMinor?: number;
+  shippingDiscountMinor?: number;
   refundedMinor?: number;
 }): TOrderSplit => {
   const itemsMinor = sumMinor(p.lines.map((l) => l.priceMinor));
   const shippingMinor = sumMinor([p.shippingMinor]);
   const boostMinor = p.boostMinor ?? 0;
-  if (!Number.isSafeInteger(boostMinor) || boostMinor < 0 || boostMinor > shippingMinor) {
+  const shippingDiscountMinor = p.shippingDiscountMinor ?? 0;
+  if (!Number.isSafeInteger(shippingDiscountMinor) || shippingDiscountMinor < 0 || shippingDiscountMinor > shippingMinor) {
+    throw new RangeError(`a shipping discount of ${shippingDiscountMinor} does not fit a shipping fee of ${shippingMinor}`);
+  }
+  if (!Number.isSafeInteger(boostMinor) || boostMinor < 0 || boostMinor > shippingMinor - shippingDiscountMinor) {
     throw new RangeError(`a boost of ${boostMinor} does not fit a shipping fee of ${shippingMinor}`);
   }
-  const totalMinor = itemsMinor + shippingMinor - boostMinor;
+  const totalMinor = itemsMinor + shippingMinor - boostMinor - shippingDiscountMinor;
   const refundedMinor = p.refundedMinor ?? 0;
   if (!Number.isSafeInteger(refundedMinor) || refundedMinor < 0 || refundedMinor > totalMinor) {
     throw new RangeError(`a refund of ${refundedMinor} does not fit a total of ${totalMinor}`);
   }
   const commission = sumMinor(p.lines.map((l) => shareOfMinor(l.priceMinor, l.commissionBps)));
   const fee = shareOfMinor(itemsMinor, p.platformFeeBps);
-  const seller = itemsMinor + shippingMinor - commission - fee;
+  const seller = itemsMinor + shippingMinor - shippingDiscountMinor - commission - fee;
   if (seller < 0) throw new RangeError('commission and fee exceed the order');
   const after = takeRefund({ sellerShareMinor: seller, commissionMinor: commission, platformFeeMinor: fee }, refundedMinor);
   return {
     itemsMinor,
     shippingMinor,
     boostMinor,
+    shippingDiscountMinor,
     totalMinor,
     commissionMinor: after.commissionMinor,
     platformFeeMinor: after.platformFeeMinor,

@@ -17,10 +17,13 @@ export const NOTIFICATION_KINDS = {
   order_paid: { label: 'An order of yours is paid', defaults: on(true, true) },
   order_declined: { label: 'A payment of yours was declined', defaults: on(true, true) },
   waitlist_offer: { label: 'An item you waited for is offered to you', defaults: on(true, true) },
+  ship_together: { label: 'A seller suggests more for the box of your order', defaults: on(true, false) },
   show_scheduled: { label: 'A host you follow schedules a show', defaults: on(false, true) },
+  show_starting_soon: { label: 'A show of a host you follow starts in 15 minutes', defaults: on(true, false) },
   show_live: { label: 'A host you follow goes live', defaults: on(true, true) },
   price_drop: { label: 'An item you like drops in price', defaults: on(true, true) },
   liked_featured: { label: 'An item you like is in a live show now', defaults: on(true, false) },
+  liker_offer: { label: 'A seller offers you a price on an item you like', defaults: on(true, true) },
   new_follower: { label: 'Someone follows you', defaults: on(false, false) },
   new_like: { label: 'Someone likes one of your listings', defaults: on(false, false) },
 } as const satisfies Record<string, TKindInfo>;

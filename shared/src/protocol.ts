@@ -132,6 +132,7 @@ export const SESSION_END_REASONS = {
   },
   expired: { code: 'SESSION_EXPIRED', message: 'Your session expired, so this page stopped. Sign in again to keep watching.' },
   ended: { code: 'UNAUTHENTICATED', message: 'You are no longer signed in, so this page stopped. Sign in again to keep watching.' },
+  'account-deleted': { code: 'UNAUTHENTICATED', message: 'This account was deleted, so this page stopped.' },
 } as const satisfies Record<string, { code: TErrorCode; message: string }>;
 
 export type TSessionEndReason = keyof typeof SESSION_END_REASONS;

@@ -10,15 +10,18 @@ import { mountContract } from './contract.ts';
 import type { TApiDeps } from './deps.ts';
 import { errorHandler, REQUEST_ID_HEADER, requestIds } from './http.ts';
 import { closetHandlers } from './routes/closet.ts';
+import { likerOfferHandlers } from './routes/liker-offers.ts';
 import { cohostHandlers } from './routes/cohost.ts';
 import { discoveryHandlers } from './routes/discovery.ts';
 import { messageHandlers } from './routes/messages.ts';
 import { notificationHandlers } from './routes/notifications.ts';
 import { orderHandlers } from './routes/orders.ts';
+import { shipTogetherHandlers } from './routes/ship-together.ts';
 import { paymentHandlers } from './routes/payments.ts';
 import { photoHandlers } from './routes/photos.ts';
 import { replayHandlers } from './routes/replays.ts';
 import { showHandlers } from './routes/shows.ts';
+import { privacyHandlers } from './routes/privacy.ts';
 import { socialHandlers } from './routes/social.ts';
 import { webhookHandlers } from './routes/webhooks.ts';
 
@@ -61,12 +64,15 @@ export const createApi = (deps: TApiDeps) => {
     ...authHandlers(deps),
     ...showHandlers(deps),
     ...socialHandlers(deps),
+    ...privacyHandlers(deps),
     ...closetHandlers(deps),
+    ...likerOfferHandlers(deps),
     ...cohostHandlers(deps),
     ...discoveryHandlers(deps),
     ...messageHandlers(deps),
     ...notificationHandlers(deps),
     ...orderHandlers(deps),
+    ...shipTogetherHandlers(deps),
     ...paymentHandlers(deps),
     ...photoHandlers(deps),
     ...replayHandlers(deps),

@@ -64,6 +64,8 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
   'POST /api/auth/email': () => ({ currentPassword: 'not it', email: 'fuzz-new@showcart.test' }),
   'POST /api/auth/logout-everywhere': () => ({}),
   'PATCH /api/me/profile': () => ({ bio: 'Fuzzed bio' }),
+  // Never the right password: the fuzzer's identities live on.
+  'POST /api/me/delete': () => ({ password: 'not it' }),
   // Multipart only: every JSON body the fuzzer sends it is refused as the wrong type (photos.integration.test.ts sends files).
   'POST /api/photos': () => ({ photo: 'not a file' }),
   'POST /api/shows': (i) => ({ title: 'Fuzzed show', scheduledAt: new Date(Date.now() + 86_400_000).toISOString(), entries: [{ variantId: i.variantId, quantity: 1, priceMinor: 1_000 }] }),
@@ -78,6 +80,8 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
     variants: [{ label: 'M', quantity: 1 }], photoIds: [randomUUID()],
   }),
   'POST /api/listings/:id/state': () => ({ state: 'unlisted' }),
+  'POST /api/listings/:id/buy': (i) => ({ attemptId: i.attemptId, variantId: i.variantId }),
+  'POST /api/listings/:id/liker-offers': (i) => ({ attemptId: i.attemptId, priceMinor: 500, shippingDiscountMinor: 0, durationHours: 24 }),
   'PATCH /api/me/closet': () => ({ shippingFeeMinor: 500, handlingDays: 2 }),
   'POST /api/addresses': () => ({ name: 'Fuzz', line1: '1 Fuzz Road', line2: '', city: 'Fuzzton', region: '', postalCode: '10001', country: 'US' }),
   'POST /api/addresses/:id/default': () => ({}),
@@ -102,6 +106,9 @@ const EXAMPLES: Record<string, (ids: { variantId: string; attemptId: string }) =
   'POST /api/orders/:id/pay/complete': () => ({ paymentIntentId: 'pi_123' }),
   'POST /api/orders/:id/refunds': (i) => ({ attemptId: i.attemptId, amountMinor: 100, reason: 'damaged' }),
   'POST /api/offers/:id/accept': () => ({}),
+  'POST /api/sales/:id/ship-together': (i) => ({ variantIds: [i.variantId] }),
+  'POST /api/sales/:id/ship': () => ({}),
+  'POST /api/orders/:id/ship-together/:suggestionId': (i) => ({ attemptId: i.attemptId }),
   'POST /api/payments/test-card': () => ({ paymentMethod: 'pm_card_visa' }),
   'POST /api/payments/setup-intent': (i) => ({ attemptId: i.attemptId }),
   'POST /api/payments/setup-intent/complete': () => ({ setupIntentId: 'seti_123' }),

@@ -38,6 +38,22 @@ export const JOBS = {
     name: 'fan-out-notifications',
     schema: z.strictObject({ eventId: z.string().min(1).max(200), afterUserId: z.uuid().nullable() }),
   },
+  /**
+   * On NOTIFICATIONS_QUEUE, after the batch's feed rows are written: their pushes and emails
+   * (the rows of users after `afterUserId` through `throughUserId`), queued with a priority,
+   * so that every batch's rows are written before the deliveries take the workers.
+   */
+  deliverNotifications: {
+    name: 'deliver-notifications',
+    schema: z.strictObject({ eventId: z.string().min(1).max(200), afterUserId: z.uuid().nullable(), throughUserId: z.uuid() }),
+  },
+  /**
+   * Delayed until 15 minutes before a scheduled show's start: its host's followers are told.
+   * `scheduledAt` is the start it was queued for: a show moved since, cancelled or live already is told nothing.
+   */
+  showStartingSoon: { name: 'show-starting-soon', schema: z.strictObject({ showId: z.uuid(), scheduledAt: z.iso.datetime({ offset: true }) }) },
+  /** After an account was deleted: its Stripe customer (and the cards saved on it) is deleted. */
+  deleteCustomer: { name: 'delete-customer', schema: z.strictObject({ userId: z.uuid() }) },
   /** Every minute (a job scheduler on MAINTENANCE_QUEUE): compacts Redis' append-only file between shows. */
   compactRedisLog: { name: 'compact-redis-log', schema: z.strictObject({}) },
 } as const;
@@ -61,6 +77,11 @@ export const jobIds = {
   notifyEvent: (eventId: string) => `notify-event-${Buffer.from(eventId).toString('base64url')}`,
   fanOutNotifications: (eventId: string, afterUserId: string | null) =>
     `fan-out-${Buffer.from(eventId).toString('base64url')}-${afterUserId ?? 'first'}`,
+  deliverNotifications: (eventId: string, afterUserId: string | null) =>
+    `deliver-${Buffer.from(eventId).toString('base64url')}-${afterUserId ?? 'first'}`,
+  /** One per show and start time: a show moved gets a job of its new time (the old one is removed). */
+  showStartingSoon: (showId: string, scheduledAt: Date) => `show-starting-soon-${showId}-${scheduledAt.getTime()}`,
+  deleteCustomer: (userId: string) => `delete-customer-${userId}`,
   /** `reason` tells the first run from one after a payout the refund must partly reverse. */
   refundOrder: (refundId: string, reason = 'asked') => `refund-order-${refundId}-${reason}`,
 };

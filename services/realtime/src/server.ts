@@ -7,6 +7,7 @@ import {
   claimItem,
   deleteChatMessage,
   endShow,
+  featureEntry,
   moderateUser,
   openShow,
   resolveSocketSession,
@@ -14,6 +15,7 @@ import {
   SessionEndedError,
   sessionTokenFromCookieHeader,
   setChatSettings,
+  setEntryPrice,
   startShow,
   updateShowEntry,
   ZSessionsEnded,
@@ -308,14 +310,12 @@ export const createRealtime = (
   });
 
   on('queue:feature', ZEntryCommand, async ({ showId, entryId, clientOpId }, { user }) => {
-    await ensureOpen(showId);
-    const applied = await engine.feature({ showId, actorId: user.id, clientOpId, entryId });
+    const applied = await featureEntry(deps, { showId, actorId: user.id, clientOpId, entryId });
     return { seq: applied.seq };
   });
 
   on('queue:price', ZPriceChange, async ({ showId, entryId, priceMinor, clientOpId }, { user }) => {
-    await ensureOpen(showId);
-    const applied = await engine.setPrice({ showId, actorId: user.id, clientOpId, entryId, priceMinor });
+    const applied = await setEntryPrice(deps, { showId, actorId: user.id, clientOpId, entryId, priceMinor });
     return { seq: applied.seq };
   });
 

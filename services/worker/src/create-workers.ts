@@ -3,6 +3,8 @@ import {
   chargeOrder,
   closeShowRoom,
   countLiveShows,
+  deliverBatch,
+  deleteStripeCustomer,
   expireWaitlistOffer,
   fanOutBatch,
   finishSettlement,
@@ -11,6 +13,7 @@ import {
   releaseUnpaidOrder,
   settleEndedShow,
   startFanOut,
+  tellShowStartingSoon,
 } from '@showcart/domain';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { TWorkerDeps } from './deps.ts';
@@ -71,8 +74,12 @@ export const createWorkers = (deps: TWorkerDeps) => {
         return closeShowRoom(domain, parsePayload(JOBS.closeShowRoom.schema, job.data).showId);
       case JOBS.expireOffer.name:
         return expireWaitlistOffer(domain, parsePayload(JOBS.expireOffer.schema, job.data).offerId);
+      case JOBS.deleteCustomer.name:
+        return deleteStripeCustomer(domain, parsePayload(JOBS.deleteCustomer.schema, job.data).userId);
       case JOBS.notifyEvent.name:
         return startFanOut(domain, parsePayload(JOBS.notifyEvent.schema, job.data).eventId).then(() => ({ started: true }));
+      case JOBS.showStartingSoon.name:
+        return tellShowStartingSoon(domain, parsePayload(JOBS.showStartingSoon.schema, job.data));
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }
@@ -95,8 +102,9 @@ export const createWorkers = (deps: TWorkerDeps) => {
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
 
   const notifier = new Worker(NOTIFICATIONS_QUEUE, async (job: Job) => {
-    if (job.name !== JOBS.fanOutNotifications.name) throw new UnrecoverableError(`unknown job ${job.name}`);
-    return fanOutBatch(domain, parsePayload(JOBS.fanOutNotifications.schema, job.data));
+    if (job.name === JOBS.fanOutNotifications.name) return fanOutBatch(domain, parsePayload(JOBS.fanOutNotifications.schema, job.data));
+    if (job.name === JOBS.deliverNotifications.name) return deliverBatch(domain, parsePayload(JOBS.deliverNotifications.schema, job.data));
+    throw new UnrecoverableError(`unknown job ${job.name}`);
   }, {
     connection: createRedis(config.redisUrl, { forBullmq: true }),
     prefix,

@@ -1,5 +1,5 @@
 import { availableOf, formatMoney, type TShowEntry } from '@showcart/shared';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 /** An item of the show queue: photo, title, size, price, seller and stock. */
 export const ItemCard = ({
@@ -8,17 +8,30 @@ export const ItemCard = ({
   children,
   testId,
   partTestIds,
+  marked,
 }: {
   entry: TShowEntry;
   featured?: boolean;
+  /** The item a notification opened the show at (`?item=`): outlined, and scrolled to once. */
+  marked?: boolean;
   children?: ReactNode;
   testId?: string;
   /** Test ids of the title, price and stock, for the one card a test reads them from. */
   partTestIds?: { title: string; price: string; left: string };
 }) => {
   const left = availableOf(entry);
+  const marking = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (marked) marking.current?.scrollIntoView({ block: 'center' });
+  }, [marked]);
   return (
-    <article className={featured ? 'item item-featured' : 'item'} data-testid={testId} data-entry-id={entry.entryId}>
+    <article
+      ref={marking}
+      className={['item', featured && 'item-featured', marked && 'item-marked'].filter(Boolean).join(' ')}
+      data-testid={testId}
+      data-entry-id={entry.entryId}
+      data-marked={marked ? 'true' : undefined}
+    >
       <img src={entry.photoUrl} alt="" className="item-photo" loading="lazy" />
       <div className="item-body">
         <h3 className="item-title" data-testid={partTestIds?.title}>{entry.title}</h3>

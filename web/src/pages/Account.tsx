@@ -6,6 +6,7 @@ import { Avatar } from '../components/Avatar.tsx';
 import { Layout } from '../components/Layout.tsx';
 import { PhotoPicker } from '../components/PhotoPicker.tsx';
 import { useSession } from '../session.tsx';
+import { AccountPrivacy } from './AccountPrivacy.tsx';
 
 /**
  * The pages of an account: signing up, the mailed links (verify, reset), asking for a
@@ -262,6 +263,7 @@ export const AccountPage = () => {
               Sign out everywhere
             </button>
           </section>
+          <AccountPrivacy />
         </div>
       )}
     </Layout>

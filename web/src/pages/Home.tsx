@@ -1,7 +1,7 @@
 import type { TShowCard } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { useEffect, type ReactNode } from 'react';
+import { Link, useLocation } from 'react-router-dom';
 import { messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
@@ -29,11 +29,21 @@ const ShowRow = ({ title, shows, empty, testId }: { title: string; shows: TShowC
  * soon, replays to shop, and the categories with how many listings each has.
  */
 export const HomePage = () => {
-  const { me } = useSession();
+  const { me, setMe } = useSession();
   const home = useQuery({ ...queryOf('discovery.home'), refetchInterval: HOME_REFRESH_MS });
   const data = home.data;
+  // Set by the account page once the account is gone: the person lands here signed out.
+  const accountDeleted = (useLocation().state as { accountDeleted?: boolean } | null)?.accountDeleted === true;
+  useEffect(() => {
+    if (accountDeleted && me) setMe(null);
+  }, [accountDeleted, me, setMe]);
   return (
     <Layout wide open>
+      {accountDeleted && (
+        <p className="banner" role="status" data-testid="account-deleted">
+          Your account was deleted and you are signed out. Thank you for shopping with us; you are welcome back any time.
+        </p>
+      )}
       <div className="home-head">
         <h1 className="sr-only">Showcart</h1>
         <SearchBox />

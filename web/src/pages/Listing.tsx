@@ -5,6 +5,7 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { LikeButton } from '../components/LikeButton.tsx';
+import { BuyNow, OfferToLikers } from '../components/LikerOffers.tsx';
 import { NewSellerBadge } from '../components/NewSellerBadge.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useSession } from '../session.tsx';
@@ -63,6 +64,7 @@ export const ListingPage = () => {
           ))}
         </ul>
         {l.description && <p className="listing-description">{l.description}</p>}
+        {l.state === 'listed' && me?.id !== l.sellerId && <BuyNow listing={l} />}
         <p>
           Sold by <Link to={`/@${l.sellerHandle}`}>{l.sellerName}</Link><NewSellerBadge show={l.newSeller} /> · ships within {l.handlingDays} business {l.handlingDays === 1 ? 'day' : 'days'} ·{' '}
           {l.shippingFeeMinor === 0 ? 'free shipping' : `${formatMoney(l.shippingFeeMinor, l.currency)} shipping per bundle`}
@@ -92,6 +94,7 @@ export const ListingPage = () => {
             <Link className="button" to="/shows/new">Put it in a show</Link>
           </p>
         )}
+        {me?.id === l.sellerId && l.state === 'listed' && <OfferToLikers listing={l} />}
       </div>
     </article>
   );

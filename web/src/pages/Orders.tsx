@@ -1,9 +1,11 @@
 import { formatAddress, formatMoney, type TOrder, type TWaitlistOffer } from '@showcart/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
+import { useEffect } from 'react';
+import { Link, useLocation } from 'react-router-dom';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
 import { OrderLines } from '../components/OrderLines.tsx';
+import { BoxSuggestions } from '../components/ShipTogether.tsx';
 
 /** Orders being charged change within seconds: the page looks again this often while any is. */
 const CHARGING_POLL_MS = 2_000;
@@ -58,6 +60,12 @@ export const OrdersPage = () => {
     refetchInterval: (query) => (charging(query.state.data?.orders) ? CHARGING_POLL_MS : false),
   });
   const orders = ordersQuery.data?.orders ?? null;
+  // A notification's link names one order (`#order-<id>`): it is on screen once the orders are.
+  const { hash } = useLocation();
+  const loaded = orders !== null;
+  useEffect(() => {
+    if (loaded && hash.startsWith('#order-')) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'start' });
+  }, [loaded, hash]);
   // The offers are looked at again along with the orders.
   const offers = useQuery({ ...queryOf('offers.list'), refetchInterval: charging(ordersQuery.data?.orders) ? CHARGING_POLL_MS : false });
   const error = ordersQuery.error ? messageOf(ordersQuery.error) : null;
@@ -72,19 +80,21 @@ export const OrdersPage = () => {
       {orders?.length === 0 && <p className="muted">No orders yet. Claim something in a live show and it lands here after the show.</p>}
       <div className="orders">
         {orders?.map((order) => (
-          <article key={order.id} className="card order" data-testid="order-row" data-status={order.status}>
+          <article key={order.id} id={`order-${order.id}`} className="card order" data-testid="order-row" data-status={order.status}>
             <header className="order-head">
               <div>
-                <h3>{order.showTitle}</h3>
+                <h3>{order.showTitle ?? 'Bought from the closet'}</h3>
                 <p className="muted">
                   from {order.sellerName} · {new Date(order.createdAt).toLocaleDateString()}
-                  {order.origin !== 'show' && ' · after the show'}
+                  {order.origin === 'ship_together' ? ' · added to the box of an earlier order' : order.origin !== 'show' && order.origin !== 'closet' && ' · after the show'}
                 </p>
               </div>
               <span className={`badge badge-order-${order.status}`}>{STATUS_LABELS[order.status]}</span>
             </header>
             <OrderLines order={order} />
             {order.shippingAddress && <p className="muted" data-testid="order-ships-to">Ships to {formatAddress(order.shippingAddress)}</p>}
+            {order.shippedAt && <p data-testid="order-shipped"><span className="badge badge-order-paid">Shipped</span> {new Date(order.shippedAt).toLocaleDateString()}</p>}
+            <BoxSuggestions order={order} />
             {(order.status === 'payment_failed' || order.status === 'action_required') && (
               <div className="order-due" data-testid="order-due">
                 <span>

@@ -59,7 +59,7 @@ export const PayPage = () => {
       {order && (
         <section className="card stack">
           <p>
-            <strong>{order.showTitle}</strong> <span className="muted">from {order.sellerName}</span>
+            <strong>{order.showTitle ?? 'From the closet'}</strong> <span className="muted">from {order.sellerName}</span>
           </p>
           <OrderLines order={order} />
           {order.status === 'paid' ? (

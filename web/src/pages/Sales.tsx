@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call, invalidate, messageOf, queryOf } from '../api.ts';
 import { Layout } from '../components/Layout.tsx';
+import { SaleBox } from '../components/ShipTogether.tsx';
 
 const PAYOUT_LABELS = { waiting: 'Payout waiting for your Stripe account', sent: 'Paid out' } as const;
 
@@ -81,7 +82,7 @@ export const SalesPage = () => {
           <article key={sale.orderId} className="card order" data-testid="sale-row">
             <header className="order-head">
               <div>
-                <h3>{sale.showTitle}</h3>
+                <h3>{sale.showTitle ?? 'Sold from your closet'}</h3>
                 <p className="muted">to {sale.buyerName}</p>
                 {sale.shippingAddress && <p className="muted" data-testid="sale-ship-to">Ship to {formatAddress(sale.shippingAddress)}</p>}
               </div>
@@ -101,6 +102,7 @@ export const SalesPage = () => {
               <strong>{formatMoney(sale.sellerShareMinor, sale.currency)}</strong>
             </p>
             {sale.transfer && <p className="muted">{PAYOUT_LABELS[sale.transfer.status]}</p>}
+            <SaleBox sale={sale} />
             {sale.status === 'paid' && sale.refundedMinor < sale.totalMinor && (
               refunding === sale.orderId
                 ? <RefundForm sale={sale} onDone={refunded} />

@@ -1,7 +1,7 @@
 import { availableOf, featuredEntry, formatMoney, isShowOver, unitsHeldBy, type TOrder, type TShowState } from '@showcart/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { queryOf } from '../api.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ShipsTo } from '../components/Address.tsx';
@@ -62,6 +62,9 @@ const WatchShow = ({ showId, title, newHost }: { showId: string; title: string; 
   const myClaims = myClaimsOf(state, meId);
   const myFeaturedClaim = featured ? state.claims.findLast((c) => c.entryId === featured.entryId && c.userId === meId && !c.voidedReason) : undefined;
   const entryKey = entryKeyOf(state);
+  // A notification opens the show at an item (`?item=<entryId>`): it is marked wherever it is in the queue.
+  const markedId = useSearchParams()[0].get('item');
+  const marked = markedId ? entryById.get(markedId) : undefined;
   const shownFailure = failure && failure.entryKey === entryKey ? failure : null;
 
   // Offers that ran out untaken, told once each (the state only says they are gone).
@@ -126,6 +129,13 @@ const WatchShow = ({ showId, title, newHost }: { showId: string; title: string; 
             ))}
           </div>
           <ShowError error={error} signedOut={signedOut} />
+          {marked && !over && (
+            <p className="banner" role="status" data-testid="marked-item">
+              {marked.entryId === featured?.entryId
+                ? <>You came for <strong>{marked.title}</strong>: it is on now at {formatMoney(marked.priceMinor, marked.currency)}.</>
+                : <>You came for <strong>{marked.title}</strong>: it is in the queue below, {formatMoney(marked.priceMinor, marked.currency)}.</>}
+            </p>
+          )}
           {myOffers.map((offer) => {
             const entry = entryById.get(offer.entryId);
             const seconds = Math.max(0, Math.floor((offer.expiresAt - now) / 1_000));
@@ -140,7 +150,7 @@ const WatchShow = ({ showId, title, newHost }: { showId: string; title: string; 
           })}
           {featured ? (
             <div aria-live="polite" aria-atomic="false">
-              <ItemCard entry={featured} featured partTestIds={{ title: 'featured-title', price: 'featured-price', left: 'featured-left' }}>
+              <ItemCard entry={featured} featured marked={featured.entryId === markedId} partTestIds={{ title: 'featured-title', price: 'featured-price', left: 'featured-left' }}>
                 {button && (
                   <button
                     data-testid="claim-button"
@@ -228,7 +238,7 @@ const WatchShow = ({ showId, title, newHost }: { showId: string; title: string; 
             {state.entries
               .filter((e) => e.entryId !== state.featuredEntryId)
               .map((entry) => (
-                <ItemCard key={entry.entryId} entry={entry} />
+                <ItemCard key={entry.entryId} entry={entry} marked={entry.entryId === markedId} />
               ))}
           </div>
 

@@ -6,6 +6,7 @@ import { listListings } from '../catalog/listings.ts';
 import { assertPhotosUsable } from '../catalog/photo-use.ts';
 import { markLikedByMe } from '../social/liked-by-me.ts';
 import { listHostShows } from '../shows/repo.ts';
+import { DELETED_HANDLE_PREFIX } from './delete-account.ts';
 import { findMe, type TSessionUser } from './sessions.ts';
 
 /** Public profiles (/@handle) and a person's own edits of theirs. */
@@ -20,7 +21,7 @@ export const getProfile = async (deps: Pick<TDomainDeps, 'db'>, handle: string, 
     `select id, handle, display_name as "displayName", bio, created_at as "createdAt", avatar_photo_id as "avatarPhotoId",
             first_sale_at is null as "newSeller", follower_count as "followerCount", following_count as "followingCount",
             exists (select 1 from follows f where f.follower_id = $2 and f.followee_id = users.id) as "followedByMe"
-       from users where handle = $1`, [handle.toLowerCase(), viewerId ?? null]);
+       from users where handle = $1 and deleted_at is null`, [handle.toLowerCase(), viewerId ?? null]);
   if (!user) throw new AppError('NOT_FOUND', `Nobody is called @${handle} here.`);
   const sales = await queryRow(deps.db, z.object({ n: z.number() }),
     `select count(*)::int as n from orders where seller_id = $1 and status = 'paid'`, [user.id]);
@@ -56,6 +57,8 @@ export const updateProfile = async (deps: Pick<TDomainDeps, 'db'>, p: { user: TS
   if (handle === undefined && displayName === undefined && bio === undefined && avatarPhotoId === undefined) {
     throw new AppError('INVALID_INPUT', 'Nothing to change.');
   }
+  // Deleted accounts' handles (`users_deleted_erased`).
+  if (handle?.startsWith(DELETED_HANDLE_PREFIX)) throw new AppError('HANDLE_TAKEN');
   await withTransaction(deps.db, async (tx) => {
     if (avatarPhotoId) await assertPhotosUsable(tx, { ownerId: p.user.id, photoIds: [avatarPhotoId], use: { avatarOf: p.user.id } });
     await execute(tx,

@@ -75,7 +75,7 @@ export const openSession = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, userI
  * refused), then every realtime node is told to close their sockets. Called after the rows
  * are deleted, so that a check falling back to Postgres in between finds nothing either.
  */
-const announceEnded = async (redis: Redis, sessionIds: string[], reason: TSessionEndReason) => {
+export const announceSessionsEnded = async (redis: Redis, sessionIds: string[], reason: TSessionEndReason) => {
   if (sessionIds.length === 0) return;
   await redis.del(...sessionIds.map(sessionKey));
   await redis.publish(SESSION_ENDED_CHANNEL, JSON.stringify({ sessionIds, reason } satisfies TSessionsEnded));
@@ -85,7 +85,7 @@ const announceEnded = async (redis: Redis, sessionIds: string[], reason: TSessio
 export const deleteSession = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, token: string) => {
   await execute(deps.db, 'delete from sessions where token_hash = $1', [hashToken(token)]);
   // Announced even when the row was gone already: sockets may still carry it.
-  await announceEnded(deps.redis, [sessionIdOfToken(token)], 'signed-out');
+  await announceSessionsEnded(deps.redis, [sessionIdOfToken(token)], 'signed-out');
 };
 
 /**
@@ -93,11 +93,18 @@ export const deleteSession = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, tok
  * password change (which signs the person in again afterwards). Returns how many ended.
  */
 export const endUserSessions = async (deps: Pick<TDomainDeps, 'db' | 'redis'>, userId: string) => {
-  const rows = await queryRows(deps.db, z.object({ tokenHash: z.instanceof(Buffer) }),
-    'delete from sessions where user_id = $1 returning token_hash as "tokenHash"', [userId]);
-  await announceEnded(deps.redis, rows.map((r) => r.tokenHash.toString('base64url')), 'signed-out-everywhere');
-  return rows.length;
+  const ended = await deleteUserSessionRows(deps.db, userId);
+  await announceSessionsEnded(deps.redis, ended, 'signed-out-everywhere');
+  return ended.length;
 };
+
+/**
+ * Deletes every session row of a user (inside the caller's transaction, if it has one) and
+ * returns their ids, which `announceSessionsEnded` takes once the deletion is committed.
+ */
+export const deleteUserSessionRows = async (db: TQueryable, userId: string) =>
+  (await queryRows(db, z.object({ tokenHash: z.instanceof(Buffer) }),
+    'delete from sessions where user_id = $1 returning token_hash as "tokenHash"', [userId])).map((r) => r.tokenHash.toString('base64url'));
 
 const findSession = (db: TQueryable, tokenHash: Buffer) =>
   queryRow(db, ZMeRow.extend({ expired: z.boolean(), expiresAt: z.date() }),

@@ -25,7 +25,7 @@ const ZUse = z.object({ held: z.boolean(), sold: z.boolean() });
 /**
  * Deletes a listing. One that anything holds units of (a show not yet settled, an unpaid
  * order, an offer) is refused: it is still being sold. One that was ever in a show, a
- * claim or an order is archived (deleted_at), never removed, since orders and replays name
+ * claim, an order or a suggestion for a box (ship together) is archived (deleted_at), never removed, since orders and replays name
  * it; any other is removed with its sizes, and its photos are free to use again.
  */
 export const deleteListing = async (
@@ -37,7 +37,8 @@ export const deleteListing = async (
     const use = (await queryRow(tx, ZUse,
       `select exists (select 1 from stock_holds h join listing_variants v on v.id = h.variant_id where v.listing_id = $1) as held,
               exists (select 1 from show_entries e join listing_variants v on v.id = e.variant_id where v.listing_id = $1)
-              or exists (select 1 from cohost_items c join listing_variants v on v.id = c.variant_id where v.listing_id = $1) as sold`,
+              or exists (select 1 from cohost_items c join listing_variants v on v.id = c.variant_id where v.listing_id = $1)
+              or exists (select 1 from ship_together_suggestions g where g.listing_id = $1) as sold`,
       [p.listingId],
     ))!;
     if (use.held) throw new AppError('CONFLICT', 'A show that has not settled, or an order not yet paid, holds this listing: it cannot go yet. Unlist it instead.');

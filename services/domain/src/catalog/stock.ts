@@ -90,10 +90,10 @@ export const releaseShowStock = async (tx: TQueryable, showId: string) => {
   );
 };
 
-/** A claim made after its show (a replay purchase, an accepted offer) holds its unit; NOT_ENOUGH_STOCK when none is free. */
+/** A claim made outside a live show (a replay or closet purchase, an accepted offer) holds its unit; NOT_ENOUGH_STOCK when none is free. */
 export const holdClaimUnit = async (tx: TQueryable, claimId: string) => {
   const variantId = (await queryRow(tx, z.object({ variantId: z.string() }),
-    'select e.variant_id as "variantId" from claims c join show_entries e on e.id = c.entry_id where c.id = $1',
+    'select variant_id as "variantId" from claims where id = $1',
     [claimId],
   ))?.variantId;
   if (!variantId) throw new AppError('NOT_FOUND', 'No such claim.');
@@ -131,12 +131,31 @@ export const sellOrderUnits = async (tx: TQueryable, orderId: string) => {
   await execute(tx, 'delete from stock_holds h using order_items oi where oi.order_id = $1 and h.claim_id = oi.claim_id', [orderId]);
   await execute(tx,
     `update listing_variants v set quantity = v.quantity - sold.n
-       from (select e.variant_id, count(*)::int as n
-               from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id
-              where oi.order_id = $1 group by e.variant_id) sold
+       from (select c.variant_id, count(*)::int as n
+               from order_items oi join claims c on c.id = oi.claim_id
+              where oi.order_id = $1 group by c.variant_id) sold
       where v.id = sold.variant_id`,
     [orderId],
   );
+  // An item added to a box (ship together) is its order's one unit, held by its add.
+  // (Its hold ends first: the quantity never drops below what is still held.)
+  const added = await queryRow(tx, z.object({ variantId: z.string() }),
+    `delete from stock_holds h using ship_together_adds a where a.order_id = $1 and h.add_id = a.id returning h.variant_id as "variantId"`,
+    [orderId],
+  );
+  if (added) await execute(tx, 'update listing_variants set quantity = quantity - 1 where id = $1', [added.variantId]);
+};
+
+/** An item added to a box (ship together) holds its unit until its order is paid; SOLD_OUT when none is free. Locks the variant. */
+export const holdAddUnit = async (tx: TQueryable, p: { addId: string; variantId: string }) => {
+  const free = (await lockFreeUnits(tx, p.variantId)) ?? 0;
+  if (free < 1) throw new AppError('SOLD_OUT', 'Sold out since it was suggested: nothing was added or charged.');
+  await execute(tx, 'insert into stock_holds (variant_id, add_id, units) values ($1, $2, 1) on conflict (add_id) do nothing', [p.variantId, p.addId]);
+};
+
+/** An add whose charge was declined stops holding its unit. */
+export const releaseAddUnit = async (tx: TQueryable, addId: string) => {
+  await execute(tx, 'delete from stock_holds where add_id = $1', [addId]);
 };
 
 /**

@@ -2,6 +2,7 @@ import { execute, queryRow, withTransaction, type TQueryable } from '@showcart/c
 import { AppError, type TListingBody, type TListingDetail } from '@showcart/shared';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
+import { tellClosetPriceDrop } from '../notifications/tell-likers.ts';
 import { getListing } from './get-listing.ts';
 import { writeListingPhotos, writeListingVariants } from './listing-parts.ts';
 
@@ -18,23 +19,29 @@ export const lockOwnListing = async (tx: TQueryable, p: { listingId: string; sel
 
 /**
  * A seller edits a listing: every field as the editor shows it. A new price applies to
- * shows made from now on; a show's entries keep the price they were put in at.
+ * shows made from now on; a show's entries keep the price they were put in at. A lower
+ * price is told to the listing's likers.
  */
 export const updateListing = async (
-  deps: Pick<TDomainDeps, 'db' | 'config'>,
+  deps: Pick<TDomainDeps, 'db' | 'config' | 'queue' | 'logger'>,
   p: { sellerId: string; listingId: string; listing: TListingBody },
 ): Promise<TListingDetail> => {
   const l = p.listing;
-  await withTransaction(deps.db, async (tx) => {
+  const change = await withTransaction(deps.db, async (tx) => {
     await lockOwnListing(tx, p);
-    await execute(tx,
-      `update listings set title = $2, description = $3, brand = $4, category = $5, condition = $6, price_minor = $7,
-                           original_price_minor = $8, updated_at = now()
-        where id = $1`,
+    // The price before, read under the lock just taken: a retried edit finds its own price and tells nothing.
+    const changed = await queryRow(tx, z.object({ fromMinor: z.number(), changedAt: z.date() }),
+      `update listings l set title = $2, description = $3, brand = $4, category = $5, condition = $6, price_minor = $7,
+                             original_price_minor = $8, updated_at = now()
+         from (select price_minor from listings where id = $1) before
+        where l.id = $1
+        returning before.price_minor as "fromMinor", l.updated_at as "changedAt"`,
       [p.listingId, l.title, l.description, l.brand, l.category, l.condition, l.priceMinor, l.originalPriceMinor],
     );
     await writeListingPhotos(tx, { listingId: p.listingId, sellerId: p.sellerId, photoIds: l.photoIds });
     await writeListingVariants(tx, { listingId: p.listingId, variants: l.variants });
+    return changed!;
   });
+  await tellClosetPriceDrop(deps, { listingId: p.listingId, fromMinor: change.fromMinor, toMinor: l.priceMinor, changedAt: change.changedAt });
   return getListing(deps, { listingId: p.listingId, viewerId: p.sellerId });
 };

@@ -13,7 +13,7 @@ export const PHOTO_UPLOADS_PER_HOUR = 300;
 
 /** Where a photo's size is kept in the photo store. */
 export const photoKey = (photoId: string, size: TPhotoSize) => `photos/${photoId}/${size}.webp`;
-const photoPrefix = (photoId: string) => `photos/${photoId}`;
+export const photoPrefix = (photoId: string) => `photos/${photoId}`;
 
 type TDeps = Pick<TDomainDeps, 'db' | 'redis' | 'config' | 'photos' | 'logger'>;
 

@@ -210,7 +210,7 @@ const searchSellers = (db: TQueryable, q: string): Promise<TSellerCard[]> => {
     `select u.id, u.handle, u.display_name as "displayName",
             (select count(*)::int from listings l where l.seller_id = u.id and ${LISTED}) as "listingCount"
        from users u
-      where (u.handle %> $1 or u.display_name %> $2)
+      where (u.handle %> $1 or u.display_name %> $2) and u.deleted_at is null
         and (exists (select 1 from listings l where l.seller_id = u.id and ${LISTED})
              or exists (select 1 from shows s where s.host_id = u.id and s.status <> 'cancelled'))
       order by greatest(word_similarity($1, u.handle), word_similarity($2, u.display_name)) desc, u.id

@@ -2,10 +2,14 @@ import { queryRow, type TQueryable } from '@showcart/common';
 import { AppError, photoUrl, ZPerson, type TPerson } from '@showcart/shared';
 import { z } from 'zod';
 
-/** Someone by handle, as a thread names them; NOT_FOUND when nobody has it. */
-export const personByHandle = async (db: TQueryable, handle: string): Promise<TPerson> => {
+/**
+ * Someone by handle, as a thread names them; NOT_FOUND when nobody has it. A deleted
+ * account is nobody, except to read the thread one had with it (`orDeleted`).
+ */
+export const personByHandle = async (db: TQueryable, handle: string, opts: { orDeleted?: boolean } = {}): Promise<TPerson> => {
   const row = await queryRow(db, ZPerson.extend({ avatarPhotoId: z.string().nullable() }).omit({ avatarUrl: true }),
-    `select id, handle, display_name as "displayName", avatar_photo_id as "avatarPhotoId" from users where handle = $1`, [handle.toLowerCase()]);
+    `select id, handle, display_name as "displayName", avatar_photo_id as "avatarPhotoId" from users
+      where handle = $1 and (deleted_at is null or $2)`, [handle.toLowerCase(), opts.orDeleted ?? false]);
   if (!row) throw new AppError('NOT_FOUND', `Nobody is called @${handle} here.`);
   const { avatarPhotoId, ...person } = row;
   return { ...person, avatarUrl: avatarPhotoId ? photoUrl(avatarPhotoId, 'thumb') : null };

@@ -40,7 +40,7 @@ export const listConversations = async (deps: Pick<TDomainDeps, 'db'>, userId: s
 
 /** The thread with the person of this handle (empty until the first message); opening it reads what they sent. */
 export const getThread = async (deps: Pick<TDomainDeps, 'db'>, p: { userId: string; withHandle: string }): Promise<TThread> => {
-  const other = await personByHandle(deps.db, p.withHandle);
+  const other = await personByHandle(deps.db, p.withHandle, { orDeleted: true });
   const [low, high] = p.userId < other.id ? [p.userId, other.id] : [other.id, p.userId];
   const rows = await queryRows(deps.db, ZMessageRow,
     `select * from (

@@ -25,6 +25,7 @@ import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { escapeHtml } from '../accounts/sign-up.ts';
 import type { TDomainDeps } from '../deps.ts';
+import { ZStoredAudience, type TStoredAudience } from './notify.ts';
 import { isQuiet } from './quiet-hours.ts';
 
 /** Recipients read, written and delivered per job: one round trip each, and a job short enough to retry whole. */
@@ -44,9 +45,43 @@ export type TFanOutDeps = Pick<TDomainDeps, 'db' | 'redis' | 'logger' | 'config'
 };
 
 /** What one batch did, for the job's result and the tests. */
-export type TBatchOutcome = { recipients: number; written: number; pushed: number; pushesGone: number; emailed: number };
+export type TBatchOutcome = { recipients: number; written: number };
+/** What one batch's delivery did. */
+export type TDeliveryOutcome = { taken: number; pushed: number; pushesGone: number; emailed: number };
+/**
+ * A delivery waits behind any batch waiting to write rows (BullMQ takes jobs without a
+ * priority first), so a host's followers have the news in their feed ahead of the pushes,
+ * which their encryption's CPU bounds (bench/notifications.ts).
+ */
+const DELIVERY_PRIORITY = 1;
 
-const ZEvent = z.object({ kind: ZNotificationKind, payload: ZNotificationPayload });
+const ZEvent = z.object({ kind: ZNotificationKind, payload: ZNotificationPayload, audience: ZStoredAudience });
+const ZRecipient = z.object({ userId: z.string() });
+
+/**
+ * The next batch of an event's audience, in user id order after `after`: each a range scan
+ * of an index (notification_recipients' key, follows_followee_idx, likes_listing_idx), so
+ * 100,000 followers are read a batch at a time and never held at once.
+ */
+const recipientsAfter = async (deps: Pick<TFanOutDeps, 'db'>, eventId: string, audience: TStoredAudience, after: string | null) => {
+  const rows = audience.type === 'followers'
+    ? await queryRows(deps.db, ZRecipient,
+      `select follower_id as "userId" from follows
+        where followee_id = $1 and ($2::uuid is null or follower_id > $2) order by follower_id limit $3`,
+      [audience.userId, after, FAN_OUT_BATCH])
+    : audience.type === 'likers'
+      ? await queryRows(deps.db, ZRecipient,
+        `select k.user_id as "userId" from likes k
+          where k.listing_id = $1 and ($2::uuid is null or k.user_id > $2)
+            and k.user_id <> (select seller_id from listings where id = $1)
+          order by k.user_id limit $3`,
+        [audience.listingId, after, FAN_OUT_BATCH])
+      : await queryRows(deps.db, ZRecipient,
+        `select user_id as "userId" from notification_recipients
+          where event_id = $1 and ($2::uuid is null or user_id > $2) order by user_id limit $3`,
+        [eventId, after, FAN_OUT_BATCH]);
+  return rows.map((r) => r.userId);
+};
 
 /** The notify-event job: its fan-out's first batch is queued (once, by its job id). */
 export const startFanOut = (deps: Pick<TFanOutDeps, 'notifications'>, eventId: string) =>
@@ -63,19 +98,16 @@ const inParallel = async <T>(items: T[], limit: number, task: (item: T) => Promi
 
 /**
  * One batch of an event's fan-out: the next batch is queued first (so batches run on every
- * worker at once), then this batch's feed rows are written with `on conflict do nothing`,
- * and only the rows this run wrote are delivered: a batch run twice writes nothing twice
- * and sends nothing twice (push and email are at most once: a crash between writing and
- * sending loses that batch's pushes, never doubles them).
+ * worker at once), then this batch's feed rows are written with `on conflict do nothing`
+ * and published live, and the batch's delivery is queued (deliverBatch). A batch run twice
+ * writes nothing twice; its delivery is queued once (its job id), and takes only rows not
+ * delivered yet.
  */
 export const fanOutBatch = async (deps: TFanOutDeps, p: { eventId: string; afterUserId: string | null }): Promise<TBatchOutcome> => {
-  const event = await queryRow(deps.db, ZEvent, 'select kind, payload from notification_events where id = $1', [p.eventId]);
-  const none = { recipients: 0, written: 0, pushed: 0, pushesGone: 0, emailed: 0 };
+  const event = await queryRow(deps.db, ZEvent, 'select kind, payload, audience from notification_events where id = $1', [p.eventId]);
+  const none = { recipients: 0, written: 0 };
   if (!event) return none;
-  const recipients = (await queryRows(deps.db, z.object({ userId: z.string() }),
-    `select user_id as "userId" from notification_recipients
-      where event_id = $1 and ($2::uuid is null or user_id > $2) order by user_id limit $3`,
-    [p.eventId, p.afterUserId, FAN_OUT_BATCH])).map((r) => r.userId);
+  const recipients = await recipientsAfter(deps, p.eventId, event.audience, p.afterUserId);
   if (recipients.length === FAN_OUT_BATCH) {
     const after = recipients.at(-1)!;
     await enqueue(deps.notifications, JOBS.fanOutNotifications.name, { eventId: p.eventId, afterUserId: after }, jobIds.fanOutNotifications(p.eventId, after));
@@ -94,14 +126,39 @@ export const fanOutBatch = async (deps: TFanOutDeps, p: { eventId: string; after
      on conflict (event_id, user_id) do nothing
      returning id, user_id as "userId", created_at as "createdAt", read_at as "readAt"`,
     [recipients, kind, p.eventId, payload, defaults.in_app]);
-  if (!written.length) return { ...none, recipients: recipients.length };
-
   await publishLive(deps, kind, payload, written.filter((w) => w.readAt === null));
-  const wanted = await deliveryWishes(deps, kind, written.map((w) => w.userId));
-  const byUser = new Map(written.map((w) => [w.userId, w.id]));
+  // Queued even when this run wrote nothing: a run before it may have stopped between its rows and this.
+  await enqueue(deps.notifications, JOBS.deliverNotifications.name,
+    { eventId: p.eventId, afterUserId: p.afterUserId, throughUserId: recipients.at(-1)! },
+    jobIds.deliverNotifications(p.eventId, p.afterUserId), { priority: DELIVERY_PRIORITY });
+  return { recipients: recipients.length, written: written.length };
+};
+
+/**
+ * One batch's pushes and emails. Its rows are taken by marking them delivered, in one
+ * statement, before anything is sent: a delivery run twice sends nothing twice (push and
+ * email are at most once: a crash after taking them loses that batch's pushes, never
+ * doubles them). With the in-app feed off, a row (born read) is delivered all the same.
+ */
+export const deliverBatch = async (
+  deps: TFanOutDeps,
+  p: { eventId: string; afterUserId: string | null; throughUserId: string },
+): Promise<TDeliveryOutcome> => {
+  const none = { taken: 0, pushed: 0, pushesGone: 0, emailed: 0 };
+  const event = await queryRow(deps.db, ZEvent, 'select kind, payload, audience from notification_events where id = $1', [p.eventId]);
+  if (!event) return none;
+  const taken = await queryRows(deps.db, z.object({ id: z.string(), userId: z.string() }),
+    `update notifications set delivered_at = now()
+      where event_id = $1 and ($2::uuid is null or user_id > $2) and user_id <= $3 and delivered_at is null
+      returning id, user_id as "userId"`,
+    [p.eventId, p.afterUserId, p.throughUserId]);
+  if (!taken.length) return none;
+  const { kind, payload } = event;
+  const wanted = await deliveryWishes(deps, kind, taken.map((t) => t.userId));
+  const byUser = new Map(taken.map((t) => [t.userId, t.id]));
   const push = await deliverPushes(deps, kind, payload, wanted.filter((w) => w.push).map((w) => ({ userId: w.userId, notificationId: byUser.get(w.userId)! })));
   const emailed = await deliverEmails(deps, kind, payload, wanted.filter((w) => w.email && w.emailAddress !== null));
-  return { recipients: recipients.length, written: written.length, pushed: push.sent, pushesGone: push.gone, emailed };
+  return { taken: taken.length, pushed: push.sent, pushesGone: push.gone, emailed };
 };
 
 /** Each new unread row, to every realtime node, which emits it to its user's room if that user is connected there. */

@@ -4,6 +4,8 @@ import type { TDomainDeps } from '../deps.ts';
 import { markOrderPaid, markOrderUnpaid } from './mark-paid.ts';
 import { settleShowOfOrder } from '../shows/repo.ts';
 import { tellOrderDeclined, tellOrderPaid } from '../notifications/tell.ts';
+import { tellAddDeclined } from '../notifications/tell-ship-together.ts';
+import { releaseDeclinedAdd } from '../fulfilment/release-add.ts';
 
 /**
  * The two things that can happen to a charge, each written once with what follows it,
@@ -38,20 +40,27 @@ export const orderPaid = async (
 
 /**
  * An order's charge failed: the buyer has until its deadline (set once, at the first
- * failure) to pay on-session, and at that deadline its units are released. Returns false
- * if the order had moved on (paid, released).
+ * failure) to pay on-session, and at that deadline its units are released; an item added
+ * to a box (ship together) is released at once instead, in the same transaction. Returns
+ * false if the order had moved on (paid, released).
  */
 export const orderUnpaid = async (
   deps: Pick<TDomainDeps, 'db' | 'queue'>,
   p: { orderId: string; status: 'payment_failed' | 'action_required'; failureCode: string; paymentIntentId: string | null; payBy: Date },
 ): Promise<boolean> => {
-  const moved = await markOrderUnpaid(deps.db, p);
-  if (moved) {
-    await settleShowOfOrder(deps.db, p.orderId);
-    await queueRelease(deps, p.orderId);
-    await tellOrderDeclined(deps, p.orderId, p.payBy);
+  const outcome = await withTransaction(deps.db, async (tx) => {
+    if (!(await markOrderUnpaid(tx, p))) return 'moved on' as const;
+    return (await releaseDeclinedAdd(tx, p.orderId)) ? 'add released' as const : 'unpaid' as const;
+  });
+  if (outcome === 'moved on') return false;
+  if (outcome === 'add released') {
+    await tellAddDeclined(deps, p.orderId);
+    return true;
   }
-  return moved;
+  await settleShowOfOrder(deps.db, p.orderId);
+  await queueRelease(deps, p.orderId);
+  await tellOrderDeclined(deps, p.orderId, p.payBy);
+  return true;
 };
 
 /** For an order found already decided (a retried charge job): what follows its outcome is queued again, as one job. */

@@ -2,20 +2,22 @@ import { queryRow, queryRows, type TQueryable } from '@showcart/common';
 import { AppError, ZOrder, ZSale, type TOrder, type TSale, type TShowSales } from '@showcart/shared';
 import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
+import { ADDED_ITEMS_SQL, ADDED_SALE_ITEMS_SQL, BOX_ORDER_COLUMNS_SQL, BOX_SALE_COLUMNS_SQL } from '../fulfilment/box-columns.ts';
 
 const ORDER_SELECT = `select o.id, o.show_id as "showId", s.title as "showTitle", u.display_name as "sellerName",
         o.currency, o.items_minor as "itemsMinor", o.shipping_minor as "shippingMinor",
-        o.discount_minor as "discountMinor", o.boost_minor as "boostMinor", o.total_minor as "totalMinor", o.status, o.origin,
+        o.discount_minor as "discountMinor", o.boost_minor as "boostMinor",
+        o.shipping_discount_minor as "shippingDiscountMinor", o.total_minor as "totalMinor", o.status, o.origin,
         o.failure_code as "failureCode", o.pay_by as "payBy", o.refunded_minor as "refundedMinor",
         o.created_at as "createdAt", o.paid_at as "paidAt", o.shipping_address as "shippingAddress",
-        (select json_agg(json_build_object('claimId', c.id, 'title', l.title,
+        ${BOX_ORDER_COLUMNS_SQL},
+        coalesce((select json_agg(json_build_object('claimId', c.id, 'title', l.title,
                   'variantLabel', v.label, 'priceMinor', oi.price_minor) order by c.position)
            from order_items oi join claims c on c.id = oi.claim_id
-           join show_entries e on e.id = c.entry_id
-           join listing_variants v on v.id = e.variant_id
+           join listing_variants v on v.id = c.variant_id
            join listings l on l.id = v.listing_id
-          where oi.order_id = o.id) as items
-   from orders o join shows s on s.id = o.show_id join users u on u.id = o.seller_id`;
+          where oi.order_id = o.id), ${ADDED_ITEMS_SQL}) as items
+   from orders o left join shows s on s.id = o.show_id join users u on u.id = o.seller_id`;
 
 const ZOrderRow = ZOrder.extend({ createdAt: z.date(), paidAt: z.date().nullable(), payBy: z.date().nullable() });
 
@@ -42,14 +44,14 @@ export const listSales = async (deps: Pick<TDomainDeps, 'db'>, sellerId: string)
   queryRows(deps.db, ZSale,
     `select o.id as "orderId", o.show_id as "showId", s.title as "showTitle", b.display_name as "buyerName",
             o.currency, o.status, o.total_minor as "totalMinor", o.seller_share_minor as "sellerShareMinor",
-            o.refunded_minor as "refundedMinor", o.shipping_address as "shippingAddress",
-            (select json_agg(json_build_object('title', l.title, 'variantLabel', v.label, 'priceMinor', oi.price_minor))
-               from order_items oi join claims c on c.id = oi.claim_id join show_entries e on e.id = c.entry_id
-               join listing_variants v on v.id = e.variant_id join listings l on l.id = v.listing_id
-              where oi.order_id = o.id) as items,
+            o.refunded_minor as "refundedMinor", o.shipping_address as "shippingAddress", ${BOX_SALE_COLUMNS_SQL},
+            coalesce((select json_agg(json_build_object('title', l.title, 'variantLabel', v.label, 'priceMinor', oi.price_minor))
+               from order_items oi join claims c on c.id = oi.claim_id
+               join listing_variants v on v.id = c.variant_id join listings l on l.id = v.listing_id
+              where oi.order_id = o.id), ${ADDED_SALE_ITEMS_SQL}) as items,
             (select json_build_object('amountMinor', t.amount_minor, 'status', t.status)
                from transfers t where t.order_id = o.id and t.kind = 'seller') as transfer
-       from orders o join shows s on s.id = o.show_id join users b on b.id = o.buyer_id
+       from orders o left join shows s on s.id = o.show_id join users b on b.id = o.buyer_id
       where o.seller_id = $1
       order by o.created_at desc limit 500`,
     [sellerId],
@@ -65,7 +67,7 @@ export const showSales = async (deps: Pick<TDomainDeps, 'db'>, p: { showId: stri
     `select o.status, count(*)::int as n, min(o.currency) as currency, sum(o.total_minor)::int as "totalMinor",
             sum(o.commission_minor)::int as "commissionMinor",
             sum((select count(*) from order_items oi where oi.order_id = o.id))::int as items
-       from orders o where o.show_id = $1 group by o.status`,
+       from orders o where o.show_id = $1 and o.origin <> 'ship_together' group by o.status`,
     [p.showId],
   );
   const paidOut = await queryRow(deps.db, z.object({ minor: z.number() }),

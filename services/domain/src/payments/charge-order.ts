@@ -10,7 +10,7 @@ export type TChargeOutcome = 'paid' | 'payment_failed' | 'action_required' | 'ca
 const ZChargeRow = z.object({
   status: z.enum(['paid', 'payment_failed', 'action_required', 'canceled', 'pending']),
   totalMinor: z.number(), itemsMinor: z.number(), shippingMinor: z.number(), discountMinor: z.number(), linesMinor: z.number(),
-  currency: z.string(), showId: z.string(), customerId: z.string().nullable(), paymentMethodId: z.string().nullable(),
+  currency: z.string(), showId: z.string().nullable(), customerId: z.string().nullable(), paymentMethodId: z.string().nullable(),
 });
 
 /**
@@ -28,7 +28,8 @@ export const chargeOrder = async (
   const order = await queryRow(db, ZChargeRow,
     `select o.status, o.total_minor as "totalMinor", o.items_minor as "itemsMinor", o.shipping_minor as "shippingMinor",
             o.discount_minor as "discountMinor", o.currency, o.show_id as "showId",
-            (select coalesce(sum(price_minor), 0)::int from order_items where order_id = o.id) as "linesMinor",
+            (select coalesce(sum(price_minor), 0)::int from order_items where order_id = o.id)
+              + (select coalesce(sum(price_minor), 0)::int from ship_together_adds where order_id = o.id) as "linesMinor",
             p.stripe_customer_id as "customerId", p.default_payment_method_id as "paymentMethodId"
        from orders o left join payment_profiles p on p.user_id = o.buyer_id
       where o.id = $1`,
@@ -64,7 +65,7 @@ export const chargeOrder = async (
         off_session: true,
         confirm: true,
         transfer_group: orderId,
-        metadata: { orderId, showId: order.showId },
+        metadata: { orderId, ...(order.showId ? { showId: order.showId } : {}) },
       },
       { idempotencyKey: chargeIdempotencyKey(orderId) },
     );

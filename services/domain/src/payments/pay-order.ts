@@ -7,7 +7,7 @@ import { buyersOrder } from '../orders/queries.ts';
 import { chargeIdempotencyKey, chargeIdOf, isCardOutcome, isTestMode } from './charges.ts';
 
 const ZPayable = z.object({
-  status: z.string(), payBy: z.date().nullable(), totalMinor: z.number(), currency: z.string(), showId: z.string(),
+  status: z.string(), payBy: z.date().nullable(), totalMinor: z.number(), currency: z.string(), showId: z.string().nullable(),
   intentId: z.string().nullable(), customerId: z.string().nullable(), methodId: z.string().nullable(),
 });
 
@@ -50,7 +50,7 @@ export const payOrder = async (
       intent = await stripe.paymentIntents.create(
         {
           amount: order.totalMinor, currency: order.currency, customer: order.customerId, payment_method: order.methodId,
-          confirm: test, transfer_group: p.orderId, metadata: { orderId: p.orderId, showId: order.showId },
+          confirm: test, transfer_group: p.orderId, metadata: { orderId: p.orderId, ...(order.showId ? { showId: order.showId } : {}) },
           ...(test ? {} : { setup_future_usage: 'off_session' as const }),
         },
         { idempotencyKey: chargeIdempotencyKey(p.orderId) },

@@ -1,13 +1,10 @@
 import path from 'node:path';
-import { enqueue, execute, JOBS, jobIds, queryRow, queryRows, withTransaction, type TQueryable } from '@showcart/common';
+import { execute, queryRow, queryRows, withTransaction, type TQueryable } from '@showcart/common';
 import { AppError, buildTimeline, firstSaleBoostFor, ZCurrency, ZShowEvent, type TOrder, type TReplay, type TSegmentTime, type TShowEvent } from '@showcart/shared';
 import { z } from 'zod';
-import { assertReadyToBuy } from '../accounts/addresses.ts';
-import { holdClaimUnit, lockFreeUnits } from '../catalog/stock.ts';
 import type { TDomainDeps } from '../deps.ts';
-import { insertClaimAfterShow } from '../orders/insert-claim.ts';
-import { insertOrder, shippingFor } from '../orders/insert-order.ts';
-import { buyersOrder } from '../orders/queries.ts';
+import { buyOneUnit, type TBuyer } from '../orders/buy-one-unit.ts';
+import { shippingFor } from '../orders/insert-order.ts';
 
 /** Replays: a recorded show's timeline and media, buying from it, and the host's unlist and delete. */
 
@@ -182,25 +179,15 @@ const ZBuyEntry = z.object({
 
 /**
  * Buys one unit of an item from a replay, at its last live price, as an order of its own
- * charged at once by the settlement workers. The attempt id makes a retry the same
- * purchase; the unit comes from the closet's free stock under the variant's row lock, so
- * two buyers of the last unit, or a live show raising the same item, get one winner.
+ * (buyOneUnit: the attempt id makes a retry the same purchase, the unit comes from the
+ * closet's free stock under the variant's row lock).
  */
 export const buyFromReplay = async (
   deps: Pick<TDomainDeps, 'db' | 'queue' | 'config'>,
-  p: { showId: string; entryId: string; attemptId: string; buyer: { id: string; hasPaymentMethod: boolean; hasShippingAddress: boolean } },
+  p: { showId: string; entryId: string; attemptId: string; buyer: TBuyer },
 ): Promise<{ order: TOrder }> => {
-  const { db, config } = deps;
-  await recordingOfShow(db, p.showId);
-  const orderId = await withTransaction(db, async (tx) => {
-    const again = await queryRow(tx, z.object({ orderId: z.string().nullable(), buyerId: z.string() }),
-      'select oi.order_id as "orderId", c.buyer_id as "buyerId" from claims c left join order_items oi on oi.claim_id = c.id where c.id = $1',
-      [p.attemptId],
-    );
-    if (again) {
-      if (again.buyerId !== p.buyer.id || !again.orderId) throw new AppError('CONFLICT', 'Use a new attempt id.');
-      return again.orderId;
-    }
+  await recordingOfShow(deps.db, p.showId);
+  return buyOneUnit(deps, p, async (tx) => {
     const entry = await queryRow(tx, ZBuyEntry,
       `select e.variant_id as "variantId", e.seller_id as "sellerId", s.host_id as "hostId", l.currency,
               e.commission_bps as "commissionBps", u.shipping_fee_minor as "sellerRate",
@@ -213,24 +200,13 @@ export const buyFromReplay = async (
       [p.entryId, p.showId],
     );
     if (!entry) throw new AppError('NOT_FOUND', 'That item is not in this show, or no longer listed.');
-    if (entry.sellerId === p.buyer.id) throw new AppError('FORBIDDEN', 'You cannot buy your own item.');
-    await assertReadyToBuy(tx, p.buyer);
-    // The variant's row lock first: buyers of the same item take their places one by one.
-    if (((await lockFreeUnits(tx, entry.variantId)) ?? 0) < 1) {
-      throw new AppError('SOLD_OUT', 'Sold out since the show: join the waitlist to get the next one.');
-    }
-    await insertClaimAfterShow(tx, { claimId: p.attemptId, showId: p.showId, entryId: p.entryId, buyerId: p.buyer.id, priceMinor: entry.priceMinor });
-    await holdClaimUnit(tx, p.attemptId);
-    return insertOrder(tx, {
-      showId: p.showId, buyerId: p.buyer.id, sellerId: entry.sellerId, hostId: entry.hostId, currency: entry.currency,
-      origin: 'replay', claims: [{ id: p.attemptId, priceMinor: entry.priceMinor, commissionBps: entry.commissionBps }],
-      shippingMinor: shippingFor(entry.sellerRate, config), platformFeeBps: config.platformFeeBps,
-      firstSaleDiscountMaxMinor: config.firstSaleDiscountMaxMinor,
-    });
+    return {
+      variantId: entry.variantId, sellerId: entry.sellerId, currency: entry.currency, priceMinor: entry.priceMinor,
+      shippingMinor: shippingFor(entry.sellerRate, deps.config),
+      from: { showId: p.showId, entryId: p.entryId, hostId: entry.hostId, commissionBps: entry.commissionBps },
+      soldOut: 'Sold out since the show: join the waitlist to get the next one.',
+    };
   });
-  if (!orderId) throw new AppError('CONFLICT', 'That purchase could not be made; try again.');
-  await enqueue(deps.queue, JOBS.chargeOrder.name, { orderId }, jobIds.chargeOrder(orderId));
-  return { order: await buyersOrder(db, orderId, p.buyer.id) };
 };
 
 /** Waits for a sold-out item: the next unit released (an unpaid order) is offered in turn, after the show's own waitlist. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { assertPhotosUsable } from '../catalog/photo-use.ts';
 import { unitsForNewEntry } from '../catalog/stock.ts';
 import type { TDomainDeps } from '../deps.ts';
+import { queueStartingSoon, tellShowScheduled } from '../notifications/tell-shows.ts';
 import { findShowDetail } from './repo.ts';
 import { checkStartTime } from './show-details.ts';
 
@@ -13,10 +14,11 @@ import { checkStartTime } from './show-details.ts';
  * description, a category, a cover photo of its own) and when it starts: in the future,
  * or no time at all for a show that goes live as soon as the host is ready. Each entry
  * holds its units from now until the show settles or is cancelled (NOT_ENOUGH_STOCK when
- * fewer are free).
+ * fewer are free). A show with a start time tells the host's followers, and reminds them
+ * 15 minutes before it.
  */
 export const createShow = async (
-  deps: Pick<TDomainDeps, 'db'>,
+  deps: Pick<TDomainDeps, 'db' | 'queue' | 'logger'>,
   p: { host: { id: string; emailVerified: boolean }; show: TCreateShowBody },
 ): Promise<TShowDetail> => {
   // A stranger proves its email before it sells to anyone.
@@ -55,5 +57,9 @@ export const createShow = async (
       );
     }
   });
+  if (scheduledAt) {
+    await tellShowScheduled(deps, created);
+    await queueStartingSoon(deps, { showId: created, scheduledAt, previous: null });
+  }
   return (await findShowDetail(deps.db, created))!;
 };

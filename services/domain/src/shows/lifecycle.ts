@@ -2,6 +2,8 @@ import { enqueue, JOBS, jobIds, SHOW_STATUS_CHANNEL, withTransaction } from '@sh
 import { AppError } from '@showcart/shared';
 import { assertReadyToBuy } from '../accounts/addresses.ts';
 import type { TDomainDeps } from '../deps.ts';
+import { tellFeatured } from '../notifications/tell-likers.ts';
+import { tellShowLive } from '../notifications/tell-shows.ts';
 import { findShow, listShowEntries, setShowStatus } from './repo.ts';
 import { lockHostShow } from './show-details.ts';
 
@@ -21,8 +23,9 @@ export const openShow = async (deps: Pick<TDomainDeps, 'db' | 'engine'>, showId:
 /**
  * The host goes live: the engine decides, Postgres follows, recorders hear of it. Under
  * the show's row lock, which cancelling takes too: a cancelled show never goes live.
+ * Then the host's followers hear (and, of an item featured before the start, its likers).
  */
-export const startShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis'>, p: TOp) => {
+export const startShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis' | 'queue' | 'logger'>, p: TOp) => {
   const applied = await withTransaction(deps.db, async (tx) => {
     if ((await lockHostShow(tx, { showId: p.showId, hostId: p.actorId })).status === 'cancelled') throw new AppError('SHOW_CANCELLED');
     await openShow(deps, p.showId);
@@ -31,6 +34,9 @@ export const startShow = async (deps: Pick<TDomainDeps, 'db' | 'engine' | 'redis
     return started;
   });
   await deps.redis.publish(SHOW_STATUS_CHANNEL, p.showId);
+  const featuredEntryId = await deps.engine.featuredEntryId(p.showId);
+  await tellShowLive(deps, { showId: p.showId, featuredEntryId });
+  if (featuredEntryId) await tellFeatured(deps, { showId: p.showId, entryId: featuredEntryId });
   return applied;
 };
 

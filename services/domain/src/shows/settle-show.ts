@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TDomainDeps } from '../deps.ts';
 import { releaseShowStock } from '../catalog/stock.ts';
 import { insertOrder, shippingFor } from '../orders/insert-order.ts';
+import { offersOfShowClaims, useOffer } from '../liker-offers/use-offer.ts';
 import { setShowStatus, settleIfFinal } from './repo.ts';
 import { UnrecoverableError } from 'bullmq';
 import { persistShowLog } from './persist-log.ts';
@@ -11,7 +12,9 @@ export type TSettlementRules = { defaultShippingMinor: number; shippingCapMinor:
 
 /**
  * Turns an ended show's claims into orders: one per (buyer, seller) bundle with one
- * shipping fee, and the split of its money. Returns the ids of the show's orders still
+ * shipping fee, and the split of its money. A liker's claim of a listing it has an offer
+ * for costs the offer's price when lower, and the offer's shipping discount (the largest
+ * of the bundle's, once) comes off the bundle's fee; the offer is used by that order. Returns the ids of the show's orders still
  * waiting for their charge. Idempotent: a bundle's order is unique per show, buyer and
  * seller, and a claim is in one order only.
  */
@@ -67,6 +70,7 @@ export const settleShow = async (
         order by c.seq`,
       [showId],
     );
+    const offers = await offersOfShowClaims(tx, showId);
     const bundles = new Map<string, typeof claims>();
     for (const c of claims) {
       const key = `${c.buyerId}|${c.sellerId}`;
@@ -77,18 +81,25 @@ export const settleShow = async (
       if (bundle.some((c) => c.currency !== first.currency)) {
         throw new UnrecoverableError(`show ${showId}: a bundle of seller ${first.sellerId} mixes currencies; nothing charged`);
       }
-      await insertOrder(tx, {
+      const shippingMinor = shippingFor(first.sellerRateMinor, deps.rules);
+      const offered = bundle.flatMap((c) => {
+        const offer = offers.get(c.id);
+        return offer ? [{ claimId: c.id, ...offer }] : [];
+      });
+      const orderId = await insertOrder(tx, {
         showId,
         buyerId: first.buyerId,
         sellerId: first.sellerId,
         hostId: show.hostId,
         currency: first.currency,
         origin: 'show',
-        claims: bundle,
-        shippingMinor: shippingFor(first.sellerRateMinor, deps.rules),
+        claims: bundle.map((c) => ({ ...c, priceMinor: Math.min(c.priceMinor, offers.get(c.id)?.priceMinor ?? c.priceMinor) })),
+        shippingMinor,
+        shippingDiscountMinor: Math.min(shippingMinor, Math.max(0, ...offered.map((o) => o.shippingDiscountMinor))),
         platformFeeBps: deps.rules.platformFeeBps,
         firstSaleDiscountMaxMinor: deps.rules.firstSaleDiscountMaxMinor,
       });
+      if (orderId) for (const o of offered) await useOffer(tx, { offerId: o.offerId, orderId, claimId: o.claimId });
     }
     // The show's entries let go of their units: what it sold is held by its orders' claims
     // until paid, and the rest is free in the closets again.

@@ -13,7 +13,7 @@ const ZRow = z.object({
  * the follow's created_at and the other person's id: follows_*_recent_idx). Public.
  */
 const listPeople = async (deps: Pick<TDomainDeps, 'db'>, p: { handle: string; cursor?: string | undefined }, side: 'followers' | 'following'): Promise<TPeoplePage> => {
-  const owner = await queryRow(deps.db, z.object({ id: z.string() }), 'select id from users where handle = $1', [p.handle.toLowerCase()]);
+  const owner = await queryRow(deps.db, z.object({ id: z.string() }), 'select id from users where handle = $1 and deleted_at is null', [p.handle.toLowerCase()]);
   if (!owner) throw new AppError('NOT_FOUND', `Nobody is called @${p.handle} here.`);
   const after = decodeCursor(p.cursor, 1);
   const [mine, theirs] = side === 'followers' ? ['followee_id', 'follower_id'] : ['follower_id', 'followee_id'];

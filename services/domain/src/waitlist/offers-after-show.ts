@@ -45,7 +45,7 @@ export const offerReleasedUnit = async (
   p: { releasedClaimId: string; exceptUserId: string; expiresAt: Date },
 ): Promise<string | null> => {
   const rows = await queryRows(tx, z.object({ showId: z.string(), entryId: z.string(), priceMinor: z.number() }),
-    'select show_id as "showId", entry_id as "entryId", price_minor as "priceMinor" from claims where id = $1',
+    'select show_id as "showId", entry_id as "entryId", price_minor as "priceMinor" from claims where id = $1 and entry_id is not null',
     [p.releasedClaimId],
   );
   const claim = rows[0];

@@ -8,7 +8,8 @@ import { tellWaitlistOffer } from '../notifications/tell.ts';
 /**
  * At an unpaid order's deadline: the order is canceled, its claims released, and each
  * unit offered to the next buyer who waited for it (or left in its seller's closet). A
- * first-sale boost it held goes back to its seller, who still has made no sale, for the next order.
+ * first-sale boost it held goes back to its seller, who still has made no sale, for the next order;
+ * an offer to likers it used goes back to its liker, to use while it lasts.
  * A paid order, or one whose deadline moved, is left alone. Returns the new offers' ids.
  */
 export const releaseOrder = async (
@@ -25,6 +26,7 @@ export const releaseOrder = async (
     const order = rows[0];
     if (!order) return [];
     await execute(tx, 'delete from first_sale_boosts where order_id = $1', [orderId]);
+    await execute(tx, 'delete from liker_offer_uses where order_id = $1', [orderId]);
     const claims = await queryRows(tx, z.object({ id: z.string() }),
       `update claims c set status = 'released' from order_items oi
         where oi.order_id = $1 and c.id = oi.claim_id and c.status = 'won'

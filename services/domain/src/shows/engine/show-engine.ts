@@ -102,6 +102,15 @@ export const createShowEngine = (redis: Redis, opts: { offerTtlMs: number }) => 
   return {
     isOpen: async (showId: string) => (await redis.exists(showKeys(showId).meta)) === 1,
 
+    /** An entry's price now (the host may have changed it live), null for an entry the show does not have. */
+    entryPrice: async (showId: string, entryId: string) => {
+      const price = await redis.hget(showKeys(showId).entry(entryId), 'price');
+      return price === null ? null : Number(price);
+    },
+
+    /** The entry featured now, if any. */
+    featuredEntryId: async (showId: string) => (await redis.hget(showKeys(showId).meta, 'featured')) || null,
+
     /** Whether this actor's operation was decided already: its retry gets the first reply, whatever it asks now. */
     isDecided: async (p: { showId: string; actorId: string; clientOpId: string }, command: 'update') =>
       (await redis.hexists(showKeys(p.showId).ops, opKey(command, p))) === 1,
