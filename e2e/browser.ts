@@ -68,8 +68,9 @@ export const serveWeb = async (p: { port: number; apiUrl: string; realtimeUrl: s
   return server;
 };
 
-export const signIn = async (page: Page, baseUrl: string, email: string, password: string) => {
-  await page.goto(`${baseUrl}/login`);
+/** Signs in on the sign-in page; with `next`, the page it goes on to (no page in between). */
+export const signIn = async (page: Page, baseUrl: string, email: string, password: string, next?: string) => {
+  await page.goto(`${baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
