@@ -27,5 +27,12 @@ describe('the demo seed', () => {
       expect({ status: photo.status, type: photo.headers.get('content-type') }).toEqual({ status: 200, type: 'image/webp' });
     }
     expect(profile.shows).toMatchObject([{ status: 'scheduled', title: expect.stringContaining('Sunday Closet Drop') }]);
+
+    // viewer1's Likes and Feed have something in them from the start.
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('sc_session='))!.split(';')[0]!;
+    const likes = (await stack.http('GET', '/api/me/likes', { cookie })).body;
+    expect(likes.listings.map((l: { title: string }) => l.title).sort()).toEqual(['Leather satchel', 'Merino rib beanie']);
+    const feed = (await stack.http('GET', '/api/me/feed', { cookie })).body;
+    expect(new Set(feed.items.map((i: { kind: string }) => i.kind))).toEqual(new Set(['listed', 'scheduled']));
   });
 });

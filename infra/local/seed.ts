@@ -139,6 +139,7 @@ export const seedDemo = async (db: TDb, stripe: Stripe, photos: TPhotoStore): Pr
 
   for (const viewer of VIEWERS) {
     const userId = await upsertUser(db, viewer.email, viewer.name, passwordHash, null);
+    userIds.set(viewer.email, userId);
     const [line1, city, region, postalCode, country] = viewer.address;
     await db.query(
       `insert into addresses (user_id, name, line1, city, region, postal_code, country, is_default) values ($1, $2, $3, $4, $5, $6, $7, true)`,
@@ -228,5 +229,14 @@ export const seedDemo = async (db: TDb, stripe: Stripe, photos: TPhotoStore): Pr
       );
     }
   });
+
+  // viewer1 follows two closets and likes two items already: its Feed and Likes have something in them.
+  const viewer1 = userIds.get('viewer1@showcart.test')!;
+  for (const email of ['host@showcart.test', 'knits@showcart.test']) {
+    await db.query('insert into follows (follower_id, followee_id) values ($1, $2)', [viewer1, userIds.get(email)!]);
+  }
+  for (const key of ['leather-bag/One size', 'wool-beanie/One size']) {
+    await db.query('insert into likes (user_id, listing_id) select $1, listing_id from listing_variants where id = $2', [viewer1, variantsBy.get(key)!.variantId]);
+  }
   return true;
 };
