@@ -24,7 +24,7 @@ const TOKEN = `boost${Date.now().toString(36)}`;
 describe('the first-sale boost', () => {
   it('badges a new seller, tells its first buyer the shipping is on us, and drops the badge after the sale', async () => {
     const seller = await stack.createUser({ name: 'Noor New', shippingMinor: 700 });
-    const { handle } = (await stack.db.query<{ handle: string }>('select handle from users where id = $1', [seller.id])).rows[0]!;
+    const { handle } = seller;
     const { listingId, variantIds } = await stack.createListing(seller.id, { title: `${TOKEN} Linen shirt`, priceMinor: 3_000, variants: [['M', 2]] });
     const buyer = await stack.createUser({ name: 'Bea Buyer', withCard: true });
 

@@ -104,7 +104,7 @@ describe('notifications in the browser', () => {
     expect(made.status).toBe(201);
     const listingId = made.body.id as string;
     const variantId = made.body.variants[0].id as string;
-    const handle = (await stack.db.query<{ handle: string }>('select handle from users where id = $1', [seller.id])).rows[0]!.handle;
+    const { handle } = seller;
 
     // The buyer likes the item and follows its seller, in the pages.
     const context = await newContext();

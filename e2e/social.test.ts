@@ -17,8 +17,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCR
 describe('follows and likes in the browser', () => {
   it('follows from the profile, likes a card, finds it in Likes and the seller in the feed, and unlikes', async () => {
     const seller = await stack.createUser({ name: 'Rosa Social' });
-    const { rows } = await stack.db.query<{ handle: string }>('select handle from users where id = $1', [seller.id]);
-    const handle = rows[0]!.handle;
+    const { handle } = seller;
     const jacket = await stack.createListing(seller.id, { title: 'Corduroy jacket', priceMinor: 4_200 });
     await stack.createListing(seller.id, { title: 'Striped scarf', priceMinor: 1_500 });
     const show = await stack.createShow(seller.cookie, [{ variantId: jacket.variantIds[0]!, priceMinor: 4_000 }]);

@@ -173,17 +173,20 @@ export const startStack = async (
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
 
-    /** A new user with its own email; with a card, a Stripe customer and saved card too. */
-    /** A signed-in, verified account; with a shipping address unless `withAddress: false` (as a buyer past its first prompt). */
+    /**
+     * A signed-in, verified account with its own email and the handle made from its name; with a shipping
+     * address unless `withAddress: false` (as a buyer past its first prompt); with a card, a Stripe customer
+     * and saved card too.
+     */
     createUser: async (p: { name?: string; withCard?: boolean; withAddress?: boolean; shippingMinor?: number } = {}) => {
       const email = `test-${randomUUID()}@showcart.test`;
       const name = p.name ?? `Tester ${email.slice(5, 11)}`;
-      const { rows } = await db.query<{ id: string }>(
+      const { rows } = await db.query<{ id: string; handle: string }>(
         // Verified, as an account that opened the mailed link: sign-up's own tests make theirs through the api.
-        `insert into users (email, password_hash, display_name, shipping_fee_minor, email_verified_at) values ($1, $2, $3, $4, now()) returning id`,
+        `insert into users (email, password_hash, display_name, shipping_fee_minor, email_verified_at) values ($1, $2, $3, $4, now()) returning id, handle`,
         [email, await passwordHash, name, p.shippingMinor ?? null],
       );
-      const id = rows[0]!.id;
+      const { id, handle } = rows[0]!;
       if (p.withAddress ?? true) {
         await db.query(
           `insert into addresses (user_id, name, line1, city, postal_code, country, is_default) values ($1, $2, '1 Test Street', 'Testville', '10001', 'US', true)`,
@@ -201,7 +204,7 @@ export const startStack = async (
       const login = await stack.http('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD } });
       if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
       const cookie = login.headers.getSetCookie().find((c) => c.startsWith('sc_session='))!.split(';')[0]!;
-      return { id, email, name, cookie };
+      return { id, email, name, cookie, handle };
     },
 
     /** Many signed-in buyers with placeholder cards, for load tests (see fixtures.ts). */

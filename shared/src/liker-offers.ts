@@ -21,15 +21,19 @@ export const ZLikerOfferBody = z.strictObject({
 });
 export type TLikerOfferBody = z.infer<typeof ZLikerOfferBody>;
 
-/** One send, as its seller sees it: how many likers it reached and until when. */
-export const ZLikerOfferSend = z.object({
+/** What an offer gives, and until when: the same for its send and for each liker's copy. */
+const ZOfferTerms = z.object({
   id: ZId,
   listingId: ZId,
   currency: ZCurrency,
   priceMinor: ZAmountMinor,
   shippingDiscountMinor: ZAmountMinor,
-  createdAt: ZInstant,
   expiresAt: ZInstant,
+});
+
+/** One send, as its seller sees it: how many likers it reached and until when. */
+export const ZLikerOfferSend = ZOfferTerms.extend({
+  createdAt: ZInstant,
   recipients: z.number().int().nonnegative(),
   /** Likers who bought with it so far. */
   used: z.number().int().nonnegative(),
@@ -37,13 +41,7 @@ export const ZLikerOfferSend = z.object({
 export type TLikerOfferSend = z.infer<typeof ZLikerOfferSend>;
 
 /** A liker's own offer of a listing, while it lasts or once used. */
-export const ZLikerOffer = z.object({
-  id: ZId,
-  listingId: ZId,
-  currency: ZCurrency,
-  priceMinor: ZAmountMinor,
-  shippingDiscountMinor: ZAmountMinor,
-  expiresAt: ZInstant,
+export const ZLikerOffer = ZOfferTerms.extend({
   usedAt: ZInstant.nullable(),
 });
 export type TLikerOffer = z.infer<typeof ZLikerOffer>;

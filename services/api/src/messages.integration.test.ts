@@ -10,19 +10,15 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-type TUser = Awaited<ReturnType<TStack['createUser']>> & { handle: string };
-const person = async (p: Parameters<TStack['createUser']>[0] = {}): Promise<TUser> => {
-  const user = await stack.createUser(p);
-  return { ...user, handle: (await stack.http('GET', '/api/me', { cookie: user.cookie })).body.handle };
-};
+type TUser = Awaited<ReturnType<TStack['createUser']>>;
 const send = (from: TUser, to: TUser, body: string, extra: Record<string, unknown> = {}) =>
   stack.http('POST', `/api/messages/${to.handle}`, { cookie: from.cookie, body: { clientId: randomUUID(), body, ...extra } });
 const thread = async (of: TUser, with_: TUser) => (await stack.http('GET', `/api/messages/${with_.handle}`, { cookie: of.cookie })).body;
 
 describe('messages', () => {
   it('threads a buyer and a seller, with a listing card, unread counts and safe retries', async () => {
-    const buyer = await person();
-    const seller = await person();
+    const buyer = await stack.createUser();
+    const seller = await stack.createUser();
     const { listingId } = await stack.createListing(seller.id, { title: 'Rain jacket' });
     const clientId = randomUUID();
     const first = await stack.http('POST', `/api/messages/${seller.handle}`, { cookie: buyer.cookie, body: { clientId, body: 'Is this still available?\nSize M?', listingId } });
@@ -40,8 +36,8 @@ describe('messages', () => {
   });
 
   it('refuses yourself, markup-free bad bodies, unknown people, unlisted cards and a flood, sending nothing', async () => {
-    const a = await person();
-    const b = await person();
+    const a = await stack.createUser();
+    const b = await stack.createUser();
     expect((await send(a, a, 'hi')).status).toBe(400);
     expect((await send(a, b, '')).status).toBe(400);
     expect((await send(a, b, 'x'.repeat(2001))).status).toBe(400);
@@ -59,8 +55,8 @@ describe('messages', () => {
   });
 
   it('stops both ways once one blocks the other, and takes a report of a message', async () => {
-    const buyer = await person();
-    const seller = await person();
+    const buyer = await stack.createUser();
+    const seller = await stack.createUser();
     const { body: rude } = await send(buyer, seller, 'rude words');
     expect((await stack.http('POST', `/api/blocks/${buyer.handle}`, { cookie: seller.cookie })).body).toEqual({ blocked: true });
     expect((await send(buyer, seller, 'hello?')).body.error.code).toBe('BLOCKED');
@@ -70,7 +66,7 @@ describe('messages', () => {
 
     expect((await stack.http('POST', `/api/reports/${buyer.handle}`, { cookie: seller.cookie, body: { reason: 'Abuse', messageId: rude.id } })).status).toBe(201);
     // A message that is not theirs to the reporter cannot be named.
-    const { body: mine } = await send(buyer, await person(), 'hi');
+    const { body: mine } = await send(buyer, await stack.createUser(), 'hi');
     expect((await stack.http('POST', `/api/reports/${buyer.handle}`, { cookie: seller.cookie, body: { reason: 'Abuse', messageId: mine.id } })).status).toBe(404);
     expect((await stack.db.query('select reason from reports where reporter_id = $1', [seller.id])).rows).toEqual([{ reason: 'Abuse' }]);
 
@@ -81,8 +77,8 @@ describe('messages', () => {
 
 describe('a closet’s greeting', () => {
   it('is off by default, then reaches each visitor who never bought, once', async () => {
-    const seller = await person();
-    const visitor = await person();
+    const seller = await stack.createUser();
+    const visitor = await stack.createUser();
     const visit = async (who: TUser) => (await stack.http('POST', `/api/profiles/${seller.handle}/visit`, { cookie: who.cookie })).body;
     expect(await visit(visitor)).toEqual({ greeted: false });
 
@@ -94,14 +90,14 @@ describe('a closet’s greeting', () => {
     expect(await visit(seller)).toEqual({ greeted: false });
 
     // A past buyer is not greeted; neither is someone the seller blocked.
-    const buyer = await person({ withCard: true });
+    const buyer = await stack.createUser({ withCard: true });
     const { variantIds } = await stack.createListing(seller.id);
     await stack.runShow({ host: seller, entries: [{ variantId: variantIds[0]! }], claims: [{ cookie: buyer.cookie, entry: 0 }] });
     for (let i = 0; i < 100 && (await stack.db.query('select 1 from claims where buyer_id = $1', [buyer.id])).rows.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await visit(buyer)).toEqual({ greeted: false });
-    const blocked = await person();
+    const blocked = await stack.createUser();
     await stack.http('POST', `/api/blocks/${blocked.handle}`, { cookie: seller.cookie });
     expect(await visit(blocked)).toEqual({ greeted: false });
   });

@@ -16,11 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-type TUser = Awaited<ReturnType<TStack['createUser']>> & { handle: string };
-const person = async (p: Parameters<TStack['createUser']>[0] = {}): Promise<TUser> => {
-  const user = await stack.createUser(p);
-  return { ...user, handle: (await stack.http('GET', '/api/me', { cookie: user.cookie })).body.handle };
-};
+type TUser = Awaited<ReturnType<TStack['createUser']>>;
 const one = async <T>(sql: string, values: unknown[]) => (await stack.db.query(sql, values)).rows[0] as T;
 const count = async (sql: string, values: unknown[]) => (await one<{ n: number }>(`select count(*)::int as n from (${sql}) x`, values)).n;
 
@@ -61,7 +57,7 @@ const fillAccount = async (me: TUser, other: TUser) => {
   expect((await stack.http('POST', `/api/follows/${me.id}`, { cookie: other.cookie })).status).toBe(200);
   expect((await stack.http('POST', `/api/messages/${other.handle}`, { cookie: me.cookie, body: { clientId: randomUUID(), body: 'Is the scarf wool?' } })).status).toBe(201);
   expect((await stack.http('POST', `/api/messages/${me.handle}`, { cookie: other.cookie, body: { clientId: randomUUID(), body: 'Yes, merino.' } })).status).toBe(201);
-  const third = await person();
+  const third = await stack.createUser();
   expect((await stack.http('POST', `/api/blocks/${third.handle}`, { cookie: me.cookie })).status).toBe(200);
   expect((await stack.http('POST', `/api/reports/${third.handle}`, { cookie: me.cookie, body: { reason: 'Rude in chat' } })).status).toBe(201);
   await stack.db.query(
@@ -80,8 +76,8 @@ const fillAccount = async (me: TUser, other: TUser) => {
 
 describe('the export', () => {
   it('is a JSON file of the person’s rows of every kind, and holds no secret', async () => {
-    const me = await person({ withCard: true });
-    const seller = await person({ withCard: true });
+    const me = await stack.createUser({ withCard: true });
+    const seller = await stack.createUser({ withCard: true });
     const filled = await fillAccount(me, seller);
     const bought = await buyInAShow(seller, me);
     const sold = await buyInAShow(me, seller, 'Vintage lamp');
@@ -134,7 +130,7 @@ describe('the export', () => {
   }, 120_000);
 
   it('is limited per person, and needs a session', async () => {
-    const me = await person();
+    const me = await stack.createUser();
     for (let i = 0; i < 5; i++) expect((await download(me.cookie)).status).toBe(200);
     const sixth = await download(me.cookie);
     expect(sixth.status).toBe(429);
@@ -145,7 +141,7 @@ describe('the export', () => {
 
 describe('deleting an account', () => {
   it('refuses a wrong password and changes nothing', async () => {
-    const me = await person();
+    const me = await stack.createUser();
     const wrong = await stack.http('POST', '/api/me/delete', { cookie: me.cookie, body: { password: 'not my password' } });
     expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'BAD_CREDENTIALS' } } });
     expect((await stack.http('GET', '/api/me', { cookie: me.cookie })).body).toMatchObject({ id: me.id, email: me.email });
@@ -164,7 +160,7 @@ describe('deleting an account', () => {
     };
 
     // A scheduled show it hosts.
-    const host = await person();
+    const host = await stack.createUser();
     const { variantIds } = await stack.createListing(host.id);
     const scheduled = await stack.createShow(host.cookie, [{ variantId: variantIds[0]! }]);
     expect(await refusal(host)).toEqual({ kinds: ['hosting_shows'], message: expect.stringContaining('You host a show that is scheduled or live') });
@@ -173,8 +169,8 @@ describe('deleting an account', () => {
     expect((await stack.http('GET', '/api/me/deletion', { cookie: host.cookie })).body).toEqual({ obligations: [] });
 
     // A paid sale not shipped (and its payout waiting: the seller has no payout account), and the buyer's side of it.
-    const seller = await person();
-    const buyer = await person({ withCard: true });
+    const seller = await stack.createUser();
+    const buyer = await stack.createUser({ withCard: true });
     const orderId = await buyInAShow(seller, buyer);
     expect((await refusal(seller)).kinds).toEqual(['unshipped_sales', 'pending_payouts']);
     expect(await refusal(buyer)).toEqual({ kinds: ['unshipped_orders'], message: expect.stringContaining('has not shipped yet') });
@@ -182,8 +178,8 @@ describe('deleting an account', () => {
     expect((await refusal(seller)).kinds).toEqual(['pending_payouts']);
 
     // An order not yet paid, for both sides.
-    const payer = await person();
-    const vendor = await person();
+    const payer = await stack.createUser();
+    const vendor = await stack.createUser();
     const { variantIds: [variantId] } = await stack.createListing(vendor.id);
     const show = await stack.createShow(vendor.cookie, [{ variantId: variantId! }]);
     await stack.db.query(`update shows set status = 'cancelled', cancelled_at = now() where id = $1`, [show.id]);
@@ -194,8 +190,8 @@ describe('deleting an account', () => {
     expect((await refusal(vendor)).kinds).toEqual(['unpaid_sales']);
 
     // Claims in a show that ended but has not settled yet (the worker is stopped from settling it by being quick: the show is ended by hand).
-    const claimer = await person({ withCard: true });
-    const live = await person();
+    const claimer = await stack.createUser({ withCard: true });
+    const live = await stack.createUser();
     const { variantIds: [liveVariant] } = await stack.createListing(live.id);
     const running = await stack.createShow(live.cookie, [{ variantId: liveVariant! }]);
     await stack.db.query(`update shows set status = 'ended', started_at = now(), ended_at = now() where id = $1`, [running.id]);
@@ -206,8 +202,8 @@ describe('deleting an account', () => {
     expect((await refusal(live)).kinds).toEqual(['settling_shows']);
 
     // A claim in a show that is live: it is in the engine's state alone until the show settles.
-    const viewer = await person({ withCard: true });
-    const streamer = await person();
+    const viewer = await stack.createUser({ withCard: true });
+    const streamer = await stack.createUser();
     const { variantIds: [streamed] } = await stack.createListing(streamer.id);
     const onAir = await stack.createShow(streamer.cookie, [{ variantId: streamed! }]);
     const hostSocket = await stack.connect(streamer.cookie);
@@ -223,8 +219,8 @@ describe('deleting an account', () => {
   }, 120_000);
 
   it('erases the person, keeps the seller’s order with the buyer anonymised, frees the handle and email, and ends every session', async () => {
-    const me = await person({ withCard: true });
-    const seller = await person();
+    const me = await stack.createUser({ withCard: true });
+    const seller = await stack.createUser();
     const filled = await fillAccount(me, seller);
     const orderId = await buyInAShow(seller, me);
     await ship(orderId);
@@ -250,7 +246,7 @@ describe('deleting an account', () => {
     expect(again.body.id).not.toBe(me.id);
     // The handle is free for anyone, and names no profile until taken.
     expect((await stack.http('GET', `/api/profiles/${me.handle}`)).status).toBe(404);
-    const taker = await person();
+    const taker = await stack.createUser();
     expect((await stack.http('PATCH', '/api/me/profile', { cookie: taker.cookie, body: { handle: me.handle } })).body.handle).toBe(me.handle);
     // A tombstone's kind of handle is no one else's.
     expect((await stack.http('PATCH', '/api/me/profile', { cookie: taker.cookie, body: { handle: 'deleted__abc' } })).body.error.code).toBe('HANDLE_TAKEN');

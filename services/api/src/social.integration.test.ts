@@ -8,11 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-type TUser = Awaited<ReturnType<TStack['createUser']>> & { handle: string };
-const person = async (): Promise<TUser> => {
-  const user = await stack.createUser();
-  return { ...user, handle: (await stack.http('GET', '/api/me', { cookie: user.cookie })).body.handle };
-};
+type TUser = Awaited<ReturnType<TStack['createUser']>>;
 const profile = async (of: TUser, viewer?: TUser) => (await stack.http('GET', `/api/profiles/${of.handle}`, viewer ? { cookie: viewer.cookie } : {})).body;
 /** A listing made `minutesAgo`: the feed and the Likes page order by when things happened. */
 const listingAt = async (seller: TUser, title: string, minutesAgo: number) => {
@@ -30,8 +26,8 @@ const showAt = async (host: TUser, title: string, createdMinutesAgo: number, sta
 
 describe('follows', () => {
   it('are idempotent, counted on both profiles, and one row when two race', async () => {
-    const buyer = await person();
-    const seller = await person();
+    const buyer = await stack.createUser();
+    const seller = await stack.createUser();
     const first = await stack.http('POST', `/api/follows/${seller.id}`, { cookie: buyer.cookie });
     expect(first).toMatchObject({ status: 200, body: { following: true, followerCount: 1 } });
     expect((await stack.http('POST', `/api/follows/${seller.id}`, { cookie: buyer.cookie })).body).toEqual({ following: true, followerCount: 1 });
@@ -47,7 +43,7 @@ describe('follows', () => {
     expect((await stack.http('DELETE', `/api/follows/${seller.id}`, { cookie: buyer.cookie })).body).toEqual({ following: false, followerCount: 0 });
     expect(await profile(buyer)).toMatchObject({ followingCount: 0 });
 
-    const racer = await person();
+    const racer = await stack.createUser();
     const both = await Promise.all([0, 1].map(() => stack.http('POST', `/api/follows/${seller.id}`, { cookie: racer.cookie })));
     expect(both.map((r) => r.body)).toEqual([{ following: true, followerCount: 1 }, { following: true, followerCount: 1 }]);
     expect((await stack.db.query('select count(*)::int as n from follows where followee_id = $1', [seller.id])).rows).toEqual([{ n: 1 }]);
@@ -55,7 +51,7 @@ describe('follows', () => {
   });
 
   it('refuses yourself and people who do not exist, changing nothing', async () => {
-    const me = await person();
+    const me = await stack.createUser();
     expect((await stack.http('POST', `/api/follows/${me.id}`, { cookie: me.cookie })).body.error.code).toBe('CANNOT_FOLLOW_SELF');
     const unknown = (await stack.http('POST', '/api/follows/00000000-0000-4000-8000-000000000000', { cookie: me.cookie }));
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
@@ -67,8 +63,8 @@ describe('follows', () => {
 
 describe('likes', () => {
   it('are idempotent, counted on cards, allowed on your own listing, and refused on a deleted, unlisted or unknown one', async () => {
-    const buyer = await person();
-    const seller = await person();
+    const buyer = await stack.createUser();
+    const seller = await stack.createUser();
     const listingId = await listingAt(seller, 'Linen shirt', 1);
     expect((await stack.http('POST', `/api/likes/${listingId}`, { cookie: buyer.cookie })).body).toEqual({ liked: true, likeCount: 1 });
     expect((await stack.http('POST', `/api/likes/${listingId}`, { cookie: buyer.cookie })).body).toEqual({ liked: true, likeCount: 1 });
@@ -95,8 +91,8 @@ describe('likes', () => {
   });
 
   it('make a Likes page, newest like first, a page at a time; an unlisted one drops out until it is back', async () => {
-    const buyer = await person();
-    const seller = await person();
+    const buyer = await stack.createUser();
+    const seller = await stack.createUser();
     const ids: string[] = [];
     for (let i = 0; i < 27; i++) ids.push(await listingAt(seller, `Item ${i}`, 100 - i));
     for (const id of ids) expect((await stack.http('POST', `/api/likes/${id}`, { cookie: buyer.cookie })).status).toBe(200);
@@ -126,10 +122,10 @@ describe('likes', () => {
 
 describe('the feed', () => {
   it('holds exactly what followed sellers listed, scheduled or went live with, newest first, and nothing of others', async () => {
-    const buyer = await person();
-    const maya = await person();
-    const theo = await person();
-    const stranger = await person();
+    const buyer = await stack.createUser();
+    const maya = await stack.createUser();
+    const theo = await stack.createUser();
+    const stranger = await stack.createUser();
     for (const s of [maya, theo]) await stack.http('POST', `/api/follows/${s.id}`, { cookie: buyer.cookie });
 
     const coat = await listingAt(maya, 'Wool coat', 50);
@@ -157,8 +153,8 @@ describe('the feed', () => {
   });
 
   it('pages without losing or repeating an item', async () => {
-    const buyer = await person();
-    const seller = await person();
+    const buyer = await stack.createUser();
+    const seller = await stack.createUser();
     await stack.http('POST', `/api/follows/${seller.id}`, { cookie: buyer.cookie });
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) ids.push(await listingAt(seller, `Piece ${i}`, 60 - i));

@@ -56,7 +56,7 @@ describe('the first-sale boost', () => {
       [seller.id, `acct_${randomUUID().replaceAll('-', '').slice(0, 16)}`],
     );
     const [first, second, later] = [await stack.createUser({ withCard: true }), await stack.createUser({ withCard: true }), await stack.createUser({ withCard: true })];
-    const { handle } = (await stack.db.query<{ handle: string }>('select handle from users where id = $1', [seller.id])).rows[0]!;
+    const { handle } = seller;
     const { listingId, variantIds } = await stack.createListing(seller.id);
     // Before any sale the seller is new wherever buyers see it.
     expect((await stack.http('GET', `/api/listings/${listingId}`)).body.newSeller).toBe(true);

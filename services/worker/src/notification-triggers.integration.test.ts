@@ -249,7 +249,7 @@ describe('the closet and the social verbs', () => {
     await like(fan, listing.listingId);
     await until('both told', async () => (await rowsOf(seller.id)).length === 2);
     await settled();
-    const handle = (await stack.db.query<{ handle: string }>('select handle from users where id = $1', [fan.id])).rows[0]!.handle;
+    const { handle } = fan;
     expect(await rowsOf(seller.id)).toEqual([
       expect.objectContaining({ kind: 'new_follower', title: 'Fan Fiona follows you', url: `/@${handle}` }),
       expect.objectContaining({ kind: 'new_like', title: 'Fan Fiona likes Cord skirt', url: `/listings/${listing.listingId}` }),

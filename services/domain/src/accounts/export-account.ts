@@ -25,6 +25,11 @@ const PAGE_ROWS = 500;
 type TSection = { key: string; one?: true; sql: string };
 
 /** Stripe's and the push services' identifiers are left out: they open nothing by themselves, but belong to those services. */
+/** An order's lines (title, size, price), as one JSON array per order row `o`. */
+const ORDER_ITEMS = `(select coalesce(json_agg(json_build_object('title', l.title, 'size', v.label, 'priceMinor', oi.price_minor)), '[]')
+    from order_items oi join claims c on c.id = oi.claim_id join listing_variants v on v.id = c.variant_id
+    join listings l on l.id = v.listing_id where oi.order_id = o.id)`;
+
 const SECTIONS: TSection[] = [
   {
     key: 'account', one: true,
@@ -90,9 +95,7 @@ const SECTIONS: TSection[] = [
                  o.shipping_minor as "shippingMinor", o.discount_minor as "discountMinor", o.total_minor as "totalMinor",
                  o.refunded_minor as "refundedMinor", o.shipping_address as "shippingAddress", o.created_at as "createdAt",
                  o.paid_at as "paidAt", o.shipped_at as "shippedAt", o.pay_by as "payBy", o.released_at as "releasedAt",
-                 (select coalesce(json_agg(json_build_object('title', l.title, 'size', v.label, 'priceMinor', oi.price_minor)), '[]')
-                    from order_items oi join claims c on c.id = oi.claim_id join listing_variants v on v.id = c.variant_id
-                    join listings l on l.id = v.listing_id where oi.order_id = o.id) as items
+                 ${ORDER_ITEMS} as items
             from orders o join users s on s.id = o.seller_id where o.buyer_id = $1 order by o.created_at`,
   },
   {
@@ -102,9 +105,7 @@ const SECTIONS: TSection[] = [
                  o.seller_share_minor as "sellerShareMinor", o.commission_minor as "commissionMinor",
                  o.platform_fee_minor as "platformFeeMinor", o.refunded_minor as "refundedMinor",
                  o.shipping_address as "shippingAddress", o.created_at as "createdAt", o.paid_at as "paidAt", o.shipped_at as "shippedAt",
-                 (select coalesce(json_agg(json_build_object('title', l.title, 'size', v.label, 'priceMinor', oi.price_minor)), '[]')
-                    from order_items oi join claims c on c.id = oi.claim_id join listing_variants v on v.id = c.variant_id
-                    join listings l on l.id = v.listing_id where oi.order_id = o.id) as items
+                 ${ORDER_ITEMS} as items
             from orders o join users b on b.id = o.buyer_id where o.seller_id = $1 order by o.created_at`,
   },
   {
